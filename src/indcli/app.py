@@ -1,0 +1,97 @@
+"""The per-run application object: which packs, which environment, which terminal.
+
+Commands never reach for global state: they get the :class:`App` from the click context.
+``indcli`` builds one from the installed packs and ``os.environ``; tests and
+:mod:`indcli.testing` build one from modules registered in-process, so nothing installed
+on the machine leaks in.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from types import ModuleType
+
+import click
+
+from indcli.catalog import Catalog, load_catalog
+from indcli.errors import PackError
+from indcli.loader import ContentLoader, cache_dir
+from indcli.plugins import PackSource, module_source
+
+
+class App:
+    def __init__(
+        self,
+        packs: Iterable[PackSource | ModuleType] | None = None,
+        environ: Mapping[str, str] | None = None,
+        *,
+        interactive: bool | None = None,
+    ) -> None:
+        """``packs``: in-process packs, or ``None`` to discover installed ones.
+
+        ``interactive``: force whether prompts may be shown; ``None`` asks the terminal.
+        """
+        self.sources = (
+            None
+            if packs is None
+            else [p if isinstance(p, PackSource) else module_source(p) for p in packs]
+        )
+        self.environ = dict(os.environ if environ is None else environ)
+        self._interactive = interactive
+        self.loader = ContentLoader(cache_dir(self.environ))
+        self._catalog: Catalog | None = None
+        self.quiet = False  # set during shell completion: no warnings on the prompt line
+
+    def load_catalog(self) -> Catalog:
+        """The merged packs, loaded once, without reporting failures (see ``catalog``)."""
+        if self._catalog is None:
+            self._catalog = load_catalog(self.sources, self.environ, self.loader)
+        return self._catalog
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The merged packs; a pack that failed is a warning, or exit 3 when strict."""
+        catalog = self.load_catalog()
+        for pack in catalog.failed:
+            message = f"pack {pack.name} {pack.version} was skipped: {pack.error}"
+            if self.strict:
+                raise PackError(
+                    f"{message} (INDCLI_STRICT_PLUGINS is set, so this is fatal; fix or "
+                    f"disable it with INDCLI_DISABLE_PLUGINS={pack.name})"
+                )
+            if not self.quiet:
+                click.echo(
+                    f"indcli: warning: {message}. Disable it with "
+                    f"INDCLI_DISABLE_PLUGINS={pack.name}",
+                    err=True,
+                )
+        return catalog
+
+    @property
+    def strict(self) -> bool:
+        return self.environ.get("INDCLI_STRICT_PLUGINS", "") not in ("", "0")
+
+    def interactive(self) -> bool:
+        """May we prompt? Only when both stdin and stdout are terminals."""
+        if self._interactive is not None:
+            return self._interactive
+        try:
+            return sys.stdin.isatty() and sys.stdout.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def pack_hint(self, pack: str) -> str:
+        """How to get a pack that is not loaded: install it, or stop disabling it."""
+        if any(p.name == pack and p.status == "disabled" for p in self.catalog.packs):
+            return f"pack {pack} is installed but disabled by INDCLI_LOAD_PLUGINS/INDCLI_DISABLE_PLUGINS"
+        if any(p.name == pack and p.status == "failed" for p in self.catalog.packs):
+            return f"pack {pack} failed to load (see 'indcli plugins')"
+        return f"install it with: pip install {pack}"
+
+
+def current_app() -> App:
+    """The :class:`App` of the running command (creating the default one if needed)."""
+    return click.get_current_context().ensure_object(App)

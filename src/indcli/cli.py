@@ -1,0 +1,160 @@
+"""The ``indcli`` command: a root group whose commands come from the core and from packs.
+
+The root group also owns error handling, so that every command keeps the contract: one
+clear message on stderr (one JSON object with ``--format json``), the documented exit
+code, and a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from indcli import __version__
+from indcli.app import App
+from indcli.errors import EXIT_INTERRUPTED, EXIT_PACK, EXIT_RUNTIME, IndcliError, Interrupted
+from indcli.render import payload, to_json
+
+EPILOG = """\b
+Examples:
+  indcli route                          answer a few questions, get your form
+  indcli route --no-input --eu-long-term-resident no --temporary-permit yes
+  indcli berichtenbox-steps             receive IND post in MijnOverheid
+  indcli explain public-funds           what a benefit from public funds is
+  indcli plugins                        which content packs are installed
+
+\b
+Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 pack or content error,
+130 interrupted. Environment: INDCLI_LOAD_PLUGINS, INDCLI_DISABLE_PLUGINS,
+INDCLI_STRICT_PLUGINS, INDCLI_NO_CACHE, NO_COLOR. See the README.
+"""
+
+
+def get_app(ctx: click.Context) -> App:
+    app = ctx.ensure_object(App)
+    if ctx.resilient_parsing:  # shell completion: keep the prompt line clean
+        app.quiet = True
+    return app
+
+
+class RootGroup(click.Group):
+    """Core commands plus the commands that loaded packs contribute."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(get_app(ctx).catalog.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        core = super().get_command(ctx, cmd_name)
+        return core or get_app(ctx).catalog.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            _unknown_command(ctx, name, self.list_commands(ctx))
+        return super().resolve_command(ctx, args)
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        args = list(sys.argv[1:] if args is None else args)
+        extra.pop("standalone_mode", None)
+        try:
+            code = super().main(args, prog_name or "indcli", standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            _report(exc, args)
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            _report(Interrupted(), args)
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:
+            if _debug(args):
+                raise
+            _report(
+                IndcliError(
+                    f"unexpected internal error ({type(exc).__name__}: {exc}). This is a bug; "
+                    "run again with --debug for the traceback and report it."
+                ),
+                args,
+            )
+            sys.exit(EXIT_RUNTIME)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoReturn:
+    app = get_app(ctx)
+    message = f"no command '{name}'."
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        message += f" Did you mean '{close[0]}'?"
+    failed = [p.name for p in app.catalog.failed]
+    if failed:
+        raise _PackMissing(message, failed)
+    raise click.UsageError(message + f" Commands: {', '.join(known)}.", ctx)
+
+
+class _PackMissing(IndcliError):
+    exit_code = EXIT_PACK
+
+    def __init__(self, message: str, failed: list[str]) -> None:
+        super().__init__(
+            f"{message} It may come from a pack that failed to load ({', '.join(failed)}); "
+            "run 'indcli plugins' to see why."
+        )
+
+
+def _debug(args: list[str]) -> bool:
+    return "--debug" in args or os.environ.get("INDCLI_DEBUG", "") not in ("", "0")
+
+
+def _wants_json(args: list[str]) -> bool:
+    for i, arg in enumerate(args):
+        if arg == "--format=json" or (arg == "--format" and args[i + 1 : i + 2] == ["json"]):
+            return True
+    return False
+
+
+def _command_name(args: list[str]) -> str:
+    return next((a for a in args if not a.startswith("-")), "indcli")
+
+
+def _report(exc: click.ClickException, args: list[str]) -> None:
+    """Show an error: click's usual text, or one JSON object with --format json."""
+    if _wants_json(args):
+        kind = getattr(exc, "kind", "usage" if isinstance(exc, click.UsageError) else "runtime")
+        error = {"code": exc.exit_code, "kind": kind, "message": exc.format_message()}
+        click.echo(to_json(payload(_command_name(args), error=error)), err=True, nl=False)
+    else:
+        exc.show()
+
+
+@click.group(
+    cls=RootGroup,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80},
+)
+@click.version_option(__version__, "--version", prog_name="indcli", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+def cli(debug: bool) -> None:
+    """indcli: apply for a Dutch residence permit for your partner, right the first time.
+
+    A guide to the IND page "Residence permit for your partner: application forms":
+    which form or channel to use, what to do before and after, and why, citing the
+    sentence each piece of advice rests on. Commands come from installed content packs.
+    """
+
+
+def main(prog_name: str = "indcli") -> None:
+    """Console-script entry point."""
+    cli.main(prog_name=prog_name)
+
+
+def _register_core_commands() -> None:
+    from indcli.commands import completion, explain, plugins
+
+    for command in (completion, explain, plugins):
+        cli.add_command(command)
+
+
+_register_core_commands()

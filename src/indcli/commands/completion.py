@@ -1,0 +1,38 @@
+"""``indcli completion SHELL``: print the shell completion script."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  eval "$(indcli completion bash)"        # add to ~/.bashrc
+  eval "$(indcli completion zsh)"         # add to ~/.zshrc
+  indcli completion fish > ~/.config/fish/completions/indcli.fish"""
+)
+@click.argument("shell", required=False, type=click.Choice(SHELLS))
+@click.pass_context
+def completion(ctx: click.Context, shell: str | None) -> None:
+    """Print the shell completion script for bash, zsh or fish.
+
+    Completes commands, options, choice values (route answers, explain topics). Without
+    SHELL, the shell is taken from $SHELL.
+    """
+    from click.shell_completion import get_completion_class
+
+    shell = shell or os.path.basename(os.environ.get("SHELL", ""))
+    if shell not in SHELLS:
+        raise click.UsageError(
+            f"cannot tell your shell from $SHELL; name it: indcli completion {{{','.join(SHELLS)}}}",
+            ctx,
+        )
+    root = ctx.find_root()
+    cls = get_completion_class(shell)
+    assert cls is not None  # every name in SHELLS is built into click
+    click.echo(cls(root.command, {}, "indcli", "_INDCLI_COMPLETE").source())

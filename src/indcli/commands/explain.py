@@ -1,0 +1,108 @@
+"""``indcli explain [TOPIC]``: explain topics contributed by packs."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import click
+
+from indcli.app import App
+from indcli.cli import get_app
+from indcli.pointers import resolve
+from indcli.render import Doc, Item, format_option, payload, render
+
+EXAMPLE_PACK = "indcli-public-funds"
+
+
+def _complete_topic(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return [t for t in sorted(get_app(ctx).catalog.topics) if t.startswith(incomplete)]
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  indcli explain                      list the installed topics
+  indcli explain public-funds
+  indcli explain public-funds --format markdown > public-funds.md"""
+)
+@click.argument("topic", required=False, shell_complete=_complete_topic)
+@format_option
+@click.pass_context
+def explain(ctx: click.Context, topic: str | None, fmt: str) -> None:
+    """Explain a term from the IND page, with the sentences it comes from.
+
+    Without TOPIC, list the installed topics with a one-line summary each.
+    """
+    app = get_app(ctx)
+    topics = app.catalog.topics
+    if topic is None:
+        data = payload(
+            "explain",
+            topics=[
+                {"id": t["id"], "title": t["title"], "summary": t["summary"], "pack": t["pack"]}
+                for t in sorted(topics.values(), key=lambda t: t["id"])
+            ],
+        )
+        click.echo(render(fmt, data, _describe_list), nl=False)
+        return
+    if topic not in topics:
+        raise click.UsageError(_unknown_topic(app, topic), ctx)
+    t = topics[topic]
+    data = payload(
+        "explain",
+        topic=t["id"],
+        title=t["title"],
+        summary=t["summary"],
+        body=t["body"],
+        note=t["note"],
+        related=[resolve(app, p) for p in t["related"]],
+        source=t["source"],
+        pack=t["pack"],
+    )
+    click.echo(render(fmt, data, _describe_topic), nl=False)
+
+
+def _unknown_topic(app: App, topic: str) -> str:
+    installed = sorted(app.catalog.topics)
+    known_elsewhere = app.catalog.topic_packs().get(topic)
+    if known_elsewhere:
+        return (
+            f"topic '{topic}' comes from pack {known_elsewhere}; {app.pack_hint(known_elsewhere)}."
+        )
+    if not installed:
+        return (
+            f"no explain topics are installed, so there is no '{topic}'. Topics come from "
+            f"content packs; {app.pack_hint(EXAMPLE_PACK)}."
+        )
+    message = f"unknown topic '{topic}'."
+    close = difflib.get_close_matches(topic, installed, n=1, cutoff=0.5)
+    if close:
+        message += f" Did you mean '{close[0]}'?"
+    return message + f" Installed topics: {', '.join(installed)}."
+
+
+def _describe_list(data: dict[str, Any]) -> Doc:
+    doc = Doc("Explain topics")
+    if not data["topics"]:
+        doc.para(
+            "No explain topics are installed. Topics come from content packs, for "
+            f"example: pip install {EXAMPLE_PACK}"
+        )
+    doc.items([Item(f"{t['id']}: {t['summary']}") for t in data["topics"]])
+    if data["topics"]:
+        doc.para("Show one with: indcli explain TOPIC")
+    return doc
+
+
+def _describe_topic(data: dict[str, Any]) -> Doc:
+    doc = Doc(data["title"])
+    doc.para(data["summary"])
+    for paragraph in data["body"]:
+        doc.para(paragraph["text"], paragraph["source"])
+    if data["note"]:
+        doc.para(f"Note: {data['note']}")
+    if data["related"]:
+        doc.heading("Related")
+        doc.items([Item(p["text"]) for p in data["related"]])
+    return doc

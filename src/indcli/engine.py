@@ -1,0 +1,152 @@
+"""Evaluating a routing flow: the outcome, the advice, what still needs asking, and why.
+
+The *result* of a flow for some answers is its outcome plus the set of advice rules that
+apply. A question is *relevant* when some completion of the missing answers gives a
+different result depending on its answer; routing is *done* when no missing question is
+relevant. Three-valued evaluation settles most cases at once (a scripted call with every
+answer never enumerates); otherwise the missing answers that any rule tests are
+enumerated, up to :data:`MAX_COMBINATIONS`, beyond which every question that an
+undecided rule tests is treated as relevant (asking one question too many is safe;
+skipping one that matters is not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from indcli.flow import Flow
+
+MAX_COMBINATIONS = 50_000
+NO_OUTCOME = ""  # every outcome rule is false: a gap in the content
+
+
+@dataclass
+class Decision:
+    """What the rules say for a set of answers, possibly incomplete."""
+
+    outcome: str | None  # None: depends on answers still missing; NO_OUTCOME: a gap
+    outcome_rules: list[dict[str, Any]]  # rules that hold and lead to the outcome
+    advice: list[dict[str, Any]]  # advice rules that hold
+    undecided: list[dict[str, Any]]  # rules whose value still depends on missing answers
+
+    @property
+    def decided(self) -> bool:
+        return self.outcome is not None and not self.undecided
+
+    @property
+    def signature(self) -> tuple[str | None, tuple[str, ...]]:
+        return self.outcome, tuple(r["id"] for r in self.advice)
+
+
+@dataclass
+class Route:
+    """The state of routing: a decision, and what (if anything) is still needed."""
+
+    decision: Decision
+    relevant: list[str]  # missing questions whose answer can still change the result
+    unused: list[str] = field(default_factory=list)  # answered, but changed nothing
+
+    @property
+    def done(self) -> bool:
+        return not self.relevant
+
+    @property
+    def next_question(self) -> str | None:
+        return self.relevant[0] if self.relevant else None
+
+
+def decide(flow: Flow, answers: dict[str, str]) -> Decision:
+    """Evaluate every rule once, in three-valued logic."""
+    outcome: str | None = NO_OUTCOME
+    pending: set[str] = set()  # outcomes of earlier rules that might still hold
+    for rule in flow.outcome_rules:
+        value = rule["test"](answers, None)
+        if value is None:
+            pending.add(rule["outcome"])
+        elif value:
+            outcome = rule["outcome"]
+            if pending - {outcome}:
+                outcome = None
+            break
+    else:
+        if pending:
+            outcome = None
+    undecided, advice, holding = [], [], []
+    for rule in flow.outcome_rules:
+        if outcome and rule["outcome"] == outcome and rule["test"](answers, None):
+            holding.append(rule)
+    for rule in flow.advice_rules:
+        value = rule["test"](answers, outcome)
+        if value is None:
+            undecided.append(rule)
+        elif value:
+            advice.append(rule)
+    return Decision(outcome, holding, advice, undecided)
+
+
+def route(flow: Flow, answers: dict[str, str]) -> Route:
+    """Decide, and work out which missing questions (if any) still matter."""
+    decision = decide(flow, answers)
+    if decision.decided:
+        return Route(decision, [], _unused(flow, answers, decision))
+    relevant = relevant_questions(flow, answers)
+    if not relevant:  # constant over every completion: take any one for the details
+        decision = decide(flow, _first_completion(flow, answers))
+    return Route(decision, relevant, _unused(flow, answers, decision) if not relevant else [])
+
+
+def relevant_questions(flow: Flow, answers: dict[str, str]) -> list[str]:
+    """The missing questions, in asking order, whose answer can change the result."""
+    tested = {q for rule in flow.rules for q in rule["questions"]}
+    missing = [q for q in flow.questions if q["id"] not in answers and q["id"] in tested]
+    sizes = [len(q["choices"]) for q in missing]
+    total = 1
+    for size in sizes:
+        total *= size
+    if total > MAX_COMBINATIONS:
+        undecided = decide(flow, answers)
+        open_rules = undecided.undecided + flow.outcome_rules
+        needed = {q for r in open_rules for q in r["questions"]}
+        return [q["id"] for q in missing if q["id"] in needed]
+    ids = [q["id"] for q in missing]
+    choices = [[c["id"] for c in q["choices"]] for q in missing]
+    results: dict[tuple[str, ...], Any] = {}
+    for combo in product(*choices):
+        full = dict(answers)
+        full.update(zip(ids, combo, strict=True))
+        results[combo] = decide(flow, full).signature
+    relevant = []
+    for i, question_id in enumerate(ids):
+        seen: dict[tuple[str, ...], Any] = {}
+        for combo, signature in results.items():
+            rest = combo[:i] + combo[i + 1 :]
+            if seen.setdefault(rest, signature) != signature:
+                relevant.append(question_id)
+                break
+    return relevant
+
+
+def _first_completion(flow: Flow, answers: dict[str, str]) -> dict[str, str]:
+    full = dict(answers)
+    for q in flow.questions:
+        full.setdefault(q["id"], q["choices"][0]["id"])
+    return full
+
+
+def _unused(flow: Flow, answers: dict[str, str], decision: Decision) -> list[str]:
+    """Answers no applying rule tests and whose change would not change the result."""
+    cited = {q for r in decision.outcome_rules + decision.advice for q in r["questions"]}
+    unused = []
+    for question in flow.questions:
+        qid = question["id"]
+        if qid not in answers or qid in cited:
+            continue
+        alternatives = (c["id"] for c in question["choices"] if c["id"] != answers[qid])
+        if all(
+            decide(flow, {**answers, qid: alt}).signature == decision.signature
+            for alt in alternatives
+        ):
+            unused.append(qid)
+    return unused

@@ -1,0 +1,74 @@
+"""Every hook a content pack can implement.
+
+Each hook is prefixed ``indcli_`` and documented by its docstring; ``docs/hooks.md`` is
+generated from, and tested against, this module. Packs implement hooks with
+``indcli.hookimpl``. The core calls each pack's implementation separately, so a pack that
+raises is reported by name and skipped without affecting the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from indcli import PROJECT_NAME
+
+if TYPE_CHECKING:
+    import click
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+@hookspec
+def indcli_content() -> Any | Iterable[Any]:
+    """Return the pack's content file, or several.
+
+    Each item is a path (``str`` or :class:`os.PathLike`) or an
+    :class:`importlib.resources.abc.Traversable` pointing at a TOML file shipped inside the
+    pack. The core reads each file, validates it against the content models in
+    :mod:`indcli.content` (unknown fields are rejected, every item must cite its source)
+    and merges it with what the other packs contribute: explain topics, step-by-step
+    guides and routing flows (questions, outcomes, rules).
+
+    Called once per run, when the first command needs pack content (``--version`` does
+    not). If the file is missing or invalid, the whole pack is skipped with one warning,
+    or the run stops with exit code 3 under ``INDCLI_STRICT_PLUGINS=1``.
+
+    Example::
+
+        from pathlib import Path
+        from indcli import hookimpl
+
+        @hookimpl
+        def indcli_content():
+            return Path(__file__).with_name("content.toml")
+    """
+
+
+@hookspec
+def indcli_commands() -> Iterable[click.Command]:
+    """Return the click commands this pack adds to ``indcli``.
+
+    Each command is added under its own ``name``. A name that a core command already uses
+    (``plugins``, ``explain``, ``completion``) or that another pack also contributes makes
+    this pack fail to load, naming both packs. Commands usually come from the core's
+    factories so that they stay generic and data-driven:
+    :func:`indcli.guides.guide_command` (a step-by-step guide from content) and
+    :func:`indcli.routing.route_command` (a routing flow from content). A plain
+    ``@click.command()`` works too; it can reach the loaded content through
+    :func:`indcli.app.current_app`.
+
+    Called once per run, when the command list is needed (any command, ``--help``, shell
+    completion).
+
+    Example::
+
+        from indcli import hookimpl
+        from indcli.guides import guide_command
+
+        @hookimpl
+        def indcli_commands():
+            return [guide_command("berichtenbox", name="berichtenbox-steps")]
+    """

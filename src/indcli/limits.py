@@ -1,0 +1,28 @@
+"""Limits that keep hostile or broken input (pack content, answers files) in check."""
+
+from __future__ import annotations
+
+import re
+
+MAX_CONTENT_BYTES = 512 * 1024
+MAX_ANSWERS_BYTES = 1024 * 1024
+MAX_TEXT = 4000
+MAX_ITEMS = 200
+MAX_CONDITION_DEPTH = 8
+
+# Route options that question ids may not take.
+RESERVED_OPTION_NAMES = frozenset(
+    {"answers", "no-input", "format", "output", "explain", "batch", "graph", "help"}
+)
+
+# C0 controls except tab and newline, DEL, C1 controls, and bidi overrides/isolates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def has_control_chars(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def printable(text: str) -> str:
+    """Replace control characters so that untrusted text cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

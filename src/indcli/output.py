@@ -1,0 +1,53 @@
+"""Writing results: to stdout, or atomically to a file with private permissions.
+
+A file is written to a temporary file in the same folder and then renamed over the
+target, so a failure at any point leaves an existing file as it was. Results can hold
+personal answers, so files are created readable by the owner only (0600).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from indcli.errors import IndcliError
+
+
+def emit(text: str, output: str | None = None) -> None:
+    """Print ``text``, or write it to ``output`` (``-`` means stdout)."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    write_atomic(Path(output), text)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise IndcliError(f"cannot write to {path}: it is a folder; give a file name.")
+    if not folder.is_dir():
+        raise IndcliError(
+            f"cannot write to {path}: folder {folder} does not exist; create it first."
+        )
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise IndcliError(
+            f"cannot write to {path}: {exc.strerror or exc}; choose another --output."
+        ) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

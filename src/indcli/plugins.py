@@ -1,0 +1,202 @@
+"""Finding packs, choosing which load, and loading each one in isolation.
+
+A pack is a distribution with an entry point in the ``indcli`` group. Packs load one by
+one: importing the module, registering it with a fresh :class:`pluggy.PluginManager`,
+calling each of its hooks and reading its content file all happen under one guard, so a
+pack that fails in any of these ways is recorded with its error and skipped, and the
+others are unaffected (unlike a single ``pm.hook.x()`` call, where one raising plugin
+breaks the call for all).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from indcli import ENTRY_POINT_GROUP, PROJECT_NAME, hookspecs
+from indcli.errors import ContentError, PackError
+from indcli.limits import MAX_CONTENT_BYTES, printable
+
+HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
+
+
+@dataclass
+class PackSource:
+    """Where a pack comes from: an entry point (lazy ``load``) or a module in-process."""
+
+    name: str
+    version: str
+    load: Callable[[], Any]
+
+
+@dataclass
+class LoadedPack:
+    """One pack's contributions, before they are merged with the others'."""
+
+    name: str
+    version: str
+    status: str = "loaded"  # loaded | failed | disabled
+    error: str | None = None
+    hooks: list[str] = field(default_factory=list)
+    commands: list[Any] = field(default_factory=list)
+    content: list[dict[str, Any]] = field(default_factory=list)
+
+    def fail(self, error: str) -> None:
+        self.status, self.error = "failed", error
+
+
+def canonical(name: str) -> str:
+    """Normalise a distribution name (PEP 503) so env lists match however it is spelt."""
+    return re.sub(r"[-_.]+", "-", name).lower().strip()
+
+
+def parse_name_list(value: str | None) -> set[str] | None:
+    """``None`` when unset; otherwise the set of names in a comma list ('' = none)."""
+    if value is None:
+        return None
+    return {canonical(n) for n in value.split(",") if n.strip()}
+
+
+def make_plugin_manager() -> pluggy.PluginManager:
+    """A fresh plugin manager that knows indcli's hooks and no packs."""
+    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def module_source(module: ModuleType, name: str | None = None, version: str | None = None):
+    """A :class:`PackSource` for a module already imported (tests, in-process use)."""
+    dist = name or module.__name__.split(".")[0].replace("_", "-")
+    return PackSource(dist, version or str(getattr(module, "__version__", "0")), lambda: module)
+
+
+def entry_point_sources() -> list[PackSource]:
+    """Every pack installed in this environment, in name order."""
+    from importlib.metadata import entry_points
+
+    sources: dict[str, PackSource] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist
+        name = dist.name if dist is not None else ep.name
+        version = dist.version if dist is not None else "unknown"
+        if name in sources:
+            name = f"{name}:{ep.name}"
+        sources[name] = PackSource(name, version, ep.load)
+    return [sources[k] for k in sorted(sources, key=canonical)]
+
+
+def select(
+    sources: Iterable[PackSource], environ: Mapping[str, str]
+) -> tuple[list[PackSource], list[PackSource]]:
+    """Split sources into (to load, disabled) by INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS."""
+    allow = parse_name_list(environ.get("INDCLI_LOAD_PLUGINS"))
+    deny = parse_name_list(environ.get("INDCLI_DISABLE_PLUGINS")) or set()
+    chosen, disabled = [], []
+    for source in sources:
+        key = canonical(source.name)
+        if key in deny or (allow is not None and key not in allow):
+            disabled.append(source)
+        else:
+            chosen.append(source)
+    return chosen, disabled
+
+
+def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader) -> LoadedPack:
+    """Import, register and call one pack; any failure marks it failed and unregisters it."""
+    pack = LoadedPack(source.name, source.version)
+    try:
+        module = source.load()
+        pm.register(module, name=source.name)
+        pm.check_pending()
+        for hook in HOOK_NAMES:
+            impl = _impl_of(pm, hook, source.name)
+            if impl is None:
+                continue
+            pack.hooks.append(hook)
+            result = _call(hook, impl.function)
+            if hook == "indcli_content":
+                pack.content = [read(source.name, item) for item in _as_list(result)]
+            elif hook == "indcli_commands":
+                pack.commands = _commands(result)
+    except ContentError as exc:
+        pack.fail(exc.message)
+    except PackError as exc:
+        pack.fail(exc.message)
+    except (Exception, SystemExit) as exc:  # a pack is arbitrary code: contain it
+        pack.fail(describe(exc))
+    if pack.status == "failed" and pm.has_plugin(source.name):
+        pm.unregister(name=source.name)
+    return pack
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` on one line, safe to print."""
+    text = str(exc).strip().splitlines()
+    detail = text[0] if text else ""
+    return printable(f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__)[:300]
+
+
+def _impl_of(pm: pluggy.PluginManager, hook: str, name: str) -> Any:
+    caller = getattr(pm.hook, hook)
+    return next((i for i in caller.get_hookimpls() if i.plugin_name == name), None)
+
+
+def _call(hook: str, function: Callable[[], Any]) -> Any:
+    try:
+        return function()
+    except (Exception, SystemExit) as exc:
+        raise PackError(f"hook {hook} raised {describe(exc)}") from exc
+
+
+def _as_list(result: Any) -> list[Any]:
+    if result is None:
+        return []
+    if isinstance(result, str | os.PathLike) or hasattr(result, "read_bytes"):
+        return [result]
+    return list(result)
+
+
+def _commands(result: Any) -> list[Any]:
+    import click
+
+    commands = _as_list(result)
+    for command in commands:
+        if not isinstance(command, click.Command) or not command.name:
+            raise PackError(
+                f"indcli_commands returned {type(command).__name__}, not a named click command"
+            )
+    return commands
+
+
+ContentReader = Callable[[str, Any], dict[str, Any]]
+
+
+def read_content_bytes(pack: str, item: Any) -> tuple[str, bytes]:
+    """Read a content file named by a hook, refusing anything too large to be content."""
+    label = Path(str(getattr(item, "name", item))).name or str(item)
+    try:
+        if hasattr(item, "read_bytes") and not isinstance(item, str | os.PathLike):
+            blob = item.read_bytes()
+        else:
+            path = Path(item)
+            if path.stat().st_size > MAX_CONTENT_BYTES:
+                raise ContentError(pack, label, "", "", _too_big())
+            blob = path.read_bytes()
+    except ContentError:
+        raise
+    except OSError as exc:
+        raise ContentError(pack, label, "", "", f"cannot read it ({exc.strerror or exc})") from None
+    if len(blob) > MAX_CONTENT_BYTES:
+        raise ContentError(pack, label, "", "", _too_big())
+    return label, blob
+
+
+def _too_big() -> str:
+    return f"larger than {MAX_CONTENT_BYTES // 1024} KiB, which is more than content needs"

@@ -1,0 +1,38 @@
+"""The questionary adapter: the only module that imports questionary or prompt_toolkit.
+
+It is imported only when a prompt is really about to be shown, so scripted runs never
+pay for those imports. Prompts use ``unsafe_ask()``: Ctrl-C raises KeyboardInterrupt
+(exit 130) instead of silently answering ``None``. Tests drive these prompts through
+prompt_toolkit's pipe input (``create_app_session(input=..., output=DummyOutput())``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import questionary
+
+from indcli.limits import printable
+
+
+def select(message: str, choices: Sequence[tuple[str, str]], help_text: str | None = None) -> str:
+    """Ask one question; ``choices`` are (value, label) pairs; returns the value."""
+    if help_text:
+        questionary.print(printable(help_text), style="italic")
+    answer = questionary.select(
+        printable(message),
+        choices=[
+            questionary.Choice(title=printable(label), value=value) for value, label in choices
+        ],
+        instruction="(use the arrow keys, Enter to choose)",
+    ).unsafe_ask()
+    if answer is None:  # Ctrl-D on some terminals ends the prompt without an answer
+        raise EOFError
+    return answer
+
+
+def confirm(message: str, default: bool = True) -> bool:
+    answer = questionary.confirm(printable(message), default=default).unsafe_ask()
+    if answer is None:
+        raise EOFError
+    return bool(answer)

@@ -1,0 +1,221 @@
+"""Output: one small document model, rendered as text or markdown; JSON as-is.
+
+Commands build their result as plain JSON-ready data (that *is* the ``--format json``
+output), then describe it once as a :class:`Doc` for the two human formats, so text and
+markdown never drift apart. Every cited item gets a footnote number; the sources are
+listed at the end. All pack text passes through :func:`indcli.limits.printable` here, as a
+second guard after validation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from indcli.limits import printable
+
+SCHEMA_VERSION = 1
+MAX_WIDTH = 80
+FORMATS = ("text", "json", "markdown")
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format: text for people, json for scripts (one object on stdout), "
+    "markdown to save or share.",
+)
+
+
+@dataclass
+class Item:
+    text: str
+    cite: Mapping[str, Any] | None = None
+    children: list[Item] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    label: str | None = None  # replaces the bullet, e.g. a case name ("Already activated:")
+    number: int | None = None  # in a numbered list: this number instead of the position
+
+
+@dataclass
+class Doc:
+    title: str
+    blocks: list[tuple[str, Any]] = field(default_factory=list)
+
+    def heading(self, text: str) -> None:
+        self.blocks.append(("heading", text))
+
+    def para(self, text: str, cite: Mapping[str, Any] | None = None) -> None:
+        self.blocks.append(("para", Item(text, cite)))
+
+    def items(self, items: list[Item], style: str = "bullet") -> None:
+        """``style``: bullet, number or check (a checklist to tick off)."""
+        if items:
+            self.blocks.append((style, items))
+
+
+def payload(command: str, **fields: Any) -> dict[str, Any]:
+    """The start of every JSON result: schema version and command name."""
+    return {"schema_version": SCHEMA_VERSION, "command": command, **fields}
+
+
+def to_json(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(fmt: str, data: Mapping[str, Any], describe: Callable[[Any], Doc]) -> str:
+    """Render ``data`` in ``fmt``; ``describe`` builds the Doc for text and markdown."""
+    if fmt == "json":
+        return to_json(data)
+    doc = describe(data)
+    return to_markdown(doc) if fmt == "markdown" else to_text(doc)
+
+
+class _Citations:
+    def __init__(self) -> None:
+        self.sources: list[Mapping[str, Any]] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def number(self, cite: Mapping[str, Any] | None) -> int | None:
+        if not cite:
+            return None
+        key = (cite["url"], cite["quote"])
+        if key not in self._index:
+            self.sources.append(cite)
+            self._index[key] = len(self.sources)
+        return self._index[key]
+
+
+def width() -> int:
+    if sys.stdout.isatty():
+        return max(40, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
+    return MAX_WIDTH
+
+
+def use_color() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def to_text(doc: Doc, cols: int | None = None) -> str:
+    cols = cols or width()
+    cites = _Citations()
+    bold = use_color()
+    out = [_style(printable(doc.title), bold), ""]
+
+    def wrap(text: str, first: str, rest: str) -> list[str]:
+        lines: list[str] = []
+        for n, paragraph in enumerate(printable(text).split("\n")):
+            lines += textwrap.wrap(
+                paragraph,
+                cols,
+                initial_indent=first if n == 0 else rest,
+                subsequent_indent=rest,
+                break_on_hyphens=False,
+            ) or [first.rstrip()]
+        return lines
+
+    def marker(item: Item) -> str:
+        number = cites.number(item.cite)
+        return f"{item.text} [{number}]" if number else item.text
+
+    def emit_items(items: list[Item], style: str, indent: str) -> None:
+        for n, item in enumerate(items, 1):
+            bullet = {"number": f"{item.number or n}.", "check": "[ ]"}.get(style, "-")
+            lead = f"{indent}{bullet} "
+            label = f"{item.label} " if item.label else ""
+            out.extend(wrap(label + marker(item), lead, " " * len(lead)))
+            for note in item.notes:
+                out.extend(wrap(note, " " * len(lead), " " * len(lead)))
+            emit_items(item.children, "bullet", " " * len(lead))
+
+    for kind, value in doc.blocks:
+        if kind == "heading":
+            out += ["", _style(printable(value), bold)]
+        elif kind == "para":
+            out.extend(wrap(marker(value), "", ""))
+            out.append("")
+        else:
+            emit_items(value, kind, "  ")
+            out.append("")
+    if cites.sources:
+        out += ["", _style("Sources", bold)]
+        document = None
+        for n, cite in enumerate(cites.sources, 1):
+            if document != (cite["title"], cite["url"]):
+                document = (cite["title"], cite["url"])
+                out.extend(wrap(cite["title"], "  ", "  "))
+                out.append(f"  {cite['url']}")
+            lead = f"  [{n}] "
+            quote = f"\u201c{cite['quote']}\u201d (checked {cite['checked']})"
+            out.extend(wrap(quote, lead, " " * len(lead)))
+    text = "\n".join(out)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip("\n") + "\n"
+
+
+def to_markdown(doc: Doc) -> str:
+    cites = _Citations()
+    out = [f"# {_md(doc.title)}", ""]
+
+    def marker(item: Item) -> str:
+        number = cites.number(item.cite)
+        return f"{_md(item.text)}[^{number}]" if number else _md(item.text)
+
+    def emit_items(items: list[Item], style: str, indent: str) -> None:
+        for n, item in enumerate(items, 1):
+            bullet = {"number": f"{item.number or n}.", "check": "- [ ]"}.get(style, "-")
+            label = f"**{_md(item.label)}** " if item.label else ""
+            out.append(f"{indent}{bullet} {label}{marker(item)}")
+            sub = indent + " " * (len(bullet) + 1)
+            for note in item.notes:
+                out.append(f"{sub}*{_md(note)}*")
+            emit_items(item.children, "bullet", sub)
+
+    for kind, value in doc.blocks:
+        if kind == "heading":
+            out += ["", f"## {_md(value)}", ""]
+        elif kind == "para":
+            out += [marker(value), ""]
+        else:
+            emit_items(value, kind, "")
+            out.append("")
+    if cites.sources:
+        out += ["", "## Sources", ""]
+        for n, cite in enumerate(cites.sources, 1):
+            out.append(
+                f"[^{n}]: \u201c{_md(cite['quote'])}\u201d [{_md(cite['title'])}]"
+                f"({cite['url']}), checked {cite['checked']}"
+            )
+    text = "\n".join(out)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
+def _style(text: str, bold: bool) -> str:
+    return click.style(text, bold=True) if bold else text
+
+
+def _md(text: str) -> str:
+    """Printable text with markdown's active characters escaped (no HTML from packs)."""
+    text = printable(text).replace("\n", " ")
+    for char in "\\`*_[]<>|":
+        text = text.replace(char, "\\" + char)
+    return text

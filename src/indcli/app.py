@@ -84,12 +84,16 @@ class App:
             return False
 
     def pack_hint(self, pack: str) -> str:
-        """How to get a pack that is not loaded: install it, or stop disabling it."""
-        if any(p.name == pack and p.status == "disabled" for p in self.catalog.packs):
-            return f"pack {pack} is installed but disabled by INDCLI_LOAD_PLUGINS/INDCLI_DISABLE_PLUGINS"
-        if any(p.name == pack and p.status == "failed" for p in self.catalog.packs):
-            return f"pack {pack} failed to load (see 'indcli plugins')"
-        return f"install it with: pip install {pack}"
+        """What to do about a pack that is not loaded, as a clause: install or enable it."""
+        status = next((p.status for p in self.load_catalog().packs if p.name == pack), None)
+        if status == "disabled":
+            return (
+                f"pack {pack} is installed but disabled by INDCLI_LOAD_PLUGINS or "
+                "INDCLI_DISABLE_PLUGINS"
+            )
+        if status == "failed":
+            return f"pack {pack} failed to load; see 'indcli plugins'"
+        return f"install pack {pack} with: pip install {pack}"
 
 
 def current_app() -> App:

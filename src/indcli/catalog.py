@@ -40,15 +40,20 @@ class Catalog:
     def failed(self) -> list[LoadedPack]:
         return [p for p in self.packs if p.status == "failed"]
 
-    def topic_packs(self) -> dict[str, str]:
-        """Topic id -> pack, for topics that loaded content points to (maybe not loaded)."""
+    def pointed_to(self, kind: str) -> dict[str, str]:
+        """Topic ids or command names (``kind``) that loaded content points to -> pack.
+
+        This is how the core can say which pack to install for a topic or command it
+        does not have, without knowing any pack itself.
+        """
         found: dict[str, str] = {}
         for pack in self.packs:
             if pack.status == "loaded":
                 for content in pack.content:
                     for node in _walk(content):
-                        if isinstance(node.get("topic"), str) and isinstance(node.get("pack"), str):
-                            found.setdefault(node["topic"], node["pack"])
+                        target, owner = node.get(kind), node.get("pack")
+                        if isinstance(target, str) and isinstance(owner, str):
+                            found.setdefault(target.split()[0], owner)
         return found
 
     def contributions(self, pack: LoadedPack) -> dict[str, list[str]]:

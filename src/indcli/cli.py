@@ -16,7 +16,7 @@ import click
 
 from indcli import __version__
 from indcli.app import App
-from indcli.errors import EXIT_INTERRUPTED, EXIT_PACK, EXIT_RUNTIME, IndcliError, Interrupted
+from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
 from indcli.render import payload, to_json
 
 EPILOG = """\b
@@ -84,24 +84,22 @@ class RootGroup(click.Group):
 
 def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoReturn:
     app = get_app(ctx)
-    message = f"no command '{name}'."
+    message = f"no command '{name}'"
+    owner = app.catalog.pointed_to("command").get(name)
+    if owner:
+        hint = app.pack_hint(owner)
+        if any(p.name == owner and p.status == "failed" for p in app.catalog.packs):
+            raise PackError(f"{message}: {hint}.")
+        raise click.UsageError(f"{message}: it comes from pack {owner}; {hint}.", ctx)
     close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        message += f" Did you mean '{close[0]}'?"
+    suggestion = f" Did you mean '{close[0]}'?" if close else ""
     failed = [p.name for p in app.catalog.failed]
-    if failed:
-        raise _PackMissing(message, failed)
-    raise click.UsageError(message + f" Commands: {', '.join(known)}.", ctx)
-
-
-class _PackMissing(IndcliError):
-    exit_code = EXIT_PACK
-
-    def __init__(self, message: str, failed: list[str]) -> None:
-        super().__init__(
-            f"{message} It may come from a pack that failed to load ({', '.join(failed)}); "
-            "run 'indcli plugins' to see why."
+    if failed and not close:
+        raise PackError(
+            f"{message}. It may come from a pack that failed to load "
+            f"({', '.join(failed)}); see 'indcli plugins'."
         )
+    raise click.UsageError(f"{message}.{suggestion} Commands: {', '.join(known)}.", ctx)
 
 
 def _debug(args: list[str]) -> bool:

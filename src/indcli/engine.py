@@ -44,6 +44,7 @@ class Decision:
 class Route:
     """The state of routing: a decision, and what (if anything) is still needed."""
 
+    answers: dict[str, str]
     decision: Decision
     relevant: list[str]  # missing questions whose answer can still change the result
     unused: list[str] = field(default_factory=list)  # answered, but changed nothing
@@ -90,11 +91,12 @@ def route(flow: Flow, answers: dict[str, str]) -> Route:
     """Decide, and work out which missing questions (if any) still matter."""
     decision = decide(flow, answers)
     if decision.decided:
-        return Route(decision, [], _unused(flow, answers, decision))
+        return Route(answers, decision, [], _unused(flow, answers, decision))
     relevant = relevant_questions(flow, answers)
     if not relevant:  # constant over every completion: take any one for the details
         decision = decide(flow, _first_completion(flow, answers))
-    return Route(decision, relevant, _unused(flow, answers, decision) if not relevant else [])
+    unused = [] if relevant else _unused(flow, answers, decision)
+    return Route(answers, decision, relevant, unused)
 
 
 def relevant_questions(flow: Flow, answers: dict[str, str]) -> list[str]:

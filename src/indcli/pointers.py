@@ -23,7 +23,7 @@ def resolve(app: App, pointer: dict[str, Any]) -> dict[str, Any]:
     if installed:
         text = f"{pointer['label']}: {command}"
     else:
-        text = f"{pointer['label']}: {app.pack_hint(pointer['pack'])}, then run {command}"
+        text = f"{pointer['label']}: {command} ({app.pack_hint(pointer['pack'])})"
     return {
         "label": pointer["label"],
         "command": command,

@@ -26,15 +26,21 @@ SCHEMA_VERSION = 1
 MAX_WIDTH = 80
 FORMATS = ("text", "json", "markdown")
 
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format: text for people, json for scripts (one object on stdout), "
+_FORMAT_ATTRS: dict[str, Any] = {
+    "type": click.Choice(FORMATS),
+    "default": "text",
+    "show_default": True,
+    "help": "Output format: text for people, json for scripts (one object on stdout), "
     "markdown to save or share.",
-)
+}
+
+
+def format_param() -> click.Option:
+    """The ``--format`` option every command takes (for commands built from params)."""
+    return click.Option(["--format", "fmt"], **_FORMAT_ATTRS)
+
+
+format_option = click.option("--format", "fmt", **_FORMAT_ATTRS)
 
 
 @dataclass
@@ -58,8 +64,13 @@ class Doc:
     def para(self, text: str, cite: Mapping[str, Any] | None = None) -> None:
         self.blocks.append(("para", Item(text, cite)))
 
+    def code(self, text: str) -> None:
+        """A line to copy as it is (a command): never wrapped."""
+        self.blocks.append(("code", text))
+
     def items(self, items: list[Item], style: str = "bullet") -> None:
-        """``style``: bullet, number or check (a checklist to tick off)."""
+        """``style``: bullet, number, check (a checklist to tick off), or todo (numbered
+        in text, a checklist in markdown)."""
         if items:
             self.blocks.append((style, items))
 
@@ -136,7 +147,8 @@ def to_text(doc: Doc, cols: int | None = None) -> str:
 
     def emit_items(items: list[Item], style: str, indent: str) -> None:
         for n, item in enumerate(items, 1):
-            bullet = {"number": f"{item.number or n}.", "check": "[ ]"}.get(style, "-")
+            number = f"{item.number or n}."
+            bullet = {"number": number, "todo": number, "check": "[ ]"}.get(style, "-")
             lead = f"{indent}{bullet} "
             label = f"{item.label} " if item.label else ""
             out.extend(wrap(label + marker(item), lead, " " * len(lead)))
@@ -150,6 +162,8 @@ def to_text(doc: Doc, cols: int | None = None) -> str:
         elif kind == "para":
             out.extend(wrap(marker(value), "", ""))
             out.append("")
+        elif kind == "code":
+            out += [f"  {printable(value)}", ""]
         else:
             emit_items(value, kind, "  ")
             out.append("")
@@ -180,7 +194,8 @@ def to_markdown(doc: Doc) -> str:
 
     def emit_items(items: list[Item], style: str, indent: str) -> None:
         for n, item in enumerate(items, 1):
-            bullet = {"number": f"{item.number or n}.", "check": "- [ ]"}.get(style, "-")
+            number = f"{item.number or n}."
+            bullet = {"number": number, "todo": "- [ ]", "check": "- [ ]"}.get(style, "-")
             label = f"**{_md(item.label)}** " if item.label else ""
             out.append(f"{indent}{bullet} {label}{marker(item)}")
             sub = indent + " " * (len(bullet) + 1)
@@ -193,6 +208,8 @@ def to_markdown(doc: Doc) -> str:
             out += ["", f"## {_md(value)}", ""]
         elif kind == "para":
             out += [marker(value), ""]
+        elif kind == "code":
+            out += ["`" * 3, printable(value).replace("`", "'"), "`" * 3, ""]
         else:
             emit_items(value, kind, "")
             out.append("")

@@ -29,7 +29,8 @@ def completion(ctx: click.Context, shell: str | None) -> None:
     shell = shell or os.path.basename(os.environ.get("SHELL", ""))
     if shell not in SHELLS:
         raise click.UsageError(
-            f"cannot tell your shell from $SHELL; name it: indcli completion {{{','.join(SHELLS)}}}",
+            f"cannot tell your shell from $SHELL; name it: indcli completion "
+            f"{{{','.join(SHELLS)}}}",
             ctx,
         )
     root = ctx.find_root()

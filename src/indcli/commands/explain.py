@@ -48,8 +48,13 @@ def explain(ctx: click.Context, topic: str | None, fmt: str) -> None:
         return
     if topic not in topics:
         raise click.UsageError(_unknown_topic(app, topic), ctx)
-    t = topics[topic]
-    data = payload(
+    click.echo(render(fmt, topic_payload(app, topic), describe_topic), nl=False)
+
+
+def topic_payload(app: App, topic_id: str) -> dict[str, Any]:
+    """The JSON result for one loaded topic, with its pointers resolved."""
+    t = app.catalog.topics[topic_id]
+    return payload(
         "explain",
         topic=t["id"],
         title=t["title"],
@@ -60,20 +65,17 @@ def explain(ctx: click.Context, topic: str | None, fmt: str) -> None:
         source=t["source"],
         pack=t["pack"],
     )
-    click.echo(render(fmt, data, _describe_topic), nl=False)
 
 
 def _unknown_topic(app: App, topic: str) -> str:
     installed = sorted(app.catalog.topics)
-    known_elsewhere = app.catalog.topic_packs().get(topic)
-    if known_elsewhere:
-        return (
-            f"topic '{topic}' comes from pack {known_elsewhere}; {app.pack_hint(known_elsewhere)}."
-        )
+    owner = app.catalog.pointed_to("topic").get(topic)
+    if owner:
+        return f"topic '{topic}' comes from pack {owner}: {app.pack_hint(owner)}."
     if not installed:
         return (
             f"no explain topics are installed, so there is no '{topic}'. Topics come from "
-            f"content packs; {app.pack_hint(EXAMPLE_PACK)}."
+            f"content packs, for example: pip install {EXAMPLE_PACK}"
         )
     message = f"unknown topic '{topic}'."
     close = difflib.get_close_matches(topic, installed, n=1, cutoff=0.5)
@@ -95,7 +97,7 @@ def _describe_list(data: dict[str, Any]) -> Doc:
     return doc
 
 
-def _describe_topic(data: dict[str, Any]) -> Doc:
+def describe_topic(data: dict[str, Any]) -> Doc:
     doc = Doc(data["title"])
     doc.para(data["summary"])
     for paragraph in data["body"]:

@@ -1,0 +1,77 @@
+"""Shared fixtures: the shipped packs as in-process modules, and small pack factories.
+
+Every test builds its own App (and with it a fresh plugin manager) from the modules it
+names, so nothing installed on the machine takes part.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from types import ModuleType
+
+import indcli_berichtenbox
+import indcli_partner_permit
+import indcli_public_funds
+import pytest
+
+from indcli import hookimpl
+from indcli.plugins import PackSource
+from indcli.testing import make_app
+
+SEED = Path(__file__).parent / "data" / "ind-partner-application-forms.txt"
+PACKS = (indcli_partner_permit, indcli_berichtenbox, indcli_public_funds)
+
+SOURCE = """
+[[sources]]
+id = "s"
+url = "https://example.org/page"
+title = "Example page"
+"""
+CITE = '{ source = "s", quote = "A sentence.", checked = 2026-11-28 }'
+
+
+@pytest.fixture
+def all_packs():
+    return make_app(*PACKS)
+
+
+def make_pack(
+    name: str,
+    tmp_path: Path,
+    content: str | None = None,
+    commands: list | None = None,
+    version: str = "1.0",
+) -> PackSource:
+    """An in-process pack named ``name`` with ``content`` (TOML, sources added) and commands."""
+    module = ModuleType(name.replace("-", "_"))
+    if content is not None:
+        folder = tmp_path / name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "content.toml"
+        path.write_text(SOURCE + textwrap.dedent(content), encoding="utf-8")
+
+        @hookimpl
+        def indcli_content():
+            return path
+
+        module.indcli_content = indcli_content
+    if commands is not None:
+
+        @hookimpl
+        def indcli_commands():
+            return commands
+
+        module.indcli_commands = indcli_commands
+    return PackSource(name, version, lambda: module)
+
+
+def topic_toml(topic_id: str, title: str = "A topic") -> str:
+    return f"""
+    [[topics]]
+    id = "{topic_id}"
+    title = "{title}"
+    summary = "One line."
+    source = {CITE}
+    body = [{{ text = "Body text.", source = {CITE} }}]
+    """

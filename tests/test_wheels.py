@@ -1,0 +1,329 @@
+"""Build real wheels of the core and the three packs and use them in a fresh venv.
+
+This is the test that the packaging works, not just the editable dev install: the
+wheels carry their ``content.toml``, the ``indcli`` entry-point group is wired up, a
+pack that is not installed is reported as missing, and installing more packs adds
+their commands and topics.
+
+One venv is created per session. It first gets the core plus only the berichtenbox
+pack; the results of the commands for that stage are collected in a fixture before the
+other two packs are installed into the same venv, so the tests do not depend on the
+order in which pytest runs them. Dependencies (click, pluggy, pydantic, questionary)
+come from the package index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PLUGINS = REPO / "plugins"
+PROJECTS = {
+    "indcli": REPO,
+    "indcli-berichtenbox": PLUGINS / "berichtenbox",
+    "indcli-public-funds": PLUGINS / "public_funds",
+    "indcli-partner-permit": PLUGINS / "partner_permit",
+}
+PACKS = ("indcli-berichtenbox", "indcli-partner-permit", "indcli-public-funds")
+TIMEOUT = 60
+PIP_TIMEOUT = 600
+
+ROUTE_ARGS = [
+    "route",
+    "--no-input",
+    "--eu-long-term-resident", "no",
+    "--temporary-permit", "no",
+    "--public-funds", "no",
+    "--prefer", "online",
+    "--dutch-bank", "yes",
+    "--digid", "sms",
+    "--partner-permit", "no",
+    "--format", "json",
+]  # fmt: skip
+
+
+def _version(project_dir: Path) -> str:
+    """The ``__version__`` from a project's package, read without importing it."""
+    (init,) = project_dir.glob("src/*/__init__.py")
+    for line in init.read_text(encoding="utf-8").splitlines():
+        if line.startswith("__version__"):
+            return line.split("=", 1)[1].strip().strip("\"'")
+    raise AssertionError(f"no __version__ in {init}")
+
+
+def _describe(proc: subprocess.CompletedProcess[str]) -> str:
+    return (
+        f"command: {proc.args!r}\nexit code: {proc.returncode}\n"
+        f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
+    )
+
+
+def _clean_environ() -> dict[str, str]:
+    """os.environ without anything that could leak the dev install or pack settings."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("INDCLI_")
+        and key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "NO_COLOR")
+    }
+
+
+def _run(args: list[str], *, env: dict[str, str], cwd: Path, timeout: int = TIMEOUT):
+    return subprocess.run(
+        args,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@dataclass
+class Venv:
+    root: Path
+    home: Path
+    wheels: dict[str, Path]
+
+    @property
+    def bin(self) -> Path:
+        return self.root / "bin"
+
+    @property
+    def python(self) -> Path:
+        return self.bin / "python"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment for the installed CLI: cache off, fresh HOME, venv first on PATH."""
+        env = _clean_environ()
+        env.update(
+            INDCLI_NO_CACHE="1",
+            HOME=str(self.home),
+            XDG_CACHE_HOME=str(self.home / ".cache"),
+            XDG_CONFIG_HOME=str(self.home / ".config"),
+            PATH=f"{self.bin}{os.pathsep}{env.get('PATH', '')}",
+        )
+        return env
+
+    def indcli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return _run([str(self.bin / "indcli"), *args], env=self.env, cwd=self.home)
+
+    def python_m(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return _run([str(self.python), *args], env=self.env, cwd=self.home)
+
+    def pip_install(self, *requirements: str) -> None:
+        wheel_dir = next(iter(self.wheels.values())).parent
+        # Keep the real HOME here so pip can use its cache; only the CLI runs get a fresh one.
+        proc = _run(
+            [
+                str(self.python), "-m", "pip", "install",
+                "--disable-pip-version-check", "-q",
+                "--find-links", str(wheel_dir),
+                *requirements,
+            ],
+            env=_clean_environ(),
+            cwd=self.home,
+            timeout=PIP_TIMEOUT,
+        )  # fmt: skip
+        assert proc.returncode == 0, f"pip install failed\n{_describe(proc)}"
+
+
+def _json(proc: subprocess.CompletedProcess[str]) -> dict:
+    assert proc.returncode == 0, _describe(proc)
+    try:
+        data = json.loads(proc.stdout)
+    except json.JSONDecodeError as exc:
+        raise AssertionError(f"stdout is not one JSON document: {exc}\n{_describe(proc)}") from exc
+    assert isinstance(data, dict), f"expected a JSON object\n{_describe(proc)}"
+    return data
+
+
+def _plugins_by_name(data: dict) -> dict[str, dict]:
+    assert data.get("schema_version") == 1, data
+    assert data.get("command") == "plugins", data
+    return {plugin["name"]: plugin for plugin in data["plugins"]}
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Wheels of the core and the three packs, built once per session."""
+    out = tmp_path_factory.mktemp("wheels")
+    found: dict[str, Path] = {}
+    for name, project in PROJECTS.items():
+        proc = _run(
+            [
+                sys.executable, "-m", "pip", "wheel",
+                "--no-deps", "--no-build-isolation", "--disable-pip-version-check", "-q",
+                "-w", str(out), str(project),
+            ],
+            env=_clean_environ(),
+            cwd=out,
+            timeout=PIP_TIMEOUT,
+        )  # fmt: skip
+        assert proc.returncode == 0, f"building the {name} wheel failed\n{_describe(proc)}"
+        stem = name.replace("-", "_")
+        version = _version(project)
+        matches = sorted(out.glob(f"{stem}-{version}-*.whl"))
+        assert len(matches) == 1, (
+            f"expected one {stem}-{version} wheel in {out}, got {sorted(out.iterdir())}"
+        )
+        found[name] = matches[0]
+    return found
+
+
+@pytest.fixture(scope="session")
+def venv(tmp_path_factory: pytest.TempPathFactory, wheels: dict[str, Path]) -> Venv:
+    """A fresh venv (no system site-packages) with the core and only the berichtenbox pack."""
+    base = tmp_path_factory.mktemp("venv")
+    home = base / "home"
+    home.mkdir()
+    root = base / "env"
+    proc = _run(
+        [sys.executable, "-m", "venv", str(root)],
+        env=_clean_environ(),
+        cwd=base,
+        timeout=PIP_TIMEOUT,
+    )
+    assert proc.returncode == 0, f"creating the venv failed\n{_describe(proc)}"
+    env = Venv(root=root, home=home, wheels=wheels)
+    env.pip_install("indcli", "indcli-berichtenbox")
+    return env
+
+
+@pytest.fixture(scope="session")
+def berichtenbox_only(venv: Venv) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every command of the berichtenbox-only stage, run before more packs are installed."""
+    return {
+        "version": venv.indcli("--version"),
+        "steps": venv.indcli("berichtenbox-steps", "--format", "json"),
+        "explain": venv.indcli("explain", "public-funds"),
+        "plugins": venv.indcli("plugins", "--format", "json"),
+        "python -m": venv.python_m("-m", "indcli", "--version"),
+        "import": venv.python_m("-c", "import indcli; print(indcli.__file__)"),
+    }
+
+
+@pytest.fixture(scope="session")
+def full_venv(venv: Venv, berichtenbox_only: dict) -> Venv:
+    """The same venv after the other two packs are installed (after the stage above ran)."""
+    venv.pip_install("indcli-public-funds", "indcli-partner-permit")
+    return venv
+
+
+# --------------------------------------------------------------------------- wheel contents
+
+
+@pytest.mark.parametrize(
+    ("project", "member"),
+    [
+        ("indcli-berichtenbox", "indcli_berichtenbox/content.toml"),
+        ("indcli-partner-permit", "indcli_partner_permit/content.toml"),
+        ("indcli-public-funds", "indcli_public_funds/content.toml"),
+    ],
+)
+def test_pack_wheel_contains_its_content_file(wheels, project, member):
+    with zipfile.ZipFile(wheels[project]) as archive:
+        names = archive.namelist()
+        assert member in names, f"{member} missing from {wheels[project].name}: {names}"
+        source = PROJECTS[project] / "src" / member
+        assert archive.read(member) == source.read_bytes(), f"{member} differs from {source}"
+
+
+def test_pack_wheels_declare_the_indcli_entry_point(wheels):
+    for project in PACKS:
+        with zipfile.ZipFile(wheels[project]) as archive:
+            (entry_points,) = [n for n in archive.namelist() if n.endswith("/entry_points.txt")]
+            text = archive.read(entry_points).decode()
+        assert "[indcli]" in text, f"{project}: no [indcli] entry-point group in\n{text}"
+
+
+# --------------------------------------------------------------------------- core + berichtenbox
+
+
+def test_installed_package_is_the_wheel_not_the_checkout(venv, berichtenbox_only):
+    proc = berichtenbox_only["import"]
+    assert proc.returncode == 0, _describe(proc)
+    location = Path(proc.stdout.strip())
+    assert location.is_relative_to(venv.root), (
+        f"indcli imported from {location}, not from the venv {venv.root}"
+    )
+    assert not location.is_relative_to(REPO), f"indcli imported from the checkout: {location}"
+
+
+def test_version(berichtenbox_only):
+    proc = berichtenbox_only["version"]
+    assert proc.returncode == 0, _describe(proc)
+    assert _version(REPO) in proc.stdout, _describe(proc)
+
+
+def test_python_m_indcli_version(berichtenbox_only):
+    proc = berichtenbox_only["python -m"]
+    assert proc.returncode == 0, _describe(proc)
+    assert _version(REPO) in proc.stdout, _describe(proc)
+
+
+def test_berichtenbox_steps_json(berichtenbox_only):
+    proc = berichtenbox_only["steps"]
+    data = _json(proc)
+    assert data["schema_version"] == 1, data
+    assert data["command"] == "berichtenbox-steps", data
+    steps = data["steps"]
+    assert [step["number"] for step in steps] == list(range(1, 9)), _describe(proc)
+    for step in steps:
+        source = step.get("source")
+        assert isinstance(source, dict), f"step {step['number']} has no source: {step}"
+        for key in ("url", "title", "quote", "checked"):
+            assert source.get(key), f"step {step['number']} source lacks {key!r}: {source}"
+
+
+def test_missing_pack_topic_is_a_usage_error_naming_the_pack(berichtenbox_only):
+    proc = berichtenbox_only["explain"]
+    assert proc.returncode == 2, _describe(proc)
+    assert "indcli-public-funds" in proc.stderr, _describe(proc)
+
+
+def test_plugins_lists_only_berichtenbox(berichtenbox_only):
+    plugins = _plugins_by_name(_json(berichtenbox_only["plugins"]))
+    assert set(plugins) == {"indcli-berichtenbox"}, plugins
+    pack = plugins["indcli-berichtenbox"]
+    assert pack["version"] == _version(PROJECTS["indcli-berichtenbox"]), pack
+    assert pack["status"] == "loaded", pack
+
+
+# --------------------------------------------------------------------------- all three packs
+
+
+def test_explain_public_funds_after_installing_the_pack(full_venv):
+    proc = full_venv.indcli("explain", "public-funds", "--format", "json")
+    data = _json(proc)
+    assert data["topic"] == "public-funds", data
+    source = data.get("source")
+    assert isinstance(source, dict) and source.get("url"), f"no source: {data}"
+
+
+def test_route_after_installing_the_pack(full_venv):
+    proc = full_venv.indcli(*ROUTE_ARGS)
+    data = _json(proc)
+    assert data["outcome"]["id"] == "online-partner-no-permit", _describe(proc)
+
+
+def test_plugins_lists_all_three_packs(full_venv):
+    plugins = _plugins_by_name(_json(full_venv.indcli("plugins", "--format", "json")))
+    assert set(plugins) == set(PACKS), plugins
+    for name in PACKS:
+        assert plugins[name]["status"] == "loaded", plugins[name]
+        assert plugins[name]["version"] == _version(PROJECTS[name]), plugins[name]

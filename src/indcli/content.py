@@ -425,7 +425,8 @@ def _resolve_citations(node: Any, sources: dict[str, dict[str, Any]]) -> Any:
 def _content_error(
     exc: ValidationError, raw: dict[str, Any], *, pack: str, file: str
 ) -> ContentError:
-    errors = exc.errors(include_url=False)
+    # An unknown field is usually a misspelt one, the root cause of a "missing" error.
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     item, field = _locate(raw, first["loc"])
     message = first["msg"]

@@ -1,0 +1,88 @@
+"""The root command: help, version, errors, colour, completion, python -m."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import PACKS
+
+from indcli import __version__
+from indcli.testing import make_app, run
+
+
+def test_help_lists_core_and_pack_commands_with_examples():
+    result = run(make_app(*PACKS), ["--help"])
+    assert result.exit_code == 0
+    for name in ("route", "berichtenbox-steps", "explain", "plugins", "completion"):
+        assert f"  {name} " in result.stdout
+    assert "Examples:" in result.stdout and "Exit codes:" in result.stdout
+
+
+def test_version():
+    result = run(make_app(), ["--version"])
+    assert result.stdout == f"indcli {__version__}\n"
+
+
+def test_unknown_command_suggests_the_closest():
+    result = run(make_app(*PACKS), ["rout"])
+    assert result.exit_code == 2
+    assert "no command 'rout'. Did you mean 'route'?" in result.stderr
+
+
+def test_internal_errors_are_one_line_unless_debug(monkeypatch):
+    from indcli import routing
+
+    def explode(*args, **kwargs):
+        raise ValueError("kaput")
+
+    monkeypatch.setattr(routing, "route_payload", explode)
+    args = ["route", "--eu-long-term-resident", "yes"]
+    result = run(make_app(*PACKS), args)
+    assert result.exit_code == 1
+    assert "unexpected internal error (ValueError: kaput)" in result.stderr
+    assert "Traceback" not in result.stderr
+    debug = run(make_app(*PACKS), ["--debug", *args])
+    assert isinstance(debug.exception, ValueError)  # the traceback is shown, not hidden
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell):
+    result = run(make_app(), ["completion", shell])
+    assert result.exit_code == 0 and "_INDCLI_COMPLETE" in result.stdout
+
+
+def _subprocess(args, **env):
+    environ = {**os.environ, "INDCLI_NO_CACHE": "1", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "indcli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_shell_completion_completes_options_and_values():
+    result = _subprocess([], _INDCLI_COMPLETE="bash_complete", COMP_WORDS="indcli route --dig",
+                         COMP_CWORD="2")  # fmt: skip
+    assert "--digid" in result.stdout
+    values = _subprocess([], _INDCLI_COMPLETE="bash_complete",
+                         COMP_WORDS="indcli route --digid ", COMP_CWORD="3")  # fmt: skip
+    assert set(values.stdout.split()) >= {"plain,none", "plain,no-sms", "plain,sms"}
+    topics = _subprocess([], _INDCLI_COMPLETE="bash_complete", COMP_WORDS="indcli explain pub",
+                         COMP_CWORD="2")  # fmt: skip
+    assert "public-funds" in topics.stdout
+
+
+def test_no_color_and_no_terminal_mean_plain_text():
+    result = _subprocess(["explain", "public-funds"], NO_COLOR="1")
+    assert result.returncode == 0 and "\x1b[" not in result.stdout
+
+
+def test_python_dash_m():
+    assert _subprocess(["--version"]).stdout == f"indcli {__version__}\n"

@@ -327,3 +327,66 @@ def test_plugins_lists_all_three_packs(full_venv):
     for name in PACKS:
         assert plugins[name]["status"] == "loaded", plugins[name]
         assert plugins[name]["version"] == _version(PROJECTS[name]), plugins[name]
+
+
+# --------------------------------------------------------------------------- a broken pack
+
+
+@pytest.fixture(scope="session")
+def broken_env(full_venv: Venv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The full venv's environment plus, on PYTHONPATH, an installed pack whose module
+    fails to import (installed with --target, so the shared venv itself stays clean)."""
+    project = tmp_path_factory.mktemp("broken")
+    (project / "indcli_broken").mkdir()
+    (project / "indcli_broken" / "__init__.py").write_text("import no_such_module_here\n")
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "indcli-broken"\nversion = "6.6.6"\n'
+        '[project.entry-points.indcli]\nbroken = "indcli_broken"\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["indcli_broken"]\n'
+    )
+    wheel_dir = next(iter(full_venv.wheels.values())).parent
+    proc = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(wheel_dir), str(project)],
+        env=_clean_environ(), cwd=project, timeout=PIP_TIMEOUT,
+    )  # fmt: skip
+    assert proc.returncode == 0, _describe(proc)
+    target = project / "site"
+    proc = _run(
+        [str(full_venv.python), "-m", "pip", "install", "-q", "--no-deps", "--target",
+         str(target), "--find-links", str(wheel_dir), "indcli-broken"],
+        env=_clean_environ(), cwd=project, timeout=PIP_TIMEOUT,
+    )  # fmt: skip
+    assert proc.returncode == 0, _describe(proc)
+    return {**full_venv.env, "PYTHONPATH": str(target)}
+
+
+def _indcli(venv: Venv, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return _run([str(venv.bin / "indcli"), *args], env=env, cwd=venv.home)
+
+
+def test_an_installed_broken_pack_names_itself_and_the_rest_works(full_venv, broken_env):
+    proc = _indcli(full_venv, broken_env, "explain", "public-funds", "--format", "json")
+    assert _json(proc)["topic"] == "public-funds"
+    warning = proc.stderr.strip().splitlines()
+    assert len(warning) == 1, _describe(proc)
+    assert "pack indcli-broken 6.6.6 was skipped" in warning[0], _describe(proc)
+    assert "No module named 'no_such_module_here'" in warning[0], _describe(proc)
+    assert _indcli(full_venv, broken_env, "--help").returncode == 0
+    assert _indcli(full_venv, broken_env, "--version").stderr == ""
+    listing = _plugins_by_name(_json(_indcli(full_venv, broken_env, "plugins", "--format", "json")))
+    assert listing["indcli-broken"]["status"] == "failed"
+
+
+def test_strict_mode_makes_the_installed_broken_pack_fatal(full_venv, broken_env):
+    env = {**broken_env, "INDCLI_STRICT_PLUGINS": "1"}
+    proc = _indcli(full_venv, env, "explain", "public-funds")
+    assert proc.returncode == 3, _describe(proc)
+    assert "indcli-broken" in proc.stderr
+
+
+def test_disabling_the_broken_pack_silences_it(full_venv, broken_env):
+    env = {**broken_env, "INDCLI_DISABLE_PLUGINS": "indcli-broken"}
+    proc = _indcli(full_venv, env, "explain", "public-funds")
+    assert proc.returncode == 0 and proc.stderr == "", _describe(proc)

@@ -8,6 +8,8 @@ prompt_toolkit's pipe input (``create_app_session(input=..., output=DummyOutput(
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Sequence
 
 import questionary
@@ -18,13 +20,14 @@ from indcli.limits import printable
 def select(message: str, choices: Sequence[tuple[str, str]], help_text: str | None = None) -> str:
     """Ask one question; ``choices`` are (value, label) pairs; returns the value."""
     if help_text:
-        questionary.print(printable(help_text), style="italic")
+        width = max(40, min(80, shutil.get_terminal_size((80, 24)).columns) - 2)
+        questionary.print(textwrap.fill(printable(help_text), width), style="italic")
     answer = questionary.select(
         printable(message),
         choices=[
             questionary.Choice(title=printable(label), value=value) for value, label in choices
         ],
-        instruction="(use the arrow keys, Enter to choose)",
+        instruction="(arrow keys, Enter)",
     ).unsafe_ask()
     if answer is None:  # Ctrl-D on some terminals ends the prompt without an answer
         raise EOFError

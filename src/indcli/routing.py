@@ -133,6 +133,8 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
         )
     data = route_payload(app, flow, result, name)
     text = render(options["fmt"], data, lambda d: describe_route(d, options["explain"], asked))
+    if asked:  # a blank line between the last question and the result
+        click.echo(err=options["fmt"] != "text")
     if asked and options["output"] is None and options["fmt"] != "text":
         click.echo(f"Same answers without questions: {data['rerun']}", err=True)
     emit(text, options["output"])

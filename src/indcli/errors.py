@@ -49,5 +49,8 @@ class Interrupted(IndcliError):
     exit_code = EXIT_INTERRUPTED
     kind = "interrupted"
 
-    def __init__(self, message: str = "Interrupted; nothing was written.") -> None:
+    def __init__(self, message: str = "Interrupted.") -> None:
         super().__init__(message)
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"\n{self.message}", err=True)

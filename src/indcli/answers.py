@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,7 +22,12 @@ def read_answers_file(name: str) -> dict[str, Any]:
     label = "answers from stdin" if name == "-" else f"answers file {printable(name)}"
     try:
         if name == "-":
-            blob = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
+            stdin = getattr(sys.stdin, "buffer", None)
+            if stdin is None:  # started with stdin closed
+                raise click.UsageError(
+                    "cannot read answers from stdin: stdin is closed; give --answers FILE."
+                )
+            blob = stdin.read(MAX_ANSWERS_BYTES + 1)
         else:
             with open(name, "rb") as stream:
                 blob = stream.read(MAX_ANSWERS_BYTES + 1)
@@ -47,6 +51,8 @@ def read_answers_file(name: str) -> dict[str, Any]:
     as_json = name.lower().endswith(".json") or (
         not name.lower().endswith(".toml") and text.lstrip().startswith(("{", "["))
     )
+    import tomllib
+
     try:
         data = json.loads(text) if as_json else tomllib.loads(text)
     except json.JSONDecodeError as exc:
@@ -59,9 +65,22 @@ def read_answers_file(name: str) -> dict[str, Any]:
         raise click.UsageError(f"{label} is nested too deeply to be answers.") from None
     if not isinstance(data, dict):
         raise click.UsageError(
-            f"{label} must hold one object of question id -> answer, not a {type(data).__name__}."
+            f"{label} must hold one object of question id -> answer, not {_kind(data)}."
         )
     return data
+
+
+def _kind(value: Any) -> str:
+    """What a parsed value is, in the words of JSON (not Python's type names)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else f"a {type(value).__name__}"
 
 
 def check_answers(

@@ -7,7 +7,6 @@ code, and a traceback only with ``--debug``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from typing import Any, NoReturn
@@ -91,6 +90,8 @@ def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoRetur
         if any(p.name == owner and p.status == "failed" for p in app.catalog.packs):
             raise PackError(f"{message}: {hint}.")
         raise click.UsageError(f"{message}: it comes from pack {owner}; {hint}.", ctx)
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1)
     suggestion = f" Did you mean '{close[0]}'?" if close else ""
     failed = [p.name for p in app.catalog.failed]
@@ -149,9 +150,9 @@ def main(prog_name: str = "indcli") -> None:
 
 
 def _register_core_commands() -> None:
-    from indcli.commands import completion, explain, plugins
+    from indcli.commands import check, completion, explain, new_pack, plugins
 
-    for command in (completion, explain, plugins):
+    for command in (check, completion, explain, new_pack, plugins):
         cli.add_command(command)
 
 

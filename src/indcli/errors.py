@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from indcli.limits import printable
+
 EXIT_OK = 0
 EXIT_RUNTIME = 1
 EXIT_USAGE = 2
@@ -40,7 +42,9 @@ class ContentError(PackError):
             where += f", {item}"
         if field:
             where += f", field '{field}'"
-        super().__init__(f"invalid content in {where}: {problem}")
+        # Keys, ids and messages here come from the pack's file: never let them drive the
+        # terminal (the message is shown in warnings and in 'indcli plugins').
+        super().__init__(printable(f"invalid content in {where}: {problem}").replace("\n", " "))
 
 
 class Interrupted(IndcliError):

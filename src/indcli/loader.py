@@ -2,20 +2,20 @@
 
 Validating with pydantic costs far more than the rest of a run (importing pydantic
 alone takes longer than starting Python). Content only changes when a pack or the core
-changes, so the validated, JSON-ready result is cached under a key made of the file's
-bytes and the core's models; a changed file or core makes a new key, and a damaged cache
-entry is ignored. The cache holds pack content only, never answers; it lives in the
-platform's cache folder (or ``INDCLI_CACHE_DIR``) and ``INDCLI_NO_CACHE=1`` switches it off.
+changes, so the validated, JSON-ready result is cached, together with the exact text it
+was made from and a fingerprint of the core's models: an entry is used only when both
+match, so a changed file or core is validated again, and a damaged entry is ignored.
+The cache holds pack content only, never answers; it lives in the platform's cache
+folder (or ``INDCLI_CACHE_DIR``) and ``INDCLI_NO_CACHE=1`` switches it off.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
-import tempfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -50,50 +50,58 @@ class ContentLoader:
 
     def __call__(self, pack: str, item: Any) -> dict[str, Any]:
         label, blob = read_content_bytes(pack, item)
-        path = self._entry(blob)
-        cached = self._read(path)
+        key = f"{_models_fingerprint()}\0{blob.decode('utf-8', 'replace')}"
+        path = self._entry(key)
+        cached = self._read(path, key)
         if cached is not None:
             return cached
         from indcli.content import parse_toml, validate_content
 
         data = validate_content(parse_toml(blob, pack=pack, file=label), pack=pack, file=label)
         self.validated += 1
-        self._write(path, data)
+        self._write(path, {"key": key, "data": data})
         return data
 
-    def _entry(self, blob: bytes) -> Path | None:
+    def _entry(self, key: str) -> Path | None:
         if self.directory is None:
             return None
-        digest = hashlib.sha256(_models_fingerprint().encode() + b"\0" + blob).hexdigest()
-        return self.directory / f"content-{digest[:40]}.json"
+        # Only a file name: the entry itself holds the full key and is checked against it.
+        name = f"content-{zlib.crc32(key.encode()):08x}-{len(key)}.json"
+        return Path(os.path.join(self.directory, name))
 
     @staticmethod
-    def _read(path: Path | None) -> dict[str, Any] | None:
+    def _read(path: Path | None, key: str) -> dict[str, Any] | None:
         if path is None:
             return None
         try:
-            data = json.loads(path.read_bytes())
+            entry = json.loads(path.read_bytes())
         except (OSError, ValueError):
             return None
-        return (
-            data
-            if isinstance(data, dict) and {"topics", "guides", "flows"} <= data.keys()
-            else None
-        )
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        data = entry.get("data")
+        return data if isinstance(data, dict) else None
 
     @staticmethod
-    def _write(path: Path | None, data: dict[str, Any]) -> None:
+    def _write(path: Path | None, entry: dict[str, Any]) -> None:
         if path is None:
             return
+        import tempfile
+
+        tmp = None
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
+                json.dump(entry, handle, separators=(",", ":"))
             os.replace(tmp, path)
+            tmp = None
         except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+            pass
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
 
 _fingerprint: str | None = None

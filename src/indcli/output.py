@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -25,7 +27,17 @@ def emit(text: str, output: str | None = None) -> None:
     write_atomic(Path(output), text)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path | str, text: str) -> None:
+    with atomic_binary(path) as out:
+        out.write(text.encode("utf-8"))
+
+
+@contextmanager
+def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
+    """A binary file that replaces ``target`` only if the ``with`` block succeeds."""
+    import tempfile
+
+    path = Path(target)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise IndcliError(f"cannot write to {path}: it is a folder; give a file name.")
@@ -36,8 +48,8 @@ def write_atomic(path: Path, text: str) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)

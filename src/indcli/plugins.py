@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -64,9 +64,18 @@ def parse_name_list(value: str | None) -> set[str] | None:
     return {canonical(n) for n in value.split(",") if n.strip()}
 
 
+class _PluginManager(pluggy.PluginManager):
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        # Hooks are named indcli_*: skip pluggy's inspection of every other attribute of a
+        # pack module, which is most of what registering a pack costs.
+        if not name.startswith("indcli_"):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 def make_plugin_manager() -> pluggy.PluginManager:
     """A fresh plugin manager that knows indcli's hooks and no packs."""
-    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm = _PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
     return pm
 
@@ -77,19 +86,94 @@ def module_source(module: ModuleType, name: str | None = None, version: str | No
     return PackSource(dist, version or str(getattr(module, "__version__", "0")), lambda: module)
 
 
-def entry_point_sources() -> list[PackSource]:
-    """Every pack installed in this environment, in name order."""
-    from importlib.metadata import entry_points
+def entry_point_sources(paths: Iterable[str] | None = None) -> list[PackSource]:
+    """Every pack installed on ``paths`` (default ``sys.path``), in name order.
 
-    sources: dict[str, PackSource] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        dist = ep.dist
-        name = dist.name if dist is not None else ep.name
-        version = dist.version if dist is not None else "unknown"
-        if name in sources:
-            name = f"{name}:{ep.name}"
-        sources[name] = PackSource(name, version, ep.load)
-    return [sources[k] for k in sorted(sources, key=canonical)]
+    This reads ``entry_points.txt`` of each ``*.dist-info`` / ``*.egg-info`` folder
+    directly instead of using :mod:`importlib.metadata`, whose import alone costs more
+    than the rest of a typical run. As with importlib.metadata, the first distribution
+    of a name found on the path wins.
+    """
+    found: dict[str, PackSource] = {}
+    for folder in sys.path if paths is None else paths:
+        try:
+            entries = [e for e in os.scandir(folder or ".") if e.name.endswith(_META_SUFFIXES)]
+        except OSError:
+            continue
+        for entry in entries:
+            values = _group_entries(entry.path, ENTRY_POINT_GROUP)
+            if not values:
+                continue
+            name, version = _name_and_version(entry.path, entry.name)
+            if canonical(name) in found:
+                continue
+            for n, (ep_name, value) in enumerate(values):
+                key = name if n == 0 else f"{name}:{ep_name}"
+                found[canonical(key)] = PackSource(key, version, _loader(value))
+    return [found[k] for k in sorted(found)]
+
+
+_META_SUFFIXES = (".dist-info", ".egg-info")
+
+
+def _group_entries(meta_dir: str, group: str) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs of ``group`` in a distribution's entry_points.txt."""
+    try:
+        with open(os.path.join(meta_dir, "entry_points.txt"), encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return []
+    header = f"[{group}]"
+    if header not in text:
+        return []
+    pairs, inside = [], False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            inside = line == header
+        elif inside and "=" in line and not line.startswith(("#", ";")):
+            ep_name, value = line.split("=", 1)
+            pairs.append((ep_name.strip(), value.strip()))
+    return pairs
+
+
+def _name_and_version(meta_dir: str, folder_name: str) -> tuple[str, str]:
+    """Name and version from ``{name}-{version}.dist-info`` (normalised by installers),
+    or from the metadata file when the folder name does not carry them."""
+    stem = folder_name.rsplit(".", 1)[0]
+    name, _, version = stem.partition("-")
+    if version and folder_name.endswith(".dist-info"):
+        return canonical(name), version
+    for file in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(meta_dir, file), encoding="utf-8") as handle:
+                for line in handle:
+                    if not line.strip():
+                        break
+                    key, _, value = line.partition(":")
+                    if key == "Name":
+                        name = value.strip()
+                    elif key == "Version":
+                        version = value.strip()
+            break
+        except (OSError, UnicodeDecodeError):
+            continue
+    return name, version or "unknown"
+
+
+def _loader(value: str) -> Callable[[], Any]:
+    """Import an entry point value, ``module`` or ``module:attribute``."""
+
+    def load() -> Any:
+        import importlib
+
+        module_name, _, attribute = value.partition(":")
+        target = importlib.import_module(module_name.strip())
+        for part in filter(None, attribute.strip().split(".")):
+            target = getattr(target, part)
+        return target
+
+    return load
 
 
 def select(
@@ -114,7 +198,9 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
     try:
         module = source.load()
         pm.register(module, name=source.name)
-        pm.check_pending()
+        unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
+        if unknown:
+            raise PackError(f"unknown hook {', '.join(unknown)}; see docs/hooks.md for the hooks")
         for hook in HOOK_NAMES:
             impl = _impl_of(pm, hook, source.name)
             if impl is None:
@@ -180,17 +266,13 @@ ContentReader = Callable[[str, Any], dict[str, Any]]
 
 def read_content_bytes(pack: str, item: Any) -> tuple[str, bytes]:
     """Read a content file named by a hook, refusing anything too large to be content."""
-    label = Path(str(getattr(item, "name", item))).name or str(item)
+    label = os.path.basename(os.fspath(getattr(item, "name", item))) or str(item)
     try:
         if hasattr(item, "read_bytes") and not isinstance(item, str | os.PathLike):
             blob = item.read_bytes()
         else:
-            path = Path(item)
-            if path.stat().st_size > MAX_CONTENT_BYTES:
-                raise ContentError(pack, label, "", "", _too_big())
-            blob = path.read_bytes()
-    except ContentError:
-        raise
+            with open(item, "rb") as handle:
+                blob = handle.read(MAX_CONTENT_BYTES + 1)
     except OSError as exc:
         raise ContentError(pack, label, "", "", f"cannot read it ({exc.strerror or exc})") from None
     if len(blob) > MAX_CONTENT_BYTES:

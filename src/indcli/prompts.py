@@ -22,16 +22,35 @@ def select(message: str, choices: Sequence[tuple[str, str]], help_text: str | No
     if help_text:
         width = max(40, min(80, shutil.get_terminal_size((80, 24)).columns) - 2)
         questionary.print(textwrap.fill(printable(help_text), width), style="italic")
-    answer = questionary.select(
+    question = questionary.select(
         printable(message),
         choices=[
             questionary.Choice(title=printable(label), value=value) for value, label in choices
         ],
         instruction="(arrow keys, Enter)",
-    ).unsafe_ask()
+    )
+    answer = _eof_on_ctrl_d(question).unsafe_ask()
     if answer is None:  # Ctrl-D on some terminals ends the prompt without an answer
         raise EOFError
     return answer
+
+
+def _eof_on_ctrl_d(question: questionary.Question) -> questionary.Question:
+    """Make Ctrl-D end the prompt with EOFError (exit 130), as the README promises.
+
+    questionary's select binds only Ctrl-C and Ctrl-Q, so Ctrl-D was silently ignored.
+    """
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def _(event) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+    return question
 
 
 def confirm(message: str, default: bool = True) -> bool:

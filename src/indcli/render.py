@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +107,8 @@ class _Citations:
 
 def width() -> int:
     if sys.stdout.isatty():
+        import shutil
+
         return max(40, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
     return MAX_WIDTH
 
@@ -124,6 +124,8 @@ def use_color() -> bool:
 
 
 def to_text(doc: Doc, cols: int | None = None) -> str:
+    import textwrap
+
     cols = cols or width()
     cites = _Citations()
     bold = use_color()

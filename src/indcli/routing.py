@@ -8,7 +8,7 @@ format. The flow is looked up when the command runs or shows help, not when it i
 
 from __future__ import annotations
 
-import shlex
+import sys
 from typing import Any
 
 import click
@@ -16,7 +16,7 @@ import click
 from indcli.answers import check_answers, read_answers_file
 from indcli.app import App
 from indcli.engine import NO_OUTCOME, Route, route
-from indcli.errors import PackError
+from indcli.errors import EXIT_RUNTIME, PackError
 from indcli.flow import Flow
 from indcli.output import emit
 from indcli.pointers import resolve
@@ -100,6 +100,14 @@ Examples:
             click.Option(
                 ["--explain"], is_flag=True, help="Add the full rule trace to text output."
             ),
+            click.Option(
+                ["--batch", "batch_file"],
+                type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+                metavar="FILE",
+                help="Route many cases: JSON Lines, one answers object per line ('-' for "
+                "stdin). Prints one compact JSON result per line, with its line number; "
+                "options and --answers give defaults for every line.",
+            ),
         ],
     )
 
@@ -124,6 +132,9 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
         if options.get(f"q__{q['id'].replace('-', '_')}") is not None
     }
     answers = check_answers(flow, {**answers, **flags}, "options", option_names=True)
+    if options["batch_file"] is not None:
+        _batch(flow, answers, options, ctx)
+        return
     may_ask = not options["no_input"] and app.interactive()
     result, asked = _settle(app, flow, answers, may_ask, ctx)
     if result.decision.outcome == NO_OUTCOME:
@@ -142,6 +153,31 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
         click.echo(f"Wrote your route to {options['output']}.", err=True)
 
 
+def _batch(flow: Flow, defaults: dict[str, str], options: dict[str, Any], ctx) -> None:
+    from indcli.batch import run_batch
+    from indcli.output import atomic_binary
+
+    if options["fmt"] == "markdown" or options["explain"]:
+        raise click.UsageError("--batch writes JSON Lines; leave out --format and --explain.", ctx)
+    if options["output"] in (None, "-"):
+        sys.stdout.flush()
+        failed = run_batch(flow, defaults, options["batch_file"], sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_binary(options["output"]) as out:
+            failed = run_batch(flow, defaults, options["batch_file"], out)
+    if failed:
+        click.echo(f"{failed} line(s) could not be routed; see their error records.", err=True)
+        ctx.exit(EXIT_RUNTIME)
+
+
+def missing_message(flow: Flow, relevant: list[str]) -> str:
+    """The options still needed, with their values."""
+    return "missing answers: " + ", ".join(
+        f"--{q} ({'|'.join(c['id'] for c in flow.question(q)['choices'])})" for q in relevant
+    )
+
+
 def _where(name: str) -> str:
     return "answers from stdin" if name == "-" else f"answers file {name}"
 
@@ -156,13 +192,9 @@ def _settle(
         if result.done:
             return result, asked
         if not may_ask:
-            missing = ", ".join(
-                f"--{q} ({'|'.join(c['id'] for c in flow.question(q)['choices'])})"
-                for q in result.relevant
-            )
             raise click.UsageError(
-                f"missing answers: {missing}. Add them as options or in --answers FILE, or "
-                "run on a terminal without --no-input to be asked.",
+                f"{missing_message(flow, result.relevant)}. Add them as options or in "
+                "--answers FILE, or run on a terminal without --no-input to be asked.",
                 ctx,
             )
         answers[result.next_question] = _ask(app, flow.question(result.next_question))
@@ -224,6 +256,8 @@ def route_payload(app: App, flow: Flow, result: Route, name: str = "route") -> d
         if rule["advice"] in ADVICE_KEYS:
             data[ADVICE_KEYS[rule["advice"]]].append(_item(app, rule, answers))
     used = {q: v for q, v in answers.items() if q not in result.unused}
+    import shlex
+
     data["rerun"] = shlex.join(
         ["indcli", name] + [part for q, v in used.items() for part in (f"--{q}", v)]
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import click
@@ -78,6 +77,8 @@ def _unknown_topic(app: App, topic: str) -> str:
             f"content packs, for example: pip install {EXAMPLE_PACK}"
         )
     message = f"unknown topic '{topic}'."
+    import difflib
+
     close = difflib.get_close_matches(topic, installed, n=1, cutoff=0.5)
     if close:
         message += f" Did you mean '{close[0]}'?"

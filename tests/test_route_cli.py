@@ -222,3 +222,13 @@ def test_route_without_the_pack_is_not_a_command():
     result = run(make_app(), ["route"])
     assert result.exit_code == 2
     assert "no command 'route'" in result.stderr
+
+
+@pytest.mark.parametrize(("kind", "start"), [("mermaid", "flowchart"), ("dot", "digraph")])
+def test_graph_draws_the_whole_flow_with_all_four_outcomes(kind, start):
+    result = route(["--graph", kind])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(start)
+    for outcome in ("online-partner-no-permit", "online-partner-has-permit",
+                    "paper-family-member", "eu-long-term-resident"):  # fmt: skip
+        assert outcome in result.stdout

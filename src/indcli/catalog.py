@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from indcli.commands import CORE_COMMANDS
 from indcli.flow import Flow, FlowProblem, build_flow
 from indcli.plugins import (
     LoadedPack,
@@ -24,7 +25,6 @@ from indcli.plugins import (
     select,
 )
 
-CORE_COMMANDS = ("completion", "explain", "plugins")
 
 
 @dataclass

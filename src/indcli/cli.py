@@ -7,6 +7,7 @@ code, and a traceback only with ``--debug``.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any, NoReturn
@@ -15,6 +16,7 @@ import click
 
 from indcli import __version__
 from indcli.app import App
+from indcli.commands import CORE_COMMANDS
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
 from indcli.render import payload, to_json
 
@@ -44,11 +46,13 @@ class RootGroup(click.Group):
     """Core commands plus the commands that loaded packs contribute."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(get_app(ctx).catalog.commands))
+        return sorted(set(CORE_COMMANDS) | set(get_app(ctx).catalog.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        core = super().get_command(ctx, cmd_name)
-        return core or get_app(ctx).catalog.commands.get(cmd_name)
+        if cmd_name in CORE_COMMANDS:  # imported only when used (click's lazy loading)
+            module, _, attribute = CORE_COMMANDS[cmd_name].partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return get_app(ctx).catalog.commands.get(cmd_name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         name = args[0] if args else ""
@@ -148,12 +152,3 @@ def main(prog_name: str = "indcli") -> None:
     """Console-script entry point."""
     cli.main(prog_name=prog_name)
 
-
-def _register_core_commands() -> None:
-    from indcli.commands import check, completion, explain, new_pack, plugins
-
-    for command in (check, completion, explain, new_pack, plugins):
-        cli.add_command(command)
-
-
-_register_core_commands()

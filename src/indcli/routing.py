@@ -16,8 +16,9 @@ import click
 from indcli.answers import check_answers, read_answers_file
 from indcli.app import App
 from indcli.engine import NO_OUTCOME, Route, route
-from indcli.errors import EXIT_RUNTIME, PackError
+from indcli.errors import EXIT_RUNTIME, IndcliError, PackError
 from indcli.flow import Flow
+from indcli.limits import printable
 from indcli.output import emit
 from indcli.pointers import resolve
 from indcli.render import Doc, Item, format_param, payload, render
@@ -77,7 +78,9 @@ Examples:
   indcli {name} --answers answers.json --format json
   echo '{{"temporary-permit": "yes"}}' | indcli {name} --answers - --no-input
   indcli {name} ... --format markdown --output checklist.md
-  indcli {name} ... --explain                     show every rule and why it fired""",
+  indcli {name} ... --explain                     show every rule and why it fired
+  indcli {name} --batch cases.jsonl > results.jsonl
+  indcli {name} --graph mermaid                   draw the whole flow""",
         params=[
             click.Option(
                 ["--answers", "answers_file"],
@@ -101,6 +104,12 @@ Examples:
                 ["--explain"], is_flag=True, help="Add the full rule trace to text output."
             ),
             click.Option(
+                ["--graph"],
+                type=click.Choice(["mermaid", "dot"]),
+                help="Print the whole flow (questions, answers, outcomes and the advice "
+                "rules attach) as a Mermaid flowchart or a Graphviz digraph, and exit.",
+            ),
+            click.Option(
                 ["--batch", "batch_file"],
                 type=click.Path(exists=True, dir_okay=False, allow_dash=True),
                 metavar="FILE",
@@ -122,10 +131,13 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
             f"the routing flow '{flow_id}' is not loaded; run 'indcli plugins' to see "
             "which packs loaded."
         )
+    if options["graph"]:
+        _graph(flow, options["graph"])
+        return
     answers: dict[str, Any] = {}
     if options["answers_file"] is not None:
-        name = options["answers_file"]
-        answers = check_answers(flow, read_answers_file(name), _where(name))
+        path = options["answers_file"]
+        answers = check_answers(flow, read_answers_file(path), _where(path))
     flags = {
         q["id"]: options[f"q__{q['id'].replace('-', '_')}"]
         for q in flow.questions
@@ -171,6 +183,16 @@ def _batch(flow: Flow, defaults: dict[str, str], options: dict[str, Any], ctx) -
         ctx.exit(EXIT_RUNTIME)
 
 
+def _graph(flow: Flow, kind: str) -> None:
+    from indcli.graph import to_dot, to_mermaid
+
+    try:
+        text = to_mermaid(flow) if kind == "mermaid" else to_dot(flow)
+    except ValueError as exc:
+        raise IndcliError(f"cannot draw flow '{flow.id}': {exc}") from None
+    click.echo(text, nl=not text.endswith("\n"))
+
+
 def missing_message(flow: Flow, relevant: list[str]) -> str:
     """The options still needed, with their values."""
     return "missing answers: " + ", ".join(
@@ -178,8 +200,8 @@ def missing_message(flow: Flow, relevant: list[str]) -> str:
     )
 
 
-def _where(name: str) -> str:
-    return "answers from stdin" if name == "-" else f"answers file {name}"
+def _where(path: str) -> str:
+    return "answers from stdin" if path == "-" else f"answers file {printable(path)}"
 
 
 def _settle(

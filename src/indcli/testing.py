@@ -1,4 +1,4 @@
-"""Test helpers for indcli and for pack authors.
+"""Test helpers for indcli and for pack authors, and a pytest plugin with fixtures.
 
 Build an :class:`~indcli.app.App` from pack modules registered in-process, so a test
 sees exactly the packs it names and nothing installed on the machine, then run the CLI
@@ -10,18 +10,32 @@ against it with click's :class:`~click.testing.CliRunner`::
     def test_my_topic():
         result = run(make_app(my_pack), ["explain", "my-topic", "--format", "json"])
         assert result.exit_code == 0
+
+indcli registers this module as a pytest plugin (entry point ``pytest11``), so a pack's
+tests can also use its fixtures without importing anything::
+
+    def test_my_pack(indcli_app_factory, indcli_run):
+        app = indcli_app_factory(indcli_partner_permit, my_pack)
+        assert check_packs(app, "my-pack") == []
+        assert route_answers(app, {"eu-long-term-resident": "yes"})["outcome"]["id"] == ...
+        assert indcli_run(["explain", "my-topic"], my_pack).exit_code == 0
+
+pytest is only imported when it is installed, for the fixtures; the helpers work without.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from click.testing import CliRunner, Result
 
 from indcli.app import App
 from indcli.plugins import PackSource
+
+if TYPE_CHECKING:
+    from indcli.checks import Problem
 
 TEST_ENVIRON = {"INDCLI_NO_CACHE": "1"}
 
@@ -40,3 +54,71 @@ def run(app: App, args: Sequence[str], input: str | bytes | None = None, **kwarg
     from indcli.cli import cli
 
     return CliRunner().invoke(cli, list(args), input=input, obj=app, prog_name="indcli", **kwargs)
+
+
+def route_answers(
+    app: App, answers: Mapping[str, str], flow: str = "partner-permit"
+) -> dict[str, Any]:
+    """The ``--format json`` result of routing ``answers`` through ``flow``.
+
+    Raises ValueError when the flow is not loaded, when answers that matter are missing
+    (naming them), or when no outcome matches (a gap); click.UsageError for an unknown
+    question or choice, as ``indcli route`` does.
+    """
+    from indcli.answers import check_answers
+    from indcli.engine import NO_OUTCOME, route
+    from indcli.routing import route_payload
+
+    loaded = app.catalog.flows.get(flow)
+    if loaded is None or loaded.owner is None:
+        raise ValueError(f"flow '{flow}' is not loaded (or no loaded pack owns it)")
+    result = route(loaded, check_answers(loaded, answers, "answers"))
+    if not result.done:
+        raise ValueError(f"answers still needed for flow '{flow}': {', '.join(result.relevant)}")
+    if result.decision.outcome == NO_OUTCOME:
+        raise ValueError(f"no outcome of flow '{flow}' matches these answers (a gap)")
+    return route_payload(app, loaded, result)
+
+
+def check_packs(app: App, *names: str) -> list[Problem]:
+    """What ``indcli check NAMES`` reports (every loaded pack's problems without names)."""
+    from indcli.checks import check_catalog
+    from indcli.plugins import canonical
+
+    catalog = app.load_catalog()
+    known = {canonical(p.name) for p in catalog.packs}
+    unknown = [n for n in names if canonical(n) not in known]
+    if unknown:
+        raise ValueError(f"no pack {', '.join(unknown)} in this app; it has: {sorted(known)}")
+    report = check_catalog(catalog)
+    return (report.only(names) if names else report).problems
+
+
+try:
+    import pytest
+except ImportError:  # pragma: no cover - the helpers above work without pytest
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+
+    @pytest.fixture
+    def indcli_app_factory() -> Callable[..., App]:
+        """``indcli_app_factory(*packs, environ=None) -> App`` with exactly those packs."""
+        return make_app
+
+    @pytest.fixture
+    def indcli_run() -> Callable[..., Result]:
+        """``indcli_run(args, *packs, input=None, environ=None)``: run indcli with ``packs``.
+
+        Each call builds a fresh App; use ``run(app, args)`` to reuse one.
+        """
+
+        def run_with(
+            args: Sequence[str],
+            *packs: ModuleType | PackSource,
+            input: str | bytes | None = None,
+            environ: Mapping[str, str] | None = None,
+        ) -> Result:
+            return run(make_app(*packs, environ=environ), args, input=input)
+
+        return run_with

@@ -1,7 +1,13 @@
-"""The core's own commands: they work with any packs, or none."""
+"""The core's own commands: they work with any packs, or none.
 
-from indcli.commands.completion import completion
-from indcli.commands.explain import explain
-from indcli.commands.listing import plugins
+Each lives in its own module, imported only when the command is used (listed here by
+name, so ``indcli route`` never imports them). No pack may take one of these names.
+"""
 
-__all__ = ["completion", "explain", "plugins"]
+CORE_COMMANDS = {
+    "check": "indcli.commands.check:check",
+    "completion": "indcli.commands.completion:completion",
+    "explain": "indcli.commands.explain:explain",
+    "new-pack": "indcli.commands.new_pack:new_pack",
+    "plugins": "indcli.commands.listing:plugins",
+}

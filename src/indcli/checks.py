@@ -1,0 +1,447 @@
+"""Checking packs: what loads can still route badly, point nowhere, or go stale.
+
+Loading already rejects invalid content, clashing ids and references to questions or
+outcomes that do not exist (such a pack *fails*). What loading cannot see needs the
+packs together: a routing flow is only right when every combination of answers reaches
+exactly one outcome, every outcome and rule can take effect, and every question matters.
+The checks here find that by trying every combination (flows are small: the shipped one
+has 384), reusing the engine's own :func:`~indcli.engine.decide`, so a check and a real
+route can never disagree. The functions are pure: ``indcli check`` and
+:func:`indcli.testing.check_packs` render or assert on the :class:`Problem` list.
+
+Content carries no file names once loaded, so :attr:`Problem.file` is empty; the message
+of a pack that failed to load names its file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Collection, Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import product
+from typing import Any, Literal
+
+from indcli import engine
+from indcli.catalog import Catalog
+from indcli.commands import CORE_COMMANDS
+from indcli.flow import Flow
+from indcli.plugins import LoadedPack, canonical
+
+MAX_CHECK_COMBINATIONS = 200_000
+STALE_AFTER = datetime.timedelta(days=365)
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, located like a content error: pack, file, item and field."""
+
+    severity: Severity
+    pack: str
+    file: str
+    item: str
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class FlowSummary:
+    """What was checked of one flow (``indcli check --format json`` lists these)."""
+
+    id: str
+    owner: str | None
+    packs: list[str]
+    combinations: int  # of the answers to the questions some rule tests
+    enumerated: bool
+    outcomes: list[str]
+    outcomes_reached: list[str] | None = None  # None when not enumerated
+    gaps: int = 0
+    conflicts: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    flows: list[FlowSummary] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    def only(self, packs: Collection[str]) -> Report:
+        """The problems of ``packs``, and the flows they take part in."""
+        names = {canonical(p) for p in packs}
+        return Report(
+            [p for p in self.problems if canonical(p.pack) in names],
+            [f for f in self.flows if names & {canonical(p) for p in f.packs}],
+        )
+
+
+def check_catalog(
+    catalog: Catalog, today: datetime.date | None = None, limit: int = MAX_CHECK_COMBINATIONS
+) -> Report:
+    """Every problem of the loaded packs, and a summary of each flow they build."""
+    today = today or datetime.date.today()
+    report = Report()
+    for pack in catalog.packs:
+        if pack.status == "failed":
+            report.problems.append(
+                _problem("error", pack.name, "", "", f"failed to load: {pack.error}")
+            )
+        elif pack.status == "loaded":
+            for content in pack.content:
+                report.problems += check_citations(pack.name, content, today)
+                report.problems += check_pointers(pack.name, content, catalog.packs)
+    for flow in catalog.flows.values():
+        problems, summary = check_flow(flow, limit)
+        report.problems += problems
+        report.flows.append(summary)
+    report.problems.sort(key=lambda p: (canonical(p.pack), p.severity != "error"))
+    return report
+
+
+# --- flows ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Seen:
+    """How often something was seen, and the first answers it was seen with."""
+
+    count: int = 0
+    example: dict[str, str] = field(default_factory=dict)
+
+    def add(self, answers: dict[str, str]) -> None:
+        self.count += 1
+        self.example = self.example or answers
+
+
+@dataclass
+class _Tally:
+    """What enumerating a flow saw, rule by rule and outcome by outcome."""
+
+    reached: set[str] = field(default_factory=set)
+    holds: set[str] = field(default_factory=set)  # outcome rules that ever hold
+    decides: set[str] = field(default_factory=set)  # ... at the top priority of those holding
+    outranked_by: dict[str, str] = field(default_factory=dict)  # rule -> a rule above it
+    fires: set[str] = field(default_factory=set)  # advice rules that ever apply
+    gaps: _Seen = field(default_factory=_Seen)
+    conflicts: dict[tuple[str, str], _Seen] = field(default_factory=dict)  # (winner, loser)
+    conflicting: int = 0  # combinations with a conflict
+
+
+def check_flow(
+    flow: Flow, limit: int = MAX_CHECK_COMBINATIONS
+) -> tuple[list[Problem], FlowSummary]:
+    """Gaps, conflicts, unreachable outcomes, shadowed rules and unused questions.
+
+    Only questions that some rule tests are enumerated: the others cannot change any
+    rule, and are reported as unused instead.
+    """
+    tested = {q for rule in flow.rules for q in rule["questions"]}
+    questions = [q for q in flow.questions if q["id"] in tested]
+    total = math.prod(len(q["choices"]) for q in questions)
+    summary = FlowSummary(
+        flow.id, flow.owner, list(flow.packs), total, False, sorted(flow.outcomes)
+    )
+    where = f"flow '{flow.id}'"
+    if flow.owner is None:
+        message = (
+            "no loaded pack owns this flow (sets its title), so its questions, outcomes and "
+            "rules are inert and were not checked; install the pack that owns it"
+        )
+        return [_problem("warning", p, where, "", message) for p in flow.packs], summary
+    problems = _unused_questions(flow, tested)
+    if total > limit:
+        problems.append(
+            _problem(
+                "warning",
+                flow.owner,
+                where,
+                "",
+                f"{total} answer combinations are more than the {limit} that are tried, so "
+                "gaps, conflicts, unreachable outcomes and shadowed rules were not checked; "
+                "checked instead: references, and whether each rule's condition can hold",
+            )
+        )
+        problems += [
+            _problem("warning", r["pack"], _rule(flow, r), "when", "its condition never holds")
+            for r in flow.rules
+            if not _satisfiable(flow, r, limit)
+        ]
+        return problems, summary
+    tally = _enumerate(flow, questions)
+    summary.enumerated = True
+    summary.outcomes_reached = sorted(tally.reached)
+    summary.gaps, summary.conflicts = tally.gaps.count, tally.conflicting
+    problems += _gap_problems(flow, tally, total)
+    problems += _conflict_problems(flow, tally)
+    problems += _unreachable_outcomes(flow, tally)
+    problems += _shadowed_rules(flow, tally, limit)
+    return problems, summary
+
+
+def _enumerate(flow: Flow, questions: list[dict[str, Any]]) -> _Tally:
+    tally = _Tally()
+    ids = [q["id"] for q in questions]
+    for combo in product(*([c["id"] for c in q["choices"]] for q in questions)):
+        answers = dict(zip(ids, combo, strict=True))
+        decision = engine.decide(flow, answers)
+        tally.fires.update(r["id"] for r in decision.advice)
+        if decision.outcome == engine.NO_OUTCOME:
+            tally.gaps.add(answers)
+            continue
+        assert decision.outcome is not None  # every question is answered
+        tally.reached.add(decision.outcome)
+        holding = [r for r in flow.outcome_rules if r["test"](answers, None)]
+        top = holding[0]  # outcome rules are sorted by priority: this is the one decide took
+        conflict = False
+        for rule in holding:
+            tally.holds.add(rule["id"])
+            if rule["priority"] == top["priority"]:
+                tally.decides.add(rule["id"])
+                if rule["outcome"] != top["outcome"]:
+                    tally.conflicts.setdefault((top["id"], rule["id"]), _Seen()).add(answers)
+                    conflict = True
+            else:
+                tally.outranked_by.setdefault(rule["id"], top["id"])
+        tally.conflicting += conflict
+    return tally
+
+
+def _gap_problems(flow: Flow, tally: _Tally, total: int) -> list[Problem]:
+    if not tally.gaps.count:
+        return []
+    return [
+        _problem(
+            "error",
+            flow.owner or "",
+            f"flow '{flow.id}'",
+            "rules",
+            f"{tally.gaps.count} of {total} answer combinations reach no outcome, for example "
+            f"{_answers(tally.gaps.example)}; add an outcome rule for them (a rule without 'when' "
+            "and a low priority catches whatever is left)",
+        )
+    ]
+
+
+def _conflict_problems(flow: Flow, tally: _Tally) -> list[Problem]:
+    rules = {r["id"]: r for r in flow.outcome_rules}
+    problems = []
+    for (winner_id, loser_id), seen in tally.conflicts.items():
+        winner, loser = rules[winner_id], rules[loser_id]
+        problems.append(
+            _problem(
+                "error",
+                loser["pack"],
+                _rule(flow, loser),
+                "priority",
+                f"holds together with rule '{winner_id}' ({winner['pack']}) at the same "
+                f"priority {loser['priority']} but routes to '{loser['outcome']}' instead of "
+                f"'{winner['outcome']}', in {seen.count} combination(s), for example "
+                f"{_answers(seen.example)}; give one a higher priority or narrow its 'when'",
+            )
+        )
+    return problems
+
+
+def _unreachable_outcomes(flow: Flow, tally: _Tally) -> list[Problem]:
+    problems = []
+    for outcome_id, outcome in flow.outcomes.items():
+        if outcome_id not in tally.reached:
+            rules = [r["id"] for r in flow.outcome_rules if r["outcome"] == outcome_id]
+            why = (
+                f"its rules ({', '.join(rules)}) never decide the outcome"
+                if rules
+                else "no outcome rule routes to it"
+            )
+            problems.append(
+                _problem(
+                    "error",
+                    outcome["pack"],
+                    f"flow '{flow.id}' outcome '{outcome_id}'",
+                    "",
+                    f"no answers lead to it: {why}",
+                )
+            )
+    return problems
+
+
+def _shadowed_rules(flow: Flow, tally: _Tally, limit: int) -> list[Problem]:
+    """Outcome rules that never decide the outcome, advice rules that never apply."""
+    problems = []
+    for rule in flow.outcome_rules:
+        if rule["id"] in tally.decides:
+            continue
+        if rule["id"] in tally.holds:
+            field_, message = (
+                "priority",
+                "never decides the outcome: whenever it holds, a rule with a higher priority "
+                f"holds too (for example '{tally.outranked_by[rule['id']]}')",
+            )
+        else:
+            field_, message = "when", "never decides the outcome: its condition never holds"
+        problems.append(_problem("warning", rule["pack"], _rule(flow, rule), field_, message))
+    for rule in flow.advice_rules:
+        if rule["id"] not in tally.fires:
+            message = (
+                "never applies: its condition holds only with an outcome those answers never reach"
+                if _satisfiable(flow, rule, limit)
+                else "never applies: its condition never holds"
+            )
+            problems.append(_problem("warning", rule["pack"], _rule(flow, rule), "when", message))
+    return problems
+
+
+def _unused_questions(flow: Flow, tested: set[str]) -> list[Problem]:
+    return [
+        _problem(
+            "warning",
+            q["pack"],
+            f"flow '{flow.id}' question '{q['id']}'",
+            "",
+            "no rule tests it, so it is never asked and its answer changes nothing",
+        )
+        for q in flow.questions
+        if q["id"] not in tested
+    ]
+
+
+def _satisfiable(flow: Flow, rule: dict[str, Any], limit: int) -> bool:
+    """Can the rule's condition hold for some answers to its own questions (and outcome)?
+
+    Too many combinations of its own questions count as satisfiable (not checked).
+    """
+    choices = [[c["id"] for c in flow.question(q)["choices"]] for q in rule["questions"]]
+    if math.prod(map(len, choices)) > limit:
+        return True
+    outcomes = list(flow.outcomes) if rule["advice"] is not None else [None]
+    return any(
+        rule["test"](dict(zip(rule["questions"], combo, strict=True)), outcome)
+        for combo in product(*choices)
+        for outcome in outcomes
+    )
+
+
+def _rule(flow: Flow, rule: dict[str, Any]) -> str:
+    return f"flow '{flow.id}' rule '{rule['id']}'"
+
+
+def _answers(answers: dict[str, str]) -> str:
+    return ", ".join(f"{q}={v}" for q, v in answers.items()) or "no answers"
+
+
+# --- sources and pointers --------------------------------------------------------------
+
+
+def check_citations(pack: str, content: dict[str, Any], today: datetime.date) -> list[Problem]:
+    """Every item must cite a resolved source; one checked over a year ago is stale."""
+    problems = []
+    for item, node in _cited_items(content):
+        cite = node.get("source")
+        if not isinstance(cite, dict) or not cite.get("url") or not cite.get("quote"):
+            problems.append(
+                _problem("error", pack, item, "source", "cites no source with a url and quote")
+            )
+            continue
+        try:
+            checked = datetime.date.fromisoformat(str(cite.get("checked")))
+        except ValueError:
+            problems.append(
+                _problem("error", pack, item, "source.checked", "'checked' is not a date")
+            )
+            continue
+        if today - checked > STALE_AFTER:
+            problems.append(
+                _problem(
+                    "warning",
+                    pack,
+                    item,
+                    "source.checked",
+                    f"last checked against its source on {checked}, {(today - checked).days} "
+                    f"days ago: compare the quote with {cite['url']} again and update 'checked'",
+                )
+            )
+    return problems
+
+
+def check_pointers(pack: str, content: dict[str, Any], packs: list[LoadedPack]) -> list[Problem]:
+    """A pointer to a pack that is loaded must name a topic or command that pack has.
+
+    A pointer to a pack that is not loaded is fine: indcli tells the reader to install it.
+    """
+    loaded = {canonical(p.name): p for p in packs if p.status == "loaded"}
+    problems = []
+    for item, field_, pointer in _pointers(content):
+        target = loaded.get(canonical(pointer["pack"]))
+        if target is None:
+            continue
+        if pointer.get("topic") is not None:
+            kind, name = "topic", pointer["topic"]
+            has = any(t["id"] == name for c in target.content for t in c["topics"])
+        else:
+            kind, name = "command", pointer["command"].split()[0]
+            has = name in CORE_COMMANDS or any(c.name == name for c in target.commands)
+        if not has:
+            problems.append(
+                _problem(
+                    "warning",
+                    pack,
+                    item,
+                    field_,
+                    f"points to {kind} '{name}' of pack {target.name}, which is loaded but has "
+                    f"no such {kind}",
+                )
+            )
+    return problems
+
+
+def _cited_items(content: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(name, item) for every item of a content file that must cite its source."""
+    for topic in content["topics"]:
+        name = f"topic '{topic['id']}'"
+        yield name, topic
+        yield from ((f"{name} body[{i}]", p) for i, p in enumerate(topic["body"]))
+    for guide in content["guides"]:
+        name = f"guide '{guide['id']}'"
+        yield name, guide
+        for part in ("intro", "closing"):
+            yield from ((f"{name} {part}[{i}]", p) for i, p in enumerate(guide[part]))
+        for n, step in enumerate(guide["steps"], 1):
+            yield f"{name} step {n}", step
+            for m, sub in enumerate(step["substeps"], 1):
+                yield f"{name} step {n} substep {m}", sub
+    for flow in content["flows"]:
+        for kind in ("questions", "outcomes", "rules"):
+            for node in flow[kind]:
+                yield f"flow '{flow['id']}' {kind[:-1]} '{node['id']}'", node
+
+
+def _pointers(content: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(item, field, pointer) for every pointer to a topic or command of some pack."""
+    for topic in content["topics"]:
+        for i, pointer in enumerate(topic["related"]):
+            yield f"topic '{topic['id']}'", f"related[{i}]", pointer
+    for flow in content["flows"]:
+        for question in flow["questions"]:
+            if question["unsure"] is not None:
+                name = f"flow '{flow['id']}' question '{question['id']}'"
+                yield name, "unsure", question["unsure"]
+        for rule in flow["rules"]:
+            if rule["see"] is not None:
+                yield f"flow '{flow['id']}' rule '{rule['id']}'", "see", rule["see"]
+
+
+def _problem(severity: Severity, pack: str, item: str, field_: str, message: str) -> Problem:
+    return Problem(severity, pack, "", item, field_, message)

@@ -26,7 +26,6 @@ from indcli.plugins import (
 )
 
 
-
 @dataclass
 class Catalog:
     packs: list[LoadedPack] = field(default_factory=list)

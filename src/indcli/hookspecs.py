@@ -1,7 +1,8 @@
 """Every hook a content pack can implement.
 
 Each hook is prefixed ``indcli_`` and documented by its docstring; ``docs/hooks.md`` is
-generated from, and tested against, this module. Packs implement hooks with
+the longer reference, and a test fails when a hook here is missing from it or has no
+test of its own. Packs implement hooks with
 ``indcli.hookimpl``. The core calls each pack's implementation separately, so a pack that
 raises is reported by name and skipped without affecting the others.
 """
@@ -32,8 +33,8 @@ def indcli_content() -> Any | Iterable[Any]:
     and merges it with what the other packs contribute: explain topics, step-by-step
     guides and routing flows (questions, outcomes, rules).
 
-    Called once per run, when the first command needs pack content (``--version`` does
-    not). If the file is missing or invalid, the whole pack is skipped with one warning,
+    Called once per run, when indcli loads packs: for any command, ``--help`` and shell
+    completion (``--version`` does not load packs). If the file is missing or invalid, the whole pack is skipped with one warning,
     or the run stops with exit code 3 under ``INDCLI_STRICT_PLUGINS=1``.
 
     Example::
@@ -52,7 +53,7 @@ def indcli_commands() -> Iterable[click.Command]:
     """Return the click commands this pack adds to ``indcli``.
 
     Each command is added under its own ``name``. A name that a core command already uses
-    (``plugins``, ``explain``, ``completion``) or that another pack also contributes makes
+    (see :data:`indcli.commands.CORE_COMMANDS`) or that another pack also contributes makes
     this pack fail to load, naming both packs. Commands usually come from the core's
     factories so that they stay generic and data-driven:
     :func:`indcli.guides.guide_command` (a step-by-step guide from content) and

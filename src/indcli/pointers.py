@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from indcli.app import App
+from indcli.commands import CORE_COMMANDS
 
 
 def resolve(app: App, pointer: dict[str, Any]) -> dict[str, Any]:
@@ -19,7 +20,8 @@ def resolve(app: App, pointer: dict[str, Any]) -> dict[str, Any]:
         installed = pointer["topic"] in catalog.topics
     else:
         command = f"indcli {pointer['command']}"
-        installed = pointer["command"].split()[0] in catalog.commands
+        name = pointer["command"].split()[0]
+        installed = name in catalog.commands or name in CORE_COMMANDS
     if installed:
         text = f"{pointer['label']}: {command}"
     else:

@@ -1,0 +1,84 @@
+"""``indcli new-pack NAME [DIR]``: start a new content pack that installs and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from indcli.errors import IndcliError
+from indcli.render import Doc, Item, format_option, payload, render
+
+
+@click.command(
+    "new-pack",
+    epilog="""\b
+Examples:
+  indcli new-pack indcli-my-topic                  creates ./indcli-my-topic
+  indcli new-pack indcli-my-topic ~/src/my-pack    in a folder of your choice
+  indcli new-pack indcli-my-topic --format json    what was written, for scripts
+
+\b
+Then, from the same folder:
+  pip install -e './indcli-my-topic[test]'
+  pytest ./indcli-my-topic
+  indcli plugins""",
+)
+@click.argument("name")
+@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
+@format_option
+def new_pack(name: str, directory: Path | None, fmt: str) -> None:
+    """Create a new content pack NAME in DIR (default: ./NAME), ready to install and test.
+
+    NAME is the distribution name, the one people pip install: lowercase letters, digits
+    and hyphens, starting with a letter. Start it with "indcli-" (indcli-my-topic) so
+    people can find it. The Python module is NAME with "_" for "-", and the example
+    explain topic is NAME without the "indcli-" prefix.
+
+    The pack has a pyproject.toml (hatchling, an entry point in the "indcli" group), its
+    module with the indcli_content hook, a content file with one cited example topic, a
+    README and a test. The topic's source and quotes are placeholders: replace them with
+    the page your content comes from (docs/content.md describes every field).
+
+    DIR must be new or an empty folder. The pack is written to a temporary folder and
+    moved into place at the end, so a failure never leaves half a pack.
+    """
+    from indcli.scaffold import ScaffoldError, create_pack
+
+    try:
+        pack = create_pack(name, directory)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    except OSError as exc:
+        where = directory or Path(name)
+        problem = exc.strerror or exc
+        message = f"could not write the pack to {where} ({problem}); nothing was left behind."
+        raise IndcliError(message) from None
+    data = payload(
+        "new-pack",
+        name=pack.names.dist,
+        module=pack.names.module,
+        topic=pack.names.short,
+        directory=pack.display,
+        files=pack.files,
+        next_steps=[{"command": c, "does": d} for c, d in pack.next_steps()],
+    )
+    click.echo(render(fmt, data, _describe), nl=False)
+
+
+def _describe(data: dict[str, Any]) -> Doc:
+    where = data["directory"]
+    doc = Doc(f"Created pack {data['name']} in {where}")
+    doc.items([Item(path) for path in data["files"]])
+    doc.heading("Next steps, from this folder")
+    doc.items(
+        [Item(step["command"], notes=[step["does"]]) for step in data["next_steps"]], "number"
+    )
+    doc.para(
+        f"Then replace the placeholder source and quotes in "
+        f"{where}/src/{data['module']}/content.toml with the page your content comes from. "
+        "The indcli documentation describes every field (docs/content.md) and has a "
+        "tutorial that adds a routing question, a rule and a command (docs/tutorial.md)."
+    )
+    return doc

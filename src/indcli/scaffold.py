@@ -1,0 +1,354 @@
+"""``indcli new-pack``: the files of a new, working content pack, and writing them safely.
+
+A new pack is a small distribution: ``pyproject.toml`` (hatchling, an entry point in the
+``indcli`` group, a ``test`` extra), the module with its ``indcli_content`` hook, a content
+file with one cited example topic, a README and a test that uses :mod:`indcli.testing`.
+The example topic's source and quote are placeholders the author must replace; they
+still validate, so the pack installs and its tests pass from the first minute.
+
+The pack is written to a hidden folder next to the target (inside it, when the target is
+an existing empty folder) and renamed into place at the end, so a failure never leaves
+half a pack behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import keyword
+import re
+import secrets
+import shlex
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from indcli import ENTRY_POINT_GROUP, __version__
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+MAX_NAME = 64
+PREFIX = "indcli-"
+PLACEHOLDER_URL = "https://example.org/replace-me"
+
+
+class ScaffoldError(ValueError):
+    """A pack name or target folder that cannot be used; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class PackNames:
+    """The names a pack goes by, all derived from its distribution name."""
+
+    dist: str  # what people pip install: indcli-my-topic
+    module: str  # the Python package: indcli_my_topic
+    short: str  # the entry point name and the example topic id: my-topic
+
+
+@dataclass(frozen=True)
+class NewPack:
+    """A pack written by :func:`create_pack`."""
+
+    names: PackNames
+    directory: Path
+    files: list[str]
+
+    @property
+    def display(self) -> str:
+        """The folder as a shell argument that pip reads as a folder (./name)."""
+        return _shell_path(self.directory)
+
+    def next_steps(self) -> list[tuple[str, str]]:
+        """(command, what it does) pairs, ready to copy from the directory you ran it in."""
+        where = self.display
+        return [
+            (
+                f"pip install -e {shlex.quote(where + '[test]')}",
+                "install it (editable) with its test tools",
+            ),
+            (f"pytest {shlex.quote(where)}", "run its tests"),
+            ("indcli plugins", f"see {self.names.dist} loaded"),
+            (f"indcli explain {self.names.short}", "see its example topic"),
+        ]
+
+
+def pack_names(name: str) -> PackNames:
+    """Check a distribution name for a new pack and derive the pack's other names."""
+    if not name:
+        raise ScaffoldError("the pack name is empty; use e.g. indcli-my-topic.")
+    if len(name) > MAX_NAME:
+        raise ScaffoldError(f"the pack name is longer than {MAX_NAME} characters.")
+    if not NAME_PATTERN.match(name):
+        hint = f" Did you mean '{_suggest(name)}'?" if _suggest(name) else ""
+        raise ScaffoldError(
+            f"'{name}' is not a valid pack name: use lowercase letters, digits and single "
+            f"hyphens, starting with a letter and not ending with a hyphen (e.g. "
+            f"indcli-my-topic).{hint}"
+        )
+    module = name.replace("-", "_")
+    short = name.removeprefix(PREFIX) or name
+    if name == "indcli" or module in sys.stdlib_module_names or keyword.iskeyword(module):
+        raise ScaffoldError(
+            f"'{name}' would name a Python module that already exists ({module}); "
+            f"use e.g. {PREFIX}{name}."
+        )
+    return PackNames(dist=name, module=module, short=short)
+
+
+def _suggest(name: str) -> str:
+    candidate = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    if candidate and not candidate[0].isalpha():
+        candidate = PREFIX + candidate
+    if candidate != name and NAME_PATTERN.match(candidate) and len(candidate) <= MAX_NAME:
+        return candidate
+    return ""
+
+
+def check_target(directory: Path) -> None:
+    """The target must not exist, or be an empty folder, inside a folder that exists."""
+    if directory.exists() or directory.is_symlink():
+        if not directory.is_dir():
+            raise ScaffoldError(f"{directory} exists and is not a folder; choose another DIR.")
+        if any(directory.iterdir()):
+            raise ScaffoldError(
+                f"{directory} exists and is not empty; choose a new or empty folder as DIR."
+            )
+    parent = directory.absolute().parent
+    if not parent.is_dir():
+        raise ScaffoldError(
+            f"the folder {parent} does not exist; create it first, or choose another DIR."
+        )
+
+
+def render_files(names: PackNames, checked: datetime.date) -> dict[str, str]:
+    """The new pack's files: path relative to the pack folder -> text."""
+    major, minor = (int(part) for part in __version__.split(".")[:2])
+    values = {
+        "dist": names.dist,
+        "module": names.module,
+        "short": names.short,
+        "group": ENTRY_POINT_GROUP,
+        "requires": f"indcli>={major}.{minor},<{major + 1}",
+        "url": PLACEHOLDER_URL,
+        "topic_cite": _placeholder_cite("the topic rests on", checked),
+        "body": "Say here, in plain words, what the topic explains. Give each paragraph the "
+        "sentence(s) of the source it rests on.",
+        "body_cite": _placeholder_cite("this paragraph rests on", checked),
+    }
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "README.md": README,
+        f"src/{names.module}/__init__.py": INIT,
+        f"src/{names.module}/content.toml": CONTENT,
+        f"tests/test_{names.module}.py": TEST,
+    }
+    return {path: Template(text).substitute(values) for path, text in files.items()}
+
+
+def _placeholder_cite(what: str, checked: datetime.date) -> str:
+    quote = f"Placeholder: replace with the exact sentence {what}."
+    return f'{{ source = "replace-me", checked = {checked.isoformat()}, quote = "{quote}" }}'
+
+
+def create_pack(
+    name: str, directory: Path | None = None, checked: datetime.date | None = None
+) -> NewPack:
+    """Write a new pack named ``name`` into ``directory`` (default: ``./name``).
+
+    Raises :class:`ScaffoldError` for a bad name or target before anything is written,
+    and :class:`OSError` if writing fails (then nothing is left behind).
+    """
+    names = pack_names(name)
+    target = Path(name) if directory is None else directory
+    check_target(target)
+    files = render_files(names, checked or datetime.date.today())
+    absolute = target.absolute()
+    exists = absolute.is_dir()
+    # Stage next to the target (or inside it, when it is an existing empty folder such as
+    # "."), so that the final renames stay on one file system.
+    staging = (absolute if exists else absolute.parent) / f".new-pack-{secrets.token_hex(4)}"
+    try:
+        staging.mkdir()
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if exists:
+            _move_into(staging, absolute)
+        else:
+            staging.rename(absolute)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # already gone after success
+    return NewPack(names, target, sorted(files))
+
+
+def _move_into(staging: Path, target: Path) -> None:
+    """Move the staged entries into the (empty) target; undo every move if one fails."""
+    moved: list[Path] = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            entry.rename(target / entry.name)
+            moved.append(target / entry.name)
+    except BaseException:
+        for path in moved:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        raise
+
+
+def _shell_path(path: Path) -> str:
+    text = str(path)
+    if path.is_absolute() or text.startswith("."):
+        return text
+    return "./" + text  # pip then reads it as a folder, not as a package name
+
+
+# --- templates (string.Template: $name is replaced, $$ is a dollar sign) --------------
+
+PYPROJECT = """\
+[build-system]
+requires = ["hatchling>=1.18"]
+build-backend = "hatchling.build"
+
+[project]
+name = "$dist"
+version = "0.1.0"
+description = "An indcli content pack."
+readme = "README.md"
+requires-python = ">=3.11"
+dependencies = ["$requires"]
+
+[project.optional-dependencies]
+test = ["pytest"]
+
+# This is how indcli finds the pack: an entry point in the "$group" group that names the
+# module with the hook implementations.
+[project.entry-points.$group]
+$short = "$module"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/$module"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+"""
+
+README = """\
+# $dist
+
+A content pack for indcli, the command-line guide to the IND's partner residence permit
+application page. It adds the explain topic `$short`:
+
+```
+indcli explain $short
+```
+
+## Develop
+
+```
+pip install -e '.[test]'     # install the pack (editable) and pytest
+pytest                       # its tests: the content validates, the topic shows
+indcli plugins               # $dist is listed as loaded, with what it adds
+```
+
+The content lives in `src/$module/content.toml`; the hooks are in
+`src/$module/__init__.py`. The indcli documentation describes every hook
+(`docs/hooks.md`) and every content field (`docs/content.md`), and its tutorial
+(`docs/tutorial.md`) adds a routing question, a rule and a command step by step.
+
+## Before you publish
+
+- Replace the placeholder source (`$url`) and the placeholder quotes in
+  `src/$module/content.toml` with the page your content really comes from and the exact
+  sentences each item rests on, and set `checked` to the day you compared them.
+- Run `indcli check` with the packs yours is used with.
+"""
+
+INIT = '''\
+"""$dist: an indcli content pack.
+
+Adds the explain topic ``$short`` (``indcli explain $short``). The content is data in
+``content.toml`` next to this file, validated by indcli when it loads the pack. Hooks:
+docs/hooks.md in the indcli documentation; content fields: docs/content.md.
+"""
+
+from pathlib import Path
+
+from indcli import hookimpl
+
+
+@hookimpl
+def indcli_content() -> Path:
+    """The pack's content file: explain topics, guides and routing flows, each cited."""
+    return Path(__file__).with_name("content.toml")
+
+
+# To add a command, implement indcli_commands too (docs/hooks.md), for example:
+#
+# import click
+#
+# @click.command("$short-hello")
+# def hello() -> None:
+#     """Say hello."""
+#     click.echo("Hello from $dist")
+#
+# @hookimpl
+# def indcli_commands() -> list[click.Command]:
+#     return [hello]
+'''
+
+CONTENT = """\
+# Content of the $dist pack. Every field is described in docs/content.md of the indcli
+# documentation; indcli rejects unknown fields and uncited items.
+#
+# PLACEHOLDER: the source and the quotes below are examples made by `indcli new-pack`.
+# Replace the source with the page your content really comes from, quote the exact
+# sentence(s) each item rests on, and set `checked` to the day you compared them.
+
+format = 1
+
+[[sources]]
+id = "replace-me"
+url = "$url"
+title = "Placeholder source: replace with the page this pack quotes"
+
+[[topics]]
+id = "$short"
+title = "Example topic of $dist"
+summary = "A placeholder topic made by indcli new-pack: replace it with your own."
+note = "This topic and its source are placeholders; they are not advice."
+source = $topic_cite
+
+[[topics.body]]
+text = "$body"
+source = $body_cite
+"""
+
+TEST = '''\
+"""Tests of the $dist pack, run in-process with indcli.testing: the pack takes part
+exactly as when installed, and nothing else installed on the machine does."""
+
+import json
+
+from indcli.testing import check_packs, make_app, run
+
+import $module
+
+
+def test_the_content_is_valid():
+    # The errors `indcli check` reports for this pack: it fails to load, a route breaks.
+    # (It also warns, for instance about a quote last checked over a year ago.)
+    problems = check_packs(make_app($module), "$dist")
+    assert [p.message for p in problems if p.severity == "error"] == []
+
+
+def test_the_topic_shows_with_its_source():
+    result = run(make_app($module), ["explain", "$short", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["topic"] == "$short"
+    assert data["source"]["url"].startswith("https://")
+    assert data["body"], "the topic has no text"
+'''

@@ -34,8 +34,9 @@ def indcli_content() -> Any | Iterable[Any]:
     guides and routing flows (questions, outcomes, rules).
 
     Called once per run, when indcli loads packs: for any command, ``--help`` and shell
-    completion (``--version`` does not load packs). If the file is missing or invalid, the whole pack is skipped with one warning,
-    or the run stops with exit code 3 under ``INDCLI_STRICT_PLUGINS=1``.
+    completion (``--version`` does not load packs). If the file is missing or invalid,
+    the whole pack is skipped with one warning, or the run stops with exit code 3 under
+    ``INDCLI_STRICT_PLUGINS=1``.
 
     Example::
 

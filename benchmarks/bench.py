@@ -32,16 +32,6 @@ ROUTE_FLAGS = [
     "--public-funds", "no", "--prefer", "online", "--dutch-bank", "yes", "--digid", "sms",
     "--partner-permit", "no", "--partner-abroad", "no", "--format", "json",
 ]  # fmt: skip
-QUESTIONS = {
-    "eu-long-term-resident": ["yes", "no"],
-    "temporary-permit": ["yes", "no"],
-    "public-funds": ["yes", "no"],
-    "prefer": ["online", "paper"],
-    "dutch-bank": ["yes", "no"],
-    "digid": ["none", "no-sms", "sms"],
-    "partner-permit": ["yes", "no"],
-    "partner-abroad": ["yes", "no"],
-}
 BASELINE_LOOP = (
     "import json, sys\n"
     "out = sys.stdout\n"
@@ -128,14 +118,23 @@ def make_packs(folder: Path, count: int) -> None:
         (meta / "entry_points.txt").write_text(f"[indcli]\nbench = {module}\n")
 
 
+def questions() -> dict[str, list[str]]:
+    """Question id -> choice ids of the installed partner-permit flow."""
+    from indcli.app import App
+
+    flow = App().catalog.flows["partner-permit"]
+    return {q["id"]: [c["id"] for c in q["choices"]] for q in flow.questions}
+
+
 def make_cases(path: Path, count: int, bad_line: int | None) -> None:
     rng = random.Random(7)
+    choices = questions()
     with path.open("w", encoding="utf-8") as handle:
         for n in range(1, count + 1):
             if n == bad_line:
                 handle.write('{"digid": "maybe"\n')
                 continue
-            case = {q: rng.choice(v) for q, v in QUESTIONS.items()}
+            case = {q: rng.choice(v) for q, v in choices.items()}
             handle.write(json.dumps(case) + "\n")
 
 

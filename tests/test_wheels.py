@@ -14,27 +14,17 @@ come from the package index.
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from venvtools import CORE_PROJECTS, PIP_TIMEOUT, REPO, Venv, build_wheel, clean_environ, run
+from venvtools import describe as _describe
+from venvtools import json_of as _json
 
-REPO = Path(__file__).resolve().parents[1]
-PLUGINS = REPO / "plugins"
-PROJECTS = {
-    "indcli": REPO,
-    "indcli-berichtenbox": PLUGINS / "berichtenbox",
-    "indcli-public-funds": PLUGINS / "public_funds",
-    "indcli-partner-permit": PLUGINS / "partner_permit",
-}
+PROJECTS = CORE_PROJECTS
 PACKS = ("indcli-berichtenbox", "indcli-partner-permit", "indcli-public-funds")
-TIMEOUT = 60
-PIP_TIMEOUT = 600
 
 ROUTE_ARGS = [
     "route",
@@ -59,96 +49,6 @@ def _version(project_dir: Path) -> str:
     raise AssertionError(f"no __version__ in {init}")
 
 
-def _describe(proc: subprocess.CompletedProcess[str]) -> str:
-    return (
-        f"command: {proc.args!r}\nexit code: {proc.returncode}\n"
-        f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
-    )
-
-
-def _clean_environ() -> dict[str, str]:
-    """os.environ without anything that could leak the dev install or pack settings."""
-    return {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("INDCLI_")
-        and key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "NO_COLOR")
-    }
-
-
-def _run(args: list[str], *, env: dict[str, str], cwd: Path, timeout: int = TIMEOUT):
-    return subprocess.run(
-        args,
-        env=env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-@dataclass
-class Venv:
-    root: Path
-    home: Path
-    wheels: dict[str, Path]
-
-    @property
-    def bin(self) -> Path:
-        return self.root / "bin"
-
-    @property
-    def python(self) -> Path:
-        return self.bin / "python"
-
-    @property
-    def env(self) -> dict[str, str]:
-        """Environment for the installed CLI: cache off, fresh HOME, venv first on PATH."""
-        env = _clean_environ()
-        env.update(
-            INDCLI_NO_CACHE="1",
-            HOME=str(self.home),
-            XDG_CACHE_HOME=str(self.home / ".cache"),
-            XDG_CONFIG_HOME=str(self.home / ".config"),
-            PATH=f"{self.bin}{os.pathsep}{env.get('PATH', '')}",
-        )
-        return env
-
-    def indcli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return _run([str(self.bin / "indcli"), *args], env=self.env, cwd=self.home)
-
-    def python_m(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return _run([str(self.python), *args], env=self.env, cwd=self.home)
-
-    def pip_install(self, *requirements: str) -> None:
-        wheel_dir = next(iter(self.wheels.values())).parent
-        # Keep the real HOME here so pip can use its cache; only the CLI runs get a fresh one.
-        proc = _run(
-            [
-                str(self.python), "-m", "pip", "install",
-                "--disable-pip-version-check", "-q",
-                "--find-links", str(wheel_dir),
-                *requirements,
-            ],
-            env=_clean_environ(),
-            cwd=self.home,
-            timeout=PIP_TIMEOUT,
-        )  # fmt: skip
-        assert proc.returncode == 0, f"pip install failed\n{_describe(proc)}"
-
-
-def _json(proc: subprocess.CompletedProcess[str]) -> dict:
-    assert proc.returncode == 0, _describe(proc)
-    try:
-        data = json.loads(proc.stdout)
-    except json.JSONDecodeError as exc:
-        raise AssertionError(f"stdout is not one JSON document: {exc}\n{_describe(proc)}") from exc
-    assert isinstance(data, dict), f"expected a JSON object\n{_describe(proc)}"
-    return data
-
-
 def _plugins_by_name(data: dict) -> dict[str, dict]:
     assert data.get("schema_version") == 1, data
     assert data.get("command") == "plugins", data
@@ -159,47 +59,20 @@ def _plugins_by_name(data: dict) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Wheels of the core and the three packs, built once per session."""
-    out = tmp_path_factory.mktemp("wheels")
-    found: dict[str, Path] = {}
-    for name, project in PROJECTS.items():
-        proc = _run(
-            [
-                sys.executable, "-m", "pip", "wheel",
-                "--no-deps", "--no-build-isolation", "--disable-pip-version-check", "-q",
-                "-w", str(out), str(project),
-            ],
-            env=_clean_environ(),
-            cwd=out,
-            timeout=PIP_TIMEOUT,
-        )  # fmt: skip
-        assert proc.returncode == 0, f"building the {name} wheel failed\n{_describe(proc)}"
-        stem = name.replace("-", "_")
-        version = _version(project)
-        matches = sorted(out.glob(f"{stem}-{version}-*.whl"))
-        assert len(matches) == 1, (
-            f"expected one {stem}-{version} wheel in {out}, got {sorted(out.iterdir())}"
-        )
-        found[name] = matches[0]
-    return found
+def wheel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("wheels")
 
 
 @pytest.fixture(scope="session")
-def venv(tmp_path_factory: pytest.TempPathFactory, wheels: dict[str, Path]) -> Venv:
+def wheels(wheel_dir: Path) -> dict[str, Path]:
+    """Wheels of the core and the three packs, built once per session."""
+    return {name: build_wheel(project, wheel_dir) for name, project in PROJECTS.items()}
+
+
+@pytest.fixture(scope="session")
+def venv(tmp_path_factory: pytest.TempPathFactory, wheels: dict[str, Path], wheel_dir) -> Venv:
     """A fresh venv (no system site-packages) with the core and only the berichtenbox pack."""
-    base = tmp_path_factory.mktemp("venv")
-    home = base / "home"
-    home.mkdir()
-    root = base / "env"
-    proc = _run(
-        [sys.executable, "-m", "venv", str(root)],
-        env=_clean_environ(),
-        cwd=base,
-        timeout=PIP_TIMEOUT,
-    )
-    assert proc.returncode == 0, f"creating the venv failed\n{_describe(proc)}"
-    env = Venv(root=root, home=home, wheels=wheels)
+    env = Venv.create(tmp_path_factory.mktemp("venv"), wheel_dir)
     env.pip_install("indcli", "indcli-berichtenbox")
     return env
 
@@ -212,8 +85,8 @@ def berichtenbox_only(venv: Venv) -> dict[str, subprocess.CompletedProcess[str]]
         "steps": venv.indcli("berichtenbox-steps", "--format", "json"),
         "explain": venv.indcli("explain", "public-funds"),
         "plugins": venv.indcli("plugins", "--format", "json"),
-        "python -m": venv.python_m("-m", "indcli", "--version"),
-        "import": venv.python_m("-c", "import indcli; print(indcli.__file__)"),
+        "python -m": venv.run("python", "-m", "indcli", "--version"),
+        "import": venv.run("python", "-c", "import indcli; print(indcli.__file__)"),
     }
 
 
@@ -345,25 +218,18 @@ def broken_env(full_venv: Venv, tmp_path_factory: pytest.TempPathFactory) -> dic
         '[project.entry-points.indcli]\nbroken = "indcli_broken"\n'
         '[tool.hatch.build.targets.wheel]\npackages = ["indcli_broken"]\n'
     )
-    wheel_dir = next(iter(full_venv.wheels.values())).parent
-    proc = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheel_dir), str(project)],
-        env=_clean_environ(), cwd=project, timeout=PIP_TIMEOUT,
-    )  # fmt: skip
-    assert proc.returncode == 0, _describe(proc)
+    wheel = build_wheel(project, project / "dist")
     target = project / "site"
-    proc = _run(
-        [str(full_venv.python), "-m", "pip", "install", "-q", "--no-deps", "--target",
-         str(target), "--find-links", str(wheel_dir), "indcli-broken"],
-        env=_clean_environ(), cwd=project, timeout=PIP_TIMEOUT,
+    proc = run(
+        [full_venv.python, "-m", "pip", "install", "-q", "--no-deps", "--target", target, wheel],
+        env=clean_environ(), cwd=project, timeout=PIP_TIMEOUT,
     )  # fmt: skip
     assert proc.returncode == 0, _describe(proc)
     return {**full_venv.env, "PYTHONPATH": str(target)}
 
 
 def _indcli(venv: Venv, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return _run([str(venv.bin / "indcli"), *args], env=env, cwd=venv.home)
+    return venv.indcli(*args, env=env)
 
 
 def test_an_installed_broken_pack_names_itself_and_the_rest_works(full_venv, broken_env):

@@ -39,12 +39,16 @@ class ContentError(PackError):
         self.pack, self.file, self.item, self.field, self.problem = pack, file, item, field, problem
         where = file
         if item:
-            where += f", {item}"
-        if field:
-            where += f", field '{field}'"
+            where += f", {_short(item)}"
+        if field:  # a hostile file can make this path thousands of keys long
+            where += f", field '{_short(field)}'"
         # Keys, ids and messages here come from the pack's file: never let them drive the
         # terminal (the message is shown in warnings and in 'indcli plugins').
         super().__init__(printable(f"invalid content in {where}: {problem}").replace("\n", " "))
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 class Interrupted(IndcliError):

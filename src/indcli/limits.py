@@ -23,6 +23,21 @@ def has_control_chars(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def json_safe(text: str) -> str:
+    """Escape, in JSON text, the controls ``json.dumps`` leaves raw (DEL, C1, bidi).
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes only C0 controls, so a C1 CSI
+    (``\\x9b``) or a bidi override would reach the terminal; as ``\\uXXXX`` it is the
+    same JSON data. These characters only ever occur inside JSON strings.
+    """
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def printable(text: str) -> str:
     """Replace control characters so that untrusted text cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

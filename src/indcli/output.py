@@ -39,12 +39,22 @@ def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
 
     path = Path(target)
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise IndcliError(f"cannot write to {path}: it is a folder; give a file name.")
-    if not folder.is_dir():
+    try:  # is_dir() raises for some errors, e.g. a name that is too long
+        is_folder, folder_is_folder = path.is_dir(), folder.is_dir()
+        folder_exists = folder.exists()
+    except OSError as exc:
         raise IndcliError(
-            f"cannot write to {path}: folder {folder} does not exist; create it first."
+            f"cannot write to {path}: {exc.strerror or exc}; choose another --output."
+        ) from None
+    if is_folder:
+        raise IndcliError(f"cannot write to {path}: it is a folder; give a file name.")
+    if not folder_is_folder:
+        problem = (
+            f"{folder} is a file, not a folder"
+            if folder_exists
+            else f"folder {folder} does not exist; create it first"
         )
+        raise IndcliError(f"cannot write to {path}: {problem}.")
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from indcli.limits import printable
+from indcli.limits import json_safe, printable
 
 SCHEMA_VERSION = 1
 MAX_WIDTH = 80
@@ -79,7 +79,7 @@ def payload(command: str, **fields: Any) -> dict[str, Any]:
 
 
 def to_json(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def render(fmt: str, data: Mapping[str, Any], describe: Callable[[Any], Doc]) -> str:

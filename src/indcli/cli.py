@@ -151,4 +151,3 @@ def cli(debug: bool) -> None:
 def main(prog_name: str = "indcli") -> None:
     """Console-script entry point."""
     cli.main(prog_name=prog_name)
-

@@ -75,3 +75,13 @@ def topic_toml(topic_id: str, title: str = "A topic") -> str:
     source = {CITE}
     body = [{{ text = "Body text.", source = {CITE} }}]
     """
+
+
+def warning_text(line: str) -> str:
+    """A warning line as text: with --format json it is a JSON object; this gives the
+    same ``indcli: warning: ...`` form either way."""
+    if line.startswith("{"):
+        import json
+
+        return "indcli: warning: " + json.loads(line)["warning"]["message"]
+    return line

@@ -230,7 +230,7 @@ def check_contract(command: str, args: list[str], result) -> None:
     if "--batch" in args and not asked_for_help and result.exit_code in (0, 1) and result.stdout:
         for line in result.stdout.splitlines():  # JSON Lines, one result per case
             assert isinstance(json.loads(line), dict), note
-        if result.exit_code == 1:  # some lines could not be routed (see the xfail below)
+        if result.exit_code == 1:  # some lines could not be routed
             assert "line(s) could not be routed" in result.stderr, note
         return
     if result.exit_code == 0:
@@ -308,11 +308,6 @@ def test_an_answers_file_does_not_change_the_command_name_or_the_rerun_line(tmp_
     assert data["command"] == "route"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="routing._batch reports failed lines with click.echo + ctx.exit(1), so with "
-    "--format json the error on stderr is a plain sentence, not one JSON object",
-)
 def test_a_batch_with_failed_lines_reports_one_json_object_with_format_json(sandbox):
     args = ["route", "--batch", str(sandbox / "mixed.jsonl"), "--format", "json"]
     result = run(make_app(*PACKS), args)
@@ -321,11 +316,6 @@ def test_a_batch_with_failed_lines_reports_one_json_object_with_format_json(sand
     assert error["error"]["code"] == 1 and "could not be routed" in error["error"]["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._command_name takes the first argument not starting with '-', so for "
-    "'indcli --format json' the error object says command 'json' (the value of --format)",
-)
 def test_a_root_level_json_error_does_not_name_an_option_value_as_the_command():
     result = run(make_app(*PACKS), ["--format", "json"])
     assert result.exit_code == 2

@@ -38,7 +38,7 @@ COMMANDS = {
     "root help": (["--help"], 0, ["Commands:", "route", "Exit codes:"]),
     "root bare": ([], 2, ["Usage: indcli", "Commands:"]),
     "route": (["route"], 2, [NEEDED, "Add them as options or in --answers FILE"]),
-    "route json": (["route", "--format", "json"], 2, ['"code": 2', "--eu-long-term-resident"]),
+    "route json": (["route", "--format", "json"], 2, ['"code":2', "--eu-long-term-resident"]),
     "route no-input": (["route", "--no-input", "--temporary-permit", "yes"], 2,
                        ["missing answers: --eu-long-term-resident (yes|no), --partner-abroad"]),
     "route done": (["route", "--eu-long-term-resident", "yes"], 0, ["Your route:"]),

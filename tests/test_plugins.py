@@ -9,7 +9,7 @@ import click
 import indcli_berichtenbox
 import indcli_public_funds
 import pytest
-from conftest import PACKS, make_pack, topic_toml
+from conftest import PACKS, make_pack, topic_toml, warning_text
 
 from indcli import hookimpl
 from indcli.plugins import PackSource, canonical
@@ -52,7 +52,7 @@ def test_a_broken_pack_warns_once_and_everything_else_works(tmp_path, kind):
     result = run(app, ["explain", "public-funds", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["topic"] == "public-funds"
-    warnings = result.stderr.strip().splitlines()
+    warnings = [warning_text(line) for line in result.stderr.strip().splitlines()]
     assert len(warnings) == 1
     assert warnings[0].startswith(f"indcli: warning: pack {name} ")
     assert detail in warnings[0]
@@ -62,6 +62,8 @@ def test_a_broken_pack_warns_once_and_everything_else_works(tmp_path, kind):
     assert listing.exit_code == 0
     entry = next(p for p in json.loads(listing.stdout)["plugins"] if p["name"] == name)
     assert entry["status"] == "failed" and detail in entry["error"]
+    text = run(make_app(*PACKS, factory(tmp_path)), ["explain", "public-funds"])
+    assert text.stderr.startswith(f"indcli: warning: pack {name} ")  # text without json
 
 
 @pytest.mark.parametrize("kind", BROKEN)
@@ -225,3 +227,12 @@ def test_a_command_of_a_failed_pack_exits_3_naming_it(tmp_path):
     result = run(make_app(indcli_berichtenbox, indcli_public_funds, broken), ["route"])
     assert result.exit_code == 3
     assert "indcli-partner-permit failed to load" in result.stderr
+
+
+def test_with_format_json_every_stderr_line_is_one_json_object():
+    result = run(make_app(*PACKS, broken_import()), ["route", "--no-input", "--format", "json"])
+    assert result.exit_code == 2
+    warning, error = (json.loads(line) for line in result.stderr.splitlines())
+    assert warning["command"] == error["command"] == "route"
+    assert warning["warning"]["pack"] == "indcli-broken"
+    assert error["error"]["code"] == 2 and "missing answers" in error["error"]["message"]

@@ -18,6 +18,7 @@ import click
 
 from indcli.catalog import Catalog, load_catalog
 from indcli.errors import PackError
+from indcli.limits import printable
 from indcli.loader import ContentLoader, cache_dir
 from indcli.plugins import PackSource, module_source
 
@@ -43,7 +44,9 @@ class App:
         self._interactive = interactive
         self.loader = ContentLoader(cache_dir(self.environ))
         self._catalog: Catalog | None = None
-        self.quiet = False  # set during shell completion: no warnings on the prompt line
+        self.quiet = False
+        self.json_messages = False  # set from --format json: warnings as JSON lines
+        self.command_name = "indcli"  # set during shell completion: no warnings on the prompt line
 
     def load_catalog(self) -> Catalog:
         """The merged packs, loaded once, without reporting failures (see ``catalog``)."""
@@ -56,19 +59,27 @@ class App:
         """The merged packs; a pack that failed is a warning, or exit 3 when strict."""
         catalog = self.load_catalog()
         for pack in catalog.failed:
-            message = f"pack {pack.name} {pack.version} was skipped: {pack.error}"
+            name = printable(pack.name)
+            message = f"pack {name} {printable(pack.version)} was skipped: {pack.error}"
             if self.strict:
                 raise PackError(
                     f"{message} (INDCLI_STRICT_PLUGINS is set, so this is fatal; fix or "
-                    f"disable it with INDCLI_DISABLE_PLUGINS={pack.name})"
+                    f"disable it with INDCLI_DISABLE_PLUGINS={name})"
                 )
-            if not self.quiet:
-                click.echo(
-                    f"indcli: warning: {message}. Disable it with "
-                    f"INDCLI_DISABLE_PLUGINS={pack.name}",
-                    err=True,
-                )
+            self.warn(f"{message}. Disable it with INDCLI_DISABLE_PLUGINS={name}", pack=name)
         return catalog
+
+    def warn(self, message: str, **details: str) -> None:
+        """One warning line on stderr: text, or a JSON object when output is JSON."""
+        if self.quiet:
+            return
+        if self.json_messages:
+            from indcli.render import payload, to_json_line
+
+            warning = {"message": message, **details}
+            click.echo(to_json_line(payload(self.command_name, warning=warning)), err=True)
+        else:
+            click.echo(f"indcli: warning: {message}", err=True)
 
     @property
     def strict(self) -> bool:

@@ -18,7 +18,8 @@ from indcli import __version__
 from indcli.app import App
 from indcli.commands import CORE_COMMANDS
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
-from indcli.render import payload, to_json
+from indcli.limits import printable
+from indcli.render import payload, to_json_line
 
 EPILOG = """\b
 Examples:
@@ -39,6 +40,8 @@ def get_app(ctx: click.Context) -> App:
     app = ctx.ensure_object(App)
     if ctx.resilient_parsing:  # shell completion: keep the prompt line clean
         app.quiet = True
+    args = getattr(ctx.find_root().command, "args", [])
+    app.json_messages, app.command_name = _wants_json(args), _command_name(args)
     return app
 
 
@@ -62,6 +65,7 @@ class RootGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         args = list(sys.argv[1:] if args is None else args)
+        self.args = args  # for messages before parsing is done: JSON or text, which command
         extra.pop("standalone_mode", None)
         try:
             code = super().main(args, prog_name or "indcli", standalone_mode=False, **extra)
@@ -87,7 +91,7 @@ class RootGroup(click.Group):
 
 def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoReturn:
     app = get_app(ctx)
-    message = f"no command '{name}'"
+    message = f"no command '{printable(name)[:64]}'"
     owner = app.catalog.pointed_to("command").get(name)
     if owner:
         hint = app.pack_hint(owner)
@@ -111,15 +115,27 @@ def _debug(args: list[str]) -> bool:
     return "--debug" in args or os.environ.get("INDCLI_DEBUG", "") not in ("", "0")
 
 
+VALUE_OPTIONS = {"--format", "--output", "-o", "--answers", "--batch", "--step", "--graph"}
+
+
 def _wants_json(args: list[str]) -> bool:
+    """Whether the last --format given is json (errors then come as JSON too)."""
+    chosen = None
     for i, arg in enumerate(args):
-        if arg == "--format=json" or (arg == "--format" and args[i + 1 : i + 2] == ["json"]):
-            return True
-    return False
+        if arg.startswith("--format="):
+            chosen = arg.partition("=")[2]
+        elif arg == "--format" and i + 1 < len(args):
+            chosen = args[i + 1]
+    return chosen == "json"
 
 
 def _command_name(args: list[str]) -> str:
-    return next((a for a in args if not a.startswith("-")), "indcli")
+    """The command being run, for JSON errors: the first argument that is not an option
+    or an option's value."""
+    for i, arg in enumerate(args):
+        if not arg.startswith("-") and (i == 0 or args[i - 1] not in VALUE_OPTIONS):
+            return printable(arg)[:64]
+    return "indcli"
 
 
 def _report(exc: click.ClickException, args: list[str]) -> None:
@@ -127,7 +143,7 @@ def _report(exc: click.ClickException, args: list[str]) -> None:
     if _wants_json(args):
         kind = getattr(exc, "kind", "usage" if isinstance(exc, click.UsageError) else "runtime")
         error = {"code": exc.exit_code, "kind": kind, "message": exc.format_message()}
-        click.echo(to_json(payload(_command_name(args), error=error)), err=True, nl=False)
+        click.echo(to_json_line(payload(_command_name(args), error=error)), err=True)
     else:
         exc.show()
 

@@ -59,31 +59,38 @@ class ContentLoader:
 
         data = validate_content(parse_toml(blob, pack=pack, file=label), pack=pack, file=label)
         self.validated += 1
-        self._write(path, {"key": key, "data": data})
+        self._write(path, key, data)
         return data
 
     def _entry(self, key: str) -> Path | None:
         if self.directory is None:
             return None
         # Only a file name: the entry itself holds the full key and is checked against it.
-        name = f"content-{zlib.crc32(key.encode()):08x}-{len(key)}.json"
+        name = f"content-{zlib.crc32(key.encode()):08x}-{len(key)}.cache"
         return Path(os.path.join(self.directory, name))
 
     @staticmethod
     def _read(path: Path | None, key: str) -> dict[str, Any] | None:
+        """The cached data, if the entry is for ``key`` and its body is intact.
+
+        An entry is a header line ``{"key", "crc"}`` and the data's JSON: the checksum
+        catches a damaged or edited body without re-serialising it, so data that was not
+        written by validation is never used.
+        """
         if path is None:
             return None
         try:
-            entry = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            head, _, body = path.read_bytes().partition(b"\n")
+            meta = json.loads(head)
+            if meta.get("key") != key or meta.get("crc") != zlib.crc32(body):
+                return None
+            data = json.loads(body)
+        except (OSError, ValueError, AttributeError):
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key:
-            return None
-        data = entry.get("data")
         return data if isinstance(data, dict) else None
 
     @staticmethod
-    def _write(path: Path | None, entry: dict[str, Any]) -> None:
+    def _write(path: Path | None, key: str, data: dict[str, Any]) -> None:
         if path is None:
             return
         import tempfile
@@ -91,9 +98,11 @@ class ContentLoader:
         tmp = None
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, separators=(",", ":"))
+            body = json.dumps(data, separators=(",", ":")).encode()
+            head = json.dumps({"key": key, "crc": zlib.crc32(body)}).encode()
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".cache")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(head + b"\n" + body)
             os.replace(tmp, path)
             tmp = None
         except OSError:

@@ -82,6 +82,11 @@ def to_json(data: Mapping[str, Any]) -> str:
     return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
+def to_json_line(data: Mapping[str, Any]) -> str:
+    """One compact JSON object on one line: the form of messages on stderr."""
+    return json_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
 def render(fmt: str, data: Mapping[str, Any], describe: Callable[[Any], Doc]) -> str:
     """Render ``data`` in ``fmt``; ``describe`` builds the Doc for text and markdown."""
     if fmt == "json":

@@ -16,7 +16,7 @@ import click
 from indcli.answers import check_answers, read_answers_file
 from indcli.app import App
 from indcli.engine import NO_OUTCOME, Route, route
-from indcli.errors import EXIT_RUNTIME, IndcliError, PackError
+from indcli.errors import IndcliError, PackError
 from indcli.flow import Flow
 from indcli.limits import printable
 from indcli.output import emit
@@ -179,8 +179,7 @@ def _batch(flow: Flow, defaults: dict[str, str], options: dict[str, Any], ctx) -
         with atomic_binary(options["output"]) as out:
             failed = run_batch(flow, defaults, options["batch_file"], out)
     if failed:
-        click.echo(f"{failed} line(s) could not be routed; see their error records.", err=True)
-        ctx.exit(EXIT_RUNTIME)
+        raise IndcliError(f"{failed} line(s) could not be routed; see their error records.")
 
 
 def _graph(flow: Flow, kind: str) -> None:

@@ -119,3 +119,8 @@ def test_content_error_fields():
         error.message
         == "invalid content in c.toml, topics[0] (id 't'), field 'title': Field required"
     )
+
+
+def test_absurdly_long_dotted_keys_are_refused_before_parsing(tmp_path):
+    key = ".".join(["a"] * 5000)
+    assert "has a key of more than 100 parts" in error_of(tmp_path, f"{key} = 1\n")

@@ -396,7 +396,10 @@ def test_a_deeply_nested_condition_is_refused_with_a_short_warning(tmp_path, dep
     assert result.exit_code == 0, result.stderr
     [warning] = result.stderr.splitlines()
     assert warning.startswith("indcli: warning: pack indcli-deep 1.0 was skipped: ")
-    assert "rules[0] (id 'deep')" in warning
+    if depth < 100:  # the models refuse the nesting ...
+        assert "rules[0] (id 'deep')" in warning
+    else:  # ... or, for keys that long, a check before tomllib (quadratic in key length)
+        assert "has a key of more than 100 parts" in warning
     assert len(warning) < 600  # readable: a 2000-key path is cut short
 
 

@@ -181,3 +181,10 @@ def test_nothing_is_written_when_routing_fails(old_plan):
     assert result.exit_code == 2
     assert old_plan.read_text() == OLD
     _only(old_plan.parent, "plan.md")
+
+
+def test_output_to_a_device_is_refused_and_left_alone():
+    result = run(make_app(*PACKS), ["route", *PAPER, "--output", "/dev/null"])
+    assert result.exit_code == 1
+    assert "it is not a regular file" in result.stderr
+    assert os.path.exists("/dev/null")

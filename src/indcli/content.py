@@ -33,6 +33,7 @@ from indcli.errors import ContentError
 from indcli.limits import (
     MAX_CONDITION_DEPTH,
     MAX_ITEMS,
+    MAX_KEY_PARTS,
     MAX_TEXT,
     RESERVED_OPTION_NAMES,
     has_control_chars,
@@ -392,13 +393,26 @@ def validate_content(raw: dict[str, Any], *, pack: str, file: str) -> dict[str, 
 def parse_toml(blob: bytes, *, pack: str, file: str) -> dict[str, Any]:
     """Parse a content file's bytes, turning every failure into a :class:`ContentError`."""
     try:
-        return tomllib.loads(blob.decode("utf-8"))
+        text = blob.decode("utf-8")
+        _refuse_long_keys(text, pack=pack, file=file)
+        return tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise ContentError(pack, file, "", "", f"not UTF-8 (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(pack, file, "", "", f"invalid TOML: {exc}") from None
     except RecursionError:
         raise ContentError(pack, file, "", "", "content is nested too deeply") from None
+
+
+def _refuse_long_keys(text: str, *, pack: str, file: str) -> None:
+    """tomllib takes time quadratic in a dotted key's length (minutes for a file well
+    under the size limit); no real key is anywhere near :data:`MAX_KEY_PARTS` parts."""
+    for number, line in enumerate(text.splitlines(), 1):
+        key = line if line.lstrip().startswith("[") else line.partition("=")[0]
+        if key.count(".") >= MAX_KEY_PARTS:
+            raise ContentError(
+                pack, file, "", "", f"line {number} has a key of more than {MAX_KEY_PARTS} parts"
+            )
 
 
 def _resolve_citations(node: Any, sources: dict[str, dict[str, Any]]) -> Any:

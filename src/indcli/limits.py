@@ -9,6 +9,7 @@ MAX_ANSWERS_BYTES = 1024 * 1024
 MAX_TEXT = 4000
 MAX_ITEMS = 200
 MAX_CONDITION_DEPTH = 8
+MAX_KEY_PARTS = 100  # dotted TOML key parts
 
 # Route options that question ids may not take.
 RESERVED_OPTION_NAMES = frozenset(

@@ -48,6 +48,11 @@ def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
         ) from None
     if is_folder:
         raise IndcliError(f"cannot write to {path}: it is a folder; give a file name.")
+    if path.exists() and not path.is_file():
+        raise IndcliError(
+            f"cannot write to {path}: it is not a regular file (a device, pipe or socket); "
+            "give a file name, or leave out --output to print."
+        )
     if not folder_is_folder:
         problem = (
             f"{folder} is a file, not a folder"

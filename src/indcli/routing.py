@@ -132,7 +132,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
             "which packs loaded."
         )
     if options["graph"]:
-        _graph(flow, options["graph"])
+        _graph(flow, options["graph"], options["fmt"], name)
         return
     answers: dict[str, Any] = {}
     if options["answers_file"] is not None:
@@ -182,14 +182,22 @@ def _batch(flow: Flow, defaults: dict[str, str], options: dict[str, Any], ctx) -
         raise IndcliError(f"{failed} line(s) could not be routed; see their error records.")
 
 
-def _graph(flow: Flow, kind: str) -> None:
+def _graph(flow: Flow, kind: str, fmt: str, name: str) -> None:
+    """The flow as Mermaid or DOT: plain, fenced in markdown, or inside a JSON object."""
     from indcli.graph import to_dot, to_mermaid
+    from indcli.render import to_json
 
     try:
         text = to_mermaid(flow) if kind == "mermaid" else to_dot(flow)
     except ValueError as exc:
         raise IndcliError(f"cannot draw flow '{flow.id}': {exc}") from None
-    click.echo(text, nl=not text.endswith("\n"))
+    text = text if text.endswith("\n") else text + "\n"
+    if fmt == "json":
+        text = to_json(payload(name, flow=flow.id, graph=kind, text=text))
+    elif fmt == "markdown":
+        fence = "`" * 3
+        text = f"{fence}{kind}\n{text}{fence}\n"
+    click.echo(text, nl=False)
 
 
 def missing_message(flow: Flow, relevant: list[str]) -> str:

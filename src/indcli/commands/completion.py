@@ -6,6 +6,8 @@ import os
 
 import click
 
+from indcli.render import format_option, payload, to_json
+
 SHELLS = ("bash", "zsh", "fish")
 
 
@@ -17,8 +19,9 @@ Examples:
   indcli completion fish > ~/.config/fish/completions/indcli.fish"""
 )
 @click.argument("shell", required=False, type=click.Choice(SHELLS))
+@format_option
 @click.pass_context
-def completion(ctx: click.Context, shell: str | None) -> None:
+def completion(ctx: click.Context, shell: str | None, fmt: str) -> None:
     """Print the shell completion script for bash, zsh or fish.
 
     Completes commands, options, choice values (route answers, explain topics). Without
@@ -36,4 +39,11 @@ def completion(ctx: click.Context, shell: str | None) -> None:
     root = ctx.find_root()
     cls = get_completion_class(shell)
     assert cls is not None  # every name in SHELLS is built into click
-    click.echo(cls(root.command, {}, "indcli", "_INDCLI_COMPLETE").source())
+    script = cls(root.command, {}, "indcli", "_INDCLI_COMPLETE").source()
+    if fmt == "json":
+        click.echo(to_json(payload("completion", shell=shell, script=script)), nl=False)
+    elif fmt == "markdown":
+        fence = "`" * 3
+        click.echo(f"{fence}{shell}\n{script}\n{fence}")
+    else:
+        click.echo(script)

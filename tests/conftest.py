@@ -85,3 +85,17 @@ def warning_text(line: str) -> str:
 
         return "indcli: warning: " + json.loads(line)["warning"]["message"]
     return line
+
+
+# The route options and values of the product contract (shared/DESIGN.md), written out
+# here rather than read from the pack, so tests hold the pack to the contract.
+QUESTIONS = {
+    "eu-long-term-resident": ["yes", "no"],
+    "temporary-permit": ["yes", "no"],
+    "public-funds": ["yes", "no"],
+    "prefer": ["online", "paper"],
+    "dutch-bank": ["yes", "no"],
+    "digid": ["none", "no-sms", "sms"],
+    "partner-permit": ["yes", "no"],
+    "partner-abroad": ["yes", "no"],
+}

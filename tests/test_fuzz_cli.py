@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import re
 from pathlib import Path
 
 import pytest
-from conftest import PACKS
+from conftest import PACKS, QUESTIONS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tomlwriter import toml_string, toml_value
 
 from indcli.limits import MAX_ANSWERS_BYTES, has_control_chars, printable
 from indcli.testing import make_app, run
@@ -35,16 +35,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-QUESTIONS = {
-    "eu-long-term-resident": ["yes", "no"],
-    "temporary-permit": ["yes", "no"],
-    "public-funds": ["yes", "no"],
-    "prefer": ["online", "paper"],
-    "dutch-bank": ["yes", "no"],
-    "digid": ["none", "no-sms", "sms"],
-    "partner-permit": ["yes", "no"],
-    "partner-abroad": ["yes", "no"],
-}
 FORMATS = ["text", "json", "markdown"]
 COMPLETE_ANSWERS = [  # answer sets that route all the way, one per outcome
     ["--eu-long-term-resident", "yes"],
@@ -342,30 +332,6 @@ answer_value = st.one_of(
 )
 answer_key = st.one_of(st.sampled_from(QUESTION_IDS), st.sampled_from(QUESTION_IDS), odd_text)
 answers_dict = st.dictionaries(answer_key, answer_value, max_size=6)
-
-
-def toml_string(text: str) -> str:
-    # JSON escapes every C0 control; TOML also wants DEL escaped.
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{toml_string(k)} = {toml_value(v)}" for k, v in value.items())
-        return "{" + inner + "}"
-    raise TypeError(value)
 
 
 def has_null(value) -> bool:

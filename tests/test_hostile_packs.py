@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-import math
 import re
 import tomllib
 from pathlib import Path
@@ -26,6 +25,7 @@ import pytest
 from conftest import CITE, PACKS, make_pack, topic_toml, warning_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tomlwriter import Raw, to_toml
 
 from indcli import hookimpl
 from indcli.limits import MAX_CONTENT_BYTES, MAX_TEXT, has_control_chars, printable
@@ -182,47 +182,6 @@ def test_byte_damage_skips_only_the_damaged_pack(tmp_path_factory, edits):
 
 
 # --- value damage --------------------------------------------------------------------
-
-
-class Raw:
-    """TOML text written as it is (deep nesting that our own writer could not recurse)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return f"Raw({self.text[:20]!r}... {len(self.text)} chars)"
-
-
-def toml_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def toml_value(value) -> str:
-    if isinstance(value, Raw):
-        return value.text
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{toml_string(k)} = {toml_value(v)}" for k, v in value.items())
-        return "{" + inner + "}"
-    raise TypeError(value)
-
-
-def to_toml(data: dict) -> str:
-    return "\n".join(f"{toml_string(k)} = {toml_value(v)}" for k, v in data.items()) + "\n"
 
 
 def paths(node, here=()):

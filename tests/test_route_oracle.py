@@ -12,21 +12,11 @@ import itertools
 import json
 
 import pytest
-from conftest import PACKS, SEED
+from conftest import PACKS, QUESTIONS, SEED
 
 from indcli import engine
 from indcli.testing import make_app, run
 
-QUESTIONS = {
-    "eu-long-term-resident": ["yes", "no"],
-    "temporary-permit": ["yes", "no"],
-    "public-funds": ["yes", "no"],
-    "prefer": ["online", "paper"],
-    "dutch-bank": ["yes", "no"],
-    "digid": ["none", "no-sms", "sms"],
-    "partner-permit": ["yes", "no"],
-    "partner-abroad": ["yes", "no"],
-}
 ONLINE = ("online-partner-no-permit", "online-partner-has-permit")
 
 

@@ -45,9 +45,14 @@ class FlowCommand(click.Command):
         return questions + super().get_params(ctx)
 
 
+def _param_name(question_id: str) -> str:
+    """The click parameter of a question: prefixed, so no question shadows an option."""
+    return f"q__{question_id.replace('-', '_')}"
+
+
 def _option(question: dict[str, Any]) -> click.Option:
     return click.Option(
-        [f"--{question['id']}", f"q__{question['id'].replace('-', '_')}"],
+        [f"--{question['id']}", _param_name(question["id"])],
         type=click.Choice([c["id"] for c in question["choices"]]),
         help=question["prompt"],
     )
@@ -138,11 +143,8 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
     if options["answers_file"] is not None:
         path = options["answers_file"]
         answers = check_answers(flow, read_answers_file(path), _where(path))
-    flags = {
-        q["id"]: options[f"q__{q['id'].replace('-', '_')}"]
-        for q in flow.questions
-        if options.get(f"q__{q['id'].replace('-', '_')}") is not None
-    }
+    given = {q: options.get(_param_name(q)) for q in flow.question_ids}
+    flags = {q: value for q, value in given.items() if value is not None}
     answers = check_answers(flow, {**answers, **flags}, "options", option_names=True)
     if options["batch_file"] is not None:
         _batch(flow, answers, options, ctx)

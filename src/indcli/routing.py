@@ -160,7 +160,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
     text = render(options["fmt"], data, lambda d: describe_route(d, options["explain"], asked))
     if asked:  # a blank line between the last question and the result
         click.echo(err=options["fmt"] != "text")
-    if asked and options["output"] is None and options["fmt"] != "text":
+    if asked and options["output"] is None and options["fmt"] == "json":
         click.echo(f"Same answers without questions: {data['rerun']}", err=True)
     emit(text, options["output"])
     if options["output"] not in (None, "-"):

@@ -17,20 +17,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from venvtools import CORE_PROJECTS, REPO, Venv, build_wheel, describe, json_of
+from venvtools import CORE_PROJECTS, ONLINE_ANSWERS, REPO, Venv, build_wheel, describe, json_of
 
 EXAMPLE = REPO / "examples" / "indcli_example_pack"
 PACKS = ("indcli-berichtenbox", "indcli-example", "indcli-partner-permit", "indcli-public-funds")
 COPY = "indcli-example-copy"
-REAL_ROUTE = [
-    "--eu-long-term-resident", "no",
-    "--temporary-permit", "no",
-    "--public-funds", "no",
-    "--prefer", "online",
-    "--dutch-bank", "yes",
-    "--digid", "sms",
-    "--partner-permit", "no",
-]  # fmt: skip
+REAL_ROUTE = ONLINE_ANSWERS
 
 
 def _route(venv: Venv, *args: str, env: dict[str, str] | None = None) -> dict:

@@ -19,25 +19,23 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from venvtools import CORE_PROJECTS, PIP_TIMEOUT, REPO, Venv, build_wheel, clean_environ, run
+from venvtools import (
+    CORE_PROJECTS,
+    ONLINE_ANSWERS,
+    PIP_TIMEOUT,
+    REPO,
+    Venv,
+    build_wheel,
+    clean_environ,
+    run,
+)
 from venvtools import describe as _describe
 from venvtools import json_of as _json
 
 PROJECTS = CORE_PROJECTS
 PACKS = ("indcli-berichtenbox", "indcli-partner-permit", "indcli-public-funds")
 
-ROUTE_ARGS = [
-    "route",
-    "--no-input",
-    "--eu-long-term-resident", "no",
-    "--temporary-permit", "no",
-    "--public-funds", "no",
-    "--prefer", "online",
-    "--dutch-bank", "yes",
-    "--digid", "sms",
-    "--partner-permit", "no",
-    "--format", "json",
-]  # fmt: skip
+ROUTE_ARGS = ["route", "--no-input", *ONLINE_ANSWERS, "--format", "json"]
 
 
 def _version(project_dir: Path) -> str:

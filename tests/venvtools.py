@@ -25,6 +25,16 @@ CORE_PROJECTS = {
     "indcli-partner-permit": REPO / "plugins" / "partner_permit",
     "indcli-public-funds": REPO / "plugins" / "public_funds",
 }
+# A complete set of answers that routes online (partner without a permit yet).
+ONLINE_ANSWERS = [
+    "--eu-long-term-resident", "no",
+    "--temporary-permit", "no",
+    "--public-funds", "no",
+    "--prefer", "online",
+    "--dutch-bank", "yes",
+    "--digid", "sms",
+    "--partner-permit", "no",
+]  # fmt: skip
 TIMEOUT = 60
 PIP_TIMEOUT = 600
 

@@ -127,7 +127,7 @@ def test_the_first_pack_by_name_keeps_a_contested_name_whatever_the_install_orde
     z = make_pack("indcli-zz", tmp_path, topic_toml("shared", "From zz"))
     for order in ([a, z], [z, a]):
         app = make_app(*order)
-        assert app.catalog.topics["shared"]["title"] == "From aa"
+        assert app.catalog.topics["shared"].title == "From aa"
         assert [p.name for p in app.catalog.failed] == ["indcli-zz"]
 
 
@@ -202,7 +202,7 @@ def test_plugins_json_matches_the_contract():
         assert {"name", "version", "hooks", "contributes", "error"} <= plugin.keys()
         assert plugin["version"] == "0.1.0" and plugin["error"] is None
     assert by_name["indcli-berichtenbox"]["contributes"]["commands"] == ["berichtenbox-steps"]
-    assert by_name["indcli-berichtenbox"]["hooks"] == ["indcli_content", "indcli_commands"]
+    assert by_name["indcli-berichtenbox"]["hooks"] == ["indcli_content"]  # its command is data
     assert by_name["indcli-public-funds"]["contributes"]["topics"] == ["public-funds"]
     assert by_name["indcli-partner-permit"]["contributes"]["flows"] == [
         "partner-permit (8 questions, 4 outcomes, 24 rules)"

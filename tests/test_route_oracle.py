@@ -155,7 +155,7 @@ def test_every_combination_matches_the_oracle():
         fired |= {t["rule"] for t in data["trace"] if t["fired"]}
     flow = app.catalog.flows["partner-permit"]
     assert seen_outcomes == set(flow.outcomes)  # every outcome is reached
-    assert fired == {r["id"] for r in flow.rules}  # every rule fires for some combination
+    assert fired == {r.id for r in flow.rules}  # every rule fires for some combination
 
 
 def _interview(flow, full: dict[str, str]) -> tuple[list[str], engine.Route]:
@@ -228,12 +228,9 @@ def test_every_quote_in_the_shipped_packs_is_on_the_ind_page():
             assert " ".join(fragment.split()) in seed, fragment
 
 
-def _quotes(node):
-    if isinstance(node, dict):
-        if "quote" in node and "url" in node:
-            yield node["quote"]
-        for value in node.values():
-            yield from _quotes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _quotes(value)
+def _quotes(content):
+    from indcli.model import cited, walk
+
+    for located in walk(content):
+        if cited(located):
+            yield located.item.source.quote

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from itertools import product
 from typing import Any, Literal
 
 from indcli import engine
 from indcli.catalog import Catalog
-from indcli.commands import CORE_COMMANDS
-from indcli.flow import Flow
+from indcli.flow import CompiledRule, Flow
+from indcli.model import Content, Question, cited, walk
 from indcli.plugins import LoadedPack, canonical
 
 MAX_CHECK_COMBINATIONS = 200_000
@@ -103,7 +103,9 @@ def check_catalog(
         elif pack.status == "loaded":
             for content in pack.content:
                 report.problems += check_citations(pack.name, content, today)
-                report.problems += check_pointers(pack.name, content, catalog.packs)
+                report.problems += check_pointers(
+                    pack.name, content, catalog.packs, catalog.reserved.commands
+                )
     for flow in catalog.flows.values():
         problems, summary = check_flow(flow, limit)
         report.problems += problems
@@ -149,9 +151,9 @@ def check_flow(
     Only questions that some rule tests are enumerated: the others cannot change any
     rule, and are reported as unused instead.
     """
-    tested = {q for rule in flow.rules for q in rule["questions"]}
-    questions = [q for q in flow.questions if q["id"] in tested]
-    total = math.prod(len(q["choices"]) for q in questions)
+    tested = {q for rule in flow.rules for q in rule.questions}
+    questions = [q for q in flow.questions if q.id in tested]
+    total = math.prod(len(q.choices) for q in questions)
     summary = FlowSummary(
         flow.id, flow.owner, list(flow.packs), total, False, sorted(flow.outcomes)
     )
@@ -176,7 +178,7 @@ def check_flow(
             )
         )
         problems += [
-            _problem("warning", r["pack"], _rule(flow, r), "when", "its condition never holds")
+            _problem("warning", r.pack, _rule(flow, r), "when", "its condition never holds")
             for r in flow.rules
             if not _satisfiable(flow, r, limit)
         ]
@@ -192,30 +194,30 @@ def check_flow(
     return problems, summary
 
 
-def _enumerate(flow: Flow, questions: list[dict[str, Any]]) -> _Tally:
+def _enumerate(flow: Flow, questions: list[Question]) -> _Tally:
     tally = _Tally()
-    ids = [q["id"] for q in questions]
-    for combo in product(*([c["id"] for c in q["choices"]] for q in questions)):
+    ids = [q.id for q in questions]
+    for combo in product(*(q.choice_ids for q in questions)):
         answers = dict(zip(ids, combo, strict=True))
         decision = engine.decide(flow, answers)
-        tally.fires.update(r["id"] for r in decision.advice)
+        tally.fires.update(r.id for r in decision.advice)
         if decision.outcome == engine.NO_OUTCOME:
             tally.gaps.add(answers)
             continue
         assert decision.outcome is not None  # every question is answered
         tally.reached.add(decision.outcome)
-        holding = [r for r in flow.outcome_rules if r["test"](answers, None)]
+        holding = [r for r in flow.outcome_rules if r.test(answers, None)]
         top = holding[0]  # outcome rules are sorted by priority: this is the one decide took
         conflict = False
         for rule in holding:
-            tally.holds.add(rule["id"])
-            if rule["priority"] == top["priority"]:
-                tally.decides.add(rule["id"])
-                if rule["outcome"] != top["outcome"]:
-                    tally.conflicts.setdefault((top["id"], rule["id"]), _Seen()).add(answers)
+            tally.holds.add(rule.id)
+            if rule.priority == top.priority:
+                tally.decides.add(rule.id)
+                if rule.outcome != top.outcome:
+                    tally.conflicts.setdefault((top.id, rule.id), _Seen()).add(answers)
                     conflict = True
             else:
-                tally.outranked_by.setdefault(rule["id"], top["id"])
+                tally.outranked_by.setdefault(rule.id, top.id)
         tally.conflicting += conflict
     return tally
 
@@ -237,19 +239,19 @@ def _gap_problems(flow: Flow, tally: _Tally, total: int) -> list[Problem]:
 
 
 def _conflict_problems(flow: Flow, tally: _Tally) -> list[Problem]:
-    rules = {r["id"]: r for r in flow.outcome_rules}
+    rules = {r.id: r for r in flow.outcome_rules}
     problems = []
     for (winner_id, loser_id), seen in tally.conflicts.items():
         winner, loser = rules[winner_id], rules[loser_id]
         problems.append(
             _problem(
                 "error",
-                loser["pack"],
+                loser.pack,
                 _rule(flow, loser),
                 "priority",
-                f"holds together with rule '{winner_id}' ({winner['pack']}) at the same "
-                f"priority {loser['priority']} but routes to '{loser['outcome']}' instead of "
-                f"'{winner['outcome']}', in {seen.count} combination(s), for example "
+                f"holds together with rule '{winner_id}' ({winner.pack}) at the same "
+                f"priority {loser.priority} but routes to '{loser.outcome}' instead of "
+                f"'{winner.outcome}', in {seen.count} combination(s), for example "
                 f"{_answers(seen.example)}; give one a higher priority or narrow its 'when'",
             )
         )
@@ -260,7 +262,7 @@ def _unreachable_outcomes(flow: Flow, tally: _Tally) -> list[Problem]:
     problems = []
     for outcome_id, outcome in flow.outcomes.items():
         if outcome_id not in tally.reached:
-            rules = [r["id"] for r in flow.outcome_rules if r["outcome"] == outcome_id]
+            rules = [r.id for r in flow.outcome_rules if r.outcome == outcome_id]
             why = (
                 f"its rules ({', '.join(rules)}) never decide the outcome"
                 if rules
@@ -269,7 +271,7 @@ def _unreachable_outcomes(flow: Flow, tally: _Tally) -> list[Problem]:
             problems.append(
                 _problem(
                     "error",
-                    outcome["pack"],
+                    outcome.pack,
                     f"flow '{flow.id}' outcome '{outcome_id}'",
                     "",
                     f"no answers lead to it: {why}",
@@ -282,25 +284,25 @@ def _shadowed_rules(flow: Flow, tally: _Tally, limit: int) -> list[Problem]:
     """Outcome rules that never decide the outcome, advice rules that never apply."""
     problems = []
     for rule in flow.outcome_rules:
-        if rule["id"] in tally.decides:
+        if rule.id in tally.decides:
             continue
-        if rule["id"] in tally.holds:
+        if rule.id in tally.holds:
             field_, message = (
                 "priority",
                 "never decides the outcome: whenever it holds, a rule with a higher priority "
-                f"holds too (for example '{tally.outranked_by[rule['id']]}')",
+                f"holds too (for example '{tally.outranked_by[rule.id]}')",
             )
         else:
             field_, message = "when", "never decides the outcome: its condition never holds"
-        problems.append(_problem("warning", rule["pack"], _rule(flow, rule), field_, message))
+        problems.append(_problem("warning", rule.pack, _rule(flow, rule), field_, message))
     for rule in flow.advice_rules:
-        if rule["id"] not in tally.fires:
+        if rule.id not in tally.fires:
             message = (
                 "never applies: its condition holds only with an outcome those answers never reach"
                 if _satisfiable(flow, rule, limit)
                 else "never applies: its condition never holds"
             )
-            problems.append(_problem("warning", rule["pack"], _rule(flow, rule), "when", message))
+            problems.append(_problem("warning", rule.pack, _rule(flow, rule), "when", message))
     return problems
 
 
@@ -308,34 +310,34 @@ def _unused_questions(flow: Flow, tested: set[str]) -> list[Problem]:
     return [
         _problem(
             "warning",
-            q["pack"],
-            f"flow '{flow.id}' question '{q['id']}'",
+            q.pack,
+            f"flow '{flow.id}' question '{q.id}'",
             "",
             "no rule tests it, so it is never asked and its answer changes nothing",
         )
         for q in flow.questions
-        if q["id"] not in tested
+        if q.id not in tested
     ]
 
 
-def _satisfiable(flow: Flow, rule: dict[str, Any], limit: int) -> bool:
+def _satisfiable(flow: Flow, rule: CompiledRule, limit: int) -> bool:
     """Can the rule's condition hold for some answers to its own questions (and outcome)?
 
     Too many combinations of its own questions count as satisfiable (not checked).
     """
-    choices = [[c["id"] for c in flow.question(q)["choices"]] for q in rule["questions"]]
+    choices = [flow.question(q).choice_ids for q in rule.questions]
     if math.prod(map(len, choices)) > limit:
         return True
-    outcomes = list(flow.outcomes) if rule["advice"] is not None else [None]
+    outcomes = list(flow.outcomes) if rule.advice is not None else [None]
     return any(
-        rule["test"](dict(zip(rule["questions"], combo, strict=True)), outcome)
+        rule.test(dict(zip(rule.questions, combo, strict=True)), outcome)
         for combo in product(*choices)
         for outcome in outcomes
     )
 
 
-def _rule(flow: Flow, rule: dict[str, Any]) -> str:
-    return f"flow '{flow.id}' rule '{rule['id']}'"
+def _rule(flow: Flow, rule: CompiledRule) -> str:
+    return f"flow '{flow.id}' rule '{rule.id}'"
 
 
 def _answers(answers: dict[str, str]) -> str:
@@ -345,21 +347,18 @@ def _answers(answers: dict[str, str]) -> str:
 # --- sources and pointers --------------------------------------------------------------
 
 
-def check_citations(pack: str, content: dict[str, Any], today: datetime.date) -> list[Problem]:
-    """Every item must cite a resolved source; one checked over a year ago is stale."""
+def check_citations(pack: str, content: Content, today: datetime.date) -> list[Problem]:
+    """Every item must cite a source; one checked over a year ago is stale."""
     problems = []
-    for item, node in _cited_items(content):
-        cite = node.get("source")
-        if not isinstance(cite, dict) or not cite.get("url") or not cite.get("quote"):
-            problems.append(
-                _problem("error", pack, item, "source", "cites no source with a url and quote")
-            )
+    for located in walk(content):
+        if not cited(located):
             continue
+        cite = located.item.source
         try:
-            checked = datetime.date.fromisoformat(str(cite.get("checked")))
+            checked = datetime.date.fromisoformat(cite.checked)
         except ValueError:
             problems.append(
-                _problem("error", pack, item, "source.checked", "'checked' is not a date")
+                _problem("error", pack, located.where, "source.checked", "'checked' is not a date")
             )
             continue
         if today - checked > STALE_AFTER:
@@ -367,32 +366,38 @@ def check_citations(pack: str, content: dict[str, Any], today: datetime.date) ->
                 _problem(
                     "warning",
                     pack,
-                    item,
+                    located.where,
                     "source.checked",
                     f"last checked against its source on {checked}, {(today - checked).days} "
-                    f"days ago: compare the quote with {cite['url']} again and update 'checked'",
+                    f"days ago: compare the quote with {cite.url} again and update 'checked'",
                 )
             )
     return problems
 
 
-def check_pointers(pack: str, content: dict[str, Any], packs: list[LoadedPack]) -> list[Problem]:
+def check_pointers(
+    pack: str, content: Content, packs: list[LoadedPack], core_commands: Collection[str] = ()
+) -> list[Problem]:
     """A pointer to a pack that is loaded must name a topic or command that pack has.
 
     A pointer to a pack that is not loaded is fine: indcli tells the reader to install it.
     """
     loaded = {canonical(p.name): p for p in packs if p.status == "loaded"}
     problems = []
-    for item, field_, pointer in _pointers(content):
-        target = loaded.get(canonical(pointer["pack"]))
+    for located in walk(content):
+        if located.kind != "pointer":
+            continue
+        pointer = located.item
+        target = loaded.get(canonical(pointer.pack))
         if target is None:
             continue
-        if pointer.get("topic") is not None:
-            kind, name = "topic", pointer["topic"]
-            has = any(t["id"] == name for c in target.content for t in c["topics"])
+        item, _, field_ = located.where.rpartition(" ")
+        if pointer.topic is not None:
+            kind, name = "topic", pointer.topic
+            has = any(t.id == name for c in target.content for t in c.topics)
         else:
-            kind, name = "command", pointer["command"].split()[0]
-            has = name in CORE_COMMANDS or any(c.name == name for c in target.commands)
+            kind, name = "command", pointer.command.split()[0]
+            has = name in core_commands or name in _commands_of(target)
         if not has:
             problems.append(
                 _problem(
@@ -407,40 +412,11 @@ def check_pointers(pack: str, content: dict[str, Any], packs: list[LoadedPack]) 
     return problems
 
 
-def _cited_items(content: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(name, item) for every item of a content file that must cite its source."""
-    for topic in content["topics"]:
-        name = f"topic '{topic['id']}'"
-        yield name, topic
-        yield from ((f"{name} body[{i}]", p) for i, p in enumerate(topic["body"]))
-    for guide in content["guides"]:
-        name = f"guide '{guide['id']}'"
-        yield name, guide
-        for part in ("intro", "closing"):
-            yield from ((f"{name} {part}[{i}]", p) for i, p in enumerate(guide[part]))
-        for n, step in enumerate(guide["steps"], 1):
-            yield f"{name} step {n}", step
-            for m, sub in enumerate(step["substeps"], 1):
-                yield f"{name} step {n} substep {m}", sub
-    for flow in content["flows"]:
-        for kind in ("questions", "outcomes", "rules"):
-            for node in flow[kind]:
-                yield f"flow '{flow['id']}' {kind[:-1]} '{node['id']}'", node
-
-
-def _pointers(content: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(item, field, pointer) for every pointer to a topic or command of some pack."""
-    for topic in content["topics"]:
-        for i, pointer in enumerate(topic["related"]):
-            yield f"topic '{topic['id']}'", f"related[{i}]", pointer
-    for flow in content["flows"]:
-        for question in flow["questions"]:
-            if question["unsure"] is not None:
-                name = f"flow '{flow['id']}' question '{question['id']}'"
-                yield name, "unsure", question["unsure"]
-        for rule in flow["rules"]:
-            if rule["see"] is not None:
-                yield f"flow '{flow['id']}' rule '{rule['id']}'", "see", rule["see"]
+def _commands_of(pack: LoadedPack) -> set[str]:
+    names = {c.name for c in pack.commands}
+    for content in pack.content:
+        names |= {x.key for x in walk(content) if x.kind == "command" and x.key}
+    return names
 
 
 def _problem(severity: Severity, pack: str, item: str, field_: str, message: str) -> Problem:

@@ -100,6 +100,21 @@ class Pointer(Model):
         return self
 
 
+class Example(Model):
+    """A command line shown under the command's help, and what it does."""
+
+    run: Annotated[Line, StringConstraints(max_length=200)]
+    about: Annotated[Line, StringConstraints(max_length=100)] | None = None
+
+
+class Command(Model):
+    """The command that serves a flow or guide; the core builds it (no code needed)."""
+
+    name: Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
+    help: Text
+    examples: list[Example] = Field(default_factory=list, max_length=20)
+
+
 class Paragraph(Model):
     text: Text
     source: Citation
@@ -152,6 +167,7 @@ class Guide(Model):
     steps: list[Step] = Field(min_length=1, max_length=MAX_ITEMS)
     closing: list[Paragraph] = Items
     source: Citation
+    command: Command | None = None
 
 
 # --- routing -------------------------------------------------------------------------
@@ -321,6 +337,13 @@ class Flow(Model):
     questions: list[Question] = Items
     outcomes: list[Outcome] = Items
     rules: list[Rule] = Items
+    command: Command | None = None
+
+    @model_validator(mode="after")
+    def _command_needs_owner(self) -> Flow:
+        if self.command is not None and self.title is None:
+            raise ValueError("only the pack that owns the flow (sets its title) names its command")
+        return self
 
 
 class ContentFile(Model):

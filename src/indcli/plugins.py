@@ -23,6 +23,7 @@ import pluggy
 from indcli import ENTRY_POINT_GROUP, PROJECT_NAME, hookspecs
 from indcli.errors import ContentError, PackError
 from indcli.limits import MAX_CONTENT_BYTES, printable
+from indcli.model import Content, content_from_data
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
 
@@ -46,7 +47,7 @@ class LoadedPack:
     error: str | None = None
     hooks: list[str] = field(default_factory=list)
     commands: list[Any] = field(default_factory=list)
-    content: list[dict[str, Any]] = field(default_factory=list)
+    content: list[Content] = field(default_factory=list)
 
     def fail(self, error: str) -> None:
         self.status, self.error = "failed", error
@@ -208,7 +209,10 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
             pack.hooks.append(hook)
             result = _call(hook, impl.function)
             if hook == "indcli_content":
-                pack.content = [read(source.name, item) for item in _as_list(result)]
+                pack.content = [
+                    content_from_data(read(source.name, item), source.name)
+                    for item in _as_list(result)
+                ]
             elif hook == "indcli_commands":
                 pack.commands = _commands(result)
     except ContentError as exc:

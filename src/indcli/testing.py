@@ -46,7 +46,14 @@ def make_app(
     interactive: bool = False,
 ) -> App:
     """An App with exactly ``packs`` (modules or :class:`PackSource`), cache off."""
-    return App(list(packs), {**TEST_ENVIRON, **(environ or {})}, interactive=interactive)
+    from indcli.commands import reserved_names
+
+    return App(
+        list(packs),
+        {**TEST_ENVIRON, **(environ or {})},
+        interactive=interactive,
+        reserved=reserved_names(),
+    )
 
 
 def run(app: App, args: Sequence[str], input: str | bytes | None = None, **kwargs: Any) -> Result:
@@ -66,18 +73,23 @@ def route_answers(
     question or choice, as ``indcli route`` does.
     """
     from indcli.answers import check_answers
-    from indcli.engine import NO_OUTCOME, route
-    from indcli.routing import route_payload
+    from indcli.engine import ContentGap, MissingAnswers, settle
+    from indcli.result import RouteResult
 
-    loaded = app.catalog.flows.get(flow)
-    if loaded is None or loaded.owner is None:
+    catalog = app.load_catalog()
+    loaded = catalog.flow(flow)
+    if loaded is None:
         raise ValueError(f"flow '{flow}' is not loaded (or no loaded pack owns it)")
-    result = route(loaded, check_answers(loaded, answers, "answers"))
-    if not result.done:
-        raise ValueError(f"answers still needed for flow '{flow}': {', '.join(result.relevant)}")
-    if result.decision.outcome == NO_OUTCOME:
-        raise ValueError(f"no outcome of flow '{flow}' matches these answers (a gap)")
-    return route_payload(app, loaded, result)
+    try:
+        settled = settle(loaded, check_answers(loaded, answers, "answers"))
+    except MissingAnswers as exc:
+        raise ValueError(
+            f"answers still needed for flow '{flow}': {', '.join(exc.missing)}"
+        ) from None
+    except ContentGap:
+        raise ValueError(f"no outcome of flow '{flow}' matches these answers (a gap)") from None
+    command = loaded.command.name if loaded.command else "route"
+    return RouteResult(loaded, settled, catalog, command).to_dict()
 
 
 def check_packs(app: App, *names: str) -> list[Problem]:

@@ -4,6 +4,13 @@ Each lives in its own module, imported only when the command is used (listed her
 name, so ``indcli route`` never imports them). No pack may take one of these names.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indcli.catalog import Reserved
+
 CORE_COMMANDS = {
     "check": "indcli.commands.check:check",
     "completion": "indcli.commands.completion:completion",
@@ -11,3 +18,15 @@ CORE_COMMANDS = {
     "new-pack": "indcli.commands.new_pack:new_pack",
     "plugins": "indcli.commands.listing:plugins",
 }
+
+
+def reserved_names() -> Reserved:
+    """The names packs may not take: core commands, and the route command's options.
+
+    The CLI hands these down to the catalog (through the App); lower layers never import
+    the CLI to find them.
+    """
+    from indcli.catalog import Reserved
+    from indcli.routing import ROUTE_OPTION_NAMES
+
+    return Reserved(frozenset(CORE_COMMANDS), ROUTE_OPTION_NAMES)

@@ -6,9 +6,9 @@ from typing import Any
 
 import click
 
+from indcli.app import current_app
 from indcli.catalog import Catalog
 from indcli.checks import Report, check_catalog
-from indcli.cli import get_app
 from indcli.plugins import canonical
 from indcli.render import Doc, Item, format_option, payload, render
 
@@ -40,7 +40,7 @@ def check(ctx: click.Context, packs: tuple[str, ...], strict: bool, fmt: str) ->
     sources last checked more than a year ago. With PACK names, only their problems are
     shown, but flows are still built from every loaded pack, as `indcli route` does.
     """
-    catalog = get_app(ctx).load_catalog()  # a failed pack is a problem to list, not a warning
+    catalog = current_app(ctx).load_catalog()  # a failed pack is a problem to list, not a warning
     _check_names(ctx, catalog, packs)
     report = check_catalog(catalog)
     if packs:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from indcli.cli import get_app
+from indcli.app import current_app
 from indcli.errors import EXIT_PACK
 from indcli.render import Doc, Item, format_option, payload, render
 
@@ -26,7 +26,7 @@ def plugins(ctx: click.Context, fmt: str) -> None:
     With INDCLI_STRICT_PLUGINS=1 the list is still shown, then indcli exits with code 3
     if any pack failed to load.
     """
-    app = get_app(ctx)
+    app = current_app(ctx)
     catalog = app.load_catalog()
     data = payload(
         "plugins",

@@ -16,8 +16,10 @@ from prompt_toolkit.output import DummyOutput
 from indcli import prompts
 from indcli.testing import make_app, run
 
-ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
+ENTER, DOWN, UP, CTRL_C = "\r", "\x1b[B", "\x1b[A", "\x03"
 YES, NO = ENTER, DOWN + ENTER  # choices are listed yes, no
+SHOW = ENTER  # the review's first choice, "Show my route"
+FINISH = SHOW + "n"  # show the route, then do not save it
 
 
 @contextmanager
@@ -34,9 +36,9 @@ def asked(monkeypatch):
     shown: list[str] = []
     original = prompts.select
 
-    def recording(message, choices, help_text=None):
+    def recording(message, choices, help_text=None, default=None):
         shown.append(message)
-        return original(message, choices, help_text)
+        return original(message, choices, help_text, default)
 
     monkeypatch.setattr(prompts, "select", recording)
     return shown
@@ -47,27 +49,30 @@ def interactive_run(args, keys, packs=PACKS):
         return run(make_app(*packs, interactive=True), args)
 
 
+ABROAD = "Is your partner abroad?"
+TEMPORARY = "Do you have a temporary residence permit?"
+FUNDS = "Do you receive (additional) benefit from public funds?"
+LONG_TERM = "Are you or is your partner a long-term resident EU in another Member State?"
+REVIEW = "Is this right?"
+
+
 def test_temporary_permit_is_never_asked_about_digid_bank_or_partner_permit(asked):
     # long-term resident EU: no; temporary permit: yes; partner abroad: yes
-    result = interactive_run(["route"], NO + YES + YES)
+    result = interactive_run(["route"], NO + YES + YES + FINISH)
     assert result.exit_code == 0, result.stderr
-    assert asked == [
-        "Are you or is your partner a long-term resident EU in another Member State?",
-        "Do you have a temporary residence permit?",
-        "Is your partner abroad?",
-    ]
+    assert asked == [LONG_TERM, TEMPORARY, ABROAD, REVIEW]
+    assert "Your route: Apply on paper" in result.stdout
     assert "General form for an application at the IND for a family member" in result.stdout
     assert "Same answers without questions" in result.stdout
-    assert (
-        "indcli route --eu-long-term-resident no --temporary-permit yes --partner-abroad yes"
-        in result.stdout
-    )
+    flat = " ".join(result.stdout.split()).replace(" \\ ", " ")
+    rerun = "indcli route --eu-long-term-resident no --temporary-permit yes --partner-abroad yes"
+    assert rerun in flat
 
 
 def test_long_term_resident_eu_is_asked_nothing_further(asked):
-    result = interactive_run(["route", "--format", "json"], YES)
+    result = interactive_run(["route", "--format", "json"], YES + SHOW)
     assert result.exit_code == 0, result.stderr
-    assert len(asked) == 1
+    assert asked == [LONG_TERM, REVIEW]
     data = json.loads(result.stdout)
     assert data["outcome"]["channel"] == "referral"
     assert data["rerun"] == "indcli route --eu-long-term-resident yes"
@@ -75,51 +80,268 @@ def test_long_term_resident_eu_is_asked_nothing_further(asked):
 
 
 def test_full_online_interview_asks_each_question_once(asked):
-    keys = NO + NO + NO + ENTER + YES + (DOWN + DOWN + ENTER) + NO
+    keys = NO + NO + NO + ENTER + YES + (DOWN + DOWN + ENTER) + NO + SHOW
     result = interactive_run(["route", "--format", "json"], keys)
     assert result.exit_code == 0, result.stderr
-    assert len(asked) == len(set(asked)) == 7  # partner-abroad does not matter online
+    questions = asked[:-1]
+    assert len(questions) == len(set(questions)) == 7  # partner-abroad does not matter online
     assert json.loads(result.stdout)["outcome"]["id"] == "online-partner-no-permit"
 
 
 def test_flags_given_are_not_asked_again(asked):
     result = interactive_run(
-        ["route", "--eu-long-term-resident", "no", "--temporary-permit", "yes"], YES
+        ["route", "--eu-long-term-resident", "no", "--temporary-permit", "yes"], YES + FINISH
     )
     assert result.exit_code == 0, result.stderr
-    assert asked == ["Is your partner abroad?"]
+    assert asked == [ABROAD, REVIEW]
 
 
-def test_not_sure_about_public_funds_shows_the_explanation_and_asks_again(asked):
-    unsure = DOWN + DOWN + ENTER
-    result = interactive_run(["route"], NO + NO + unsure + YES + YES)
+def test_nothing_to_ask_means_no_review(asked):
+    result = interactive_run(["route", "--eu-long-term-resident", "yes"], "")
     assert result.exit_code == 0, result.stderr
-    assert asked.count("Do you receive (additional) benefit from public funds?") == 2
-    assert "Then you ask the municipality where you live for some extra money." in result.stdout
-    assert "You receive (additional) benefit from public funds" in result.stdout
+    assert asked == []
+
+
+# --- the result at a glance ------------------------------------------------------------
+
+
+def test_the_result_opens_with_form_channel_start_and_first_step():
+    result = interactive_run(["route"], NO + YES + YES + FINISH)
+    assert result.exit_code == 0, result.stderr
+    top = result.stdout.split("Your route:", 1)[1].splitlines()[:6]
+    text = " ".join(" ".join(top).split())
+    assert "Form (on paper): General form for an application at the IND" in text
+    assert "Start at: https://ind.nl/" in text
+    assert "First: Download and print" in text
+    out = result.stdout.split("Your route:", 1)[1]
+    assert out.index("How to apply") < out.index("After you apply") < out.index("Why")
+    assert out.index("Why") < out.index("Your answers") < out.index("Sources")
+    assert "Do you have a temporary residence permit? Yes" in " ".join(out.split())
+    assert "Answers that did not matter" not in out  # the interview asked only what mattered
+
+
+def test_answers_given_that_did_not_matter_are_said_in_words():
+    args = ["route", "--eu-long-term-resident", "no", "--temporary-permit", "yes",
+            "--digid", "sms", "--partner-abroad", "no"]  # fmt: skip
+    result = run(make_app(*PACKS), args)
+    assert result.exit_code == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert "Answers that did not matter" in out
+    assert "Do you have DigiD, and with verification via sms? I have DigiD with" in out
+
+
+# --- back, review, change, start again -------------------------------------------------
+
+BACK_FROM_2 = DOWN + DOWN + ENTER  # yes, no, Back: Back is last
+
+
+def test_back_returns_to_the_previous_question_with_its_answer_preselected(asked):
+    # no, then Back at the temporary-permit question; Enter keeps "no" (preselected)
+    keys = NO + BACK_FROM_2 + ENTER + YES + YES + FINISH
+    result = interactive_run(["route", "--format", "markdown"], keys)
+    assert result.exit_code == 0, result.stderr
+    assert asked[:4] == [LONG_TERM, TEMPORARY, LONG_TERM, TEMPORARY]
+    assert "--eu-long-term-resident no --temporary-permit yes" in result.stdout
+
+
+def test_back_is_offered_on_every_question_after_the_first(monkeypatch):
+    offered: list[list[str]] = []
+    original = prompts.select
+
+    def recording(message, choices, help_text=None, default=None):
+        offered.append([label for _, label in choices])
+        return original(message, choices, help_text, default)
+
+    monkeypatch.setattr(prompts, "select", recording)
+    keys = NO + NO + NO + ENTER + YES + (DOWN + DOWN + ENTER) + NO + SHOW
+    assert interactive_run(["route", "--format", "json"], keys).exit_code == 0
+    assert "Back" not in offered[0]
+    assert all(labels[-1] == "Back" for labels in offered[1:])
+
+
+def test_one_wrong_enter_on_the_first_question_is_not_final(asked):
+    # Enter on "Yes" (referral), then at the review: Change an answer, the first
+    # question, answer "No"; only what that makes relevant is asked, then review again.
+    change_first = DOWN + ENTER + ENTER + NO
+    keys = YES + change_first + YES + YES + FINISH
+    result = interactive_run(["route", "--format", "json"], keys)
+    assert result.exit_code == 0, result.stderr
+    assert asked == [LONG_TERM, REVIEW, "Which answer do you want to change?", LONG_TERM,
+                     TEMPORARY, ABROAD, REVIEW]  # fmt: skip
+    data = json.loads(result.stdout)
+    assert data["outcome"]["id"] == "paper-family-member"
+    assert data["answers"] == {"eu-long-term-resident": "no", "temporary-permit": "yes",
+                               "partner-abroad": "yes"}  # fmt: skip
+
+
+def test_changing_an_answer_drops_answers_that_stop_mattering(asked):
+    # paper via temporary permit; then change temporary permit to no: the funds,
+    # prefer... questions become relevant; partner-abroad (answered) is kept, not asked.
+    change_temporary = DOWN + ENTER + DOWN + ENTER + NO
+    prefer_paper = DOWN + ENTER
+    keys = NO + YES + YES + change_temporary + NO + prefer_paper + SHOW
+    result = interactive_run(["route", "--format", "json"], keys)
+    assert result.exit_code == 0, result.stderr
+    assert asked[6:] == [FUNDS, "Do you want to apply online, or on paper?", REVIEW]
+    data = json.loads(result.stdout)
+    assert data["answers"]["temporary-permit"] == "no"
+    assert data["answers"]["partner-abroad"] == "yes"
+
+
+def test_changing_to_online_drops_the_paper_only_answer(asked):
+    change_temporary = DOWN + ENTER + DOWN + ENTER + NO
+    keys = NO + YES + YES + change_temporary + NO + ENTER + YES + (DOWN + DOWN + ENTER) + NO
+    result = interactive_run(["route", "--format", "json"], keys + SHOW)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["outcome"]["id"] == "online-partner-no-permit"
+    assert "partner-abroad" not in data["answers"]  # it stopped mattering: dropped
+
+
+def test_start_again_asks_from_the_first_question(asked):
+    start_again = DOWN + DOWN + ENTER
+    keys = YES + start_again + NO + YES + YES + SHOW
+    result = interactive_run(["route", "--format", "json"], keys)
+    assert result.exit_code == 0, result.stderr
+    assert asked == [LONG_TERM, REVIEW, LONG_TERM, TEMPORARY, ABROAD, REVIEW]
+    assert json.loads(result.stdout)["outcome"]["id"] == "paper-family-member"
+
+
+def test_the_review_lists_every_answer_in_words():
+    result = interactive_run(["route"], NO + YES + YES + FINISH)
+    before = result.stdout.split("Your route:")[0]
+    assert "Your answers:" in before
+    assert f"{TEMPORARY} Yes" in " ".join(before.split())
+
+
+# --- the channel, and "not sure" -------------------------------------------------------
+
+
+def test_an_answer_that_rules_out_online_says_so_before_the_next_question(asked):
+    keys = NO + NO + NO + ENTER + NO  # online preferred, then no iDeal
+    result = interactive_run(["route"], keys + YES + FINISH)
+    assert result.exit_code == 0, result.stderr
+    before = " ".join(result.stdout.split("Your answers:")[0].split())
+    assert "The online application is paid with iDeal" in before
+    assert "The page: \u201cYou pay using iDeal" in before
+    assert asked[5] == ABROAD
+
+
+UNSURE = DOWN + DOWN + ENTER
+
+
+def test_not_sure_shows_a_short_explanation_and_asks_again(asked):
+    result = interactive_run(["route"], NO + NO + UNSURE + YES + YES + FINISH)
+    assert result.exit_code == 0, result.stderr
+    assert asked.count(FUNDS) == 2
+    shown = result.stdout.split("\u2192")[0].strip().splitlines()
+    assert len(shown) <= 8
+    assert shown[-1] == "Full explanation: indcli explain public-funds"
+    assert "Related:" not in result.stdout.split("Your answers:")[0]
+
+
+def test_not_sure_twice_offers_a_way_forward_not_the_same_text(asked, monkeypatch):
+    offered: list[list[str]] = []
+    original = prompts.select
+
+    def recording(message, choices, help_text=None, default=None):
+        offered.append([label for _, label in choices])
+        return original(message, choices, help_text, default)
+
+    monkeypatch.setattr(prompts, "select", recording)
+    keys = NO + NO + UNSURE + UNSURE + NO + DOWN + ENTER + YES + FINISH
+    result = interactive_run(["route"], keys)
+    assert result.exit_code == 0, result.stderr
+    before = " ".join(result.stdout.split("Your answers:")[0].split())
+    assert before.count("Full explanation: indcli explain public-funds") == 1
+    assert "Still not sure? What each answer leads to:" in before
+    assert "indcli's reading" in before  # the way forward is marked as indcli's
+    assert "Apply on paper with the general form for a family member" in before
+    assert "Stop here, find out, and go on later" in offered[4]
+
+
+def test_stop_after_not_sure_prints_how_to_go_on(asked):
+    stop = DOWN * 2 + ENTER
+    result = interactive_run(["route"], NO + NO + UNSURE + UNSURE + stop)
+    assert result.exit_code == 0, result.stderr
+    assert "go on with: indcli route --eu-long-term-resident no --temporary-permit no" in (
+        " ".join(result.stdout.split())
+    )
 
 
 def test_not_sure_without_the_topic_pack_says_which_pack_to_install(asked):
-    unsure = DOWN + DOWN + ENTER
-    result = interactive_run(["route"], NO + NO + unsure + NO + DOWN + ENTER + YES + YES,
-                             packs=[indcli_partner_permit])  # fmt: skip
+    keys = NO + NO + UNSURE + NO + DOWN + ENTER + YES + FINISH
+    result = interactive_run(["route"], keys, packs=[indcli_partner_permit])
     assert result.exit_code == 0, result.stderr
     assert "pip install indcli-public-funds" in result.stdout
 
 
-def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
+# --- interrupting and resuming ---------------------------------------------------------
+
+
+def test_ctrl_c_exits_130_writes_nothing_and_says_how_to_go_on(tmp_path, asked):
     target = tmp_path / "plan.md"
     result = interactive_run(["route", "--output", str(target)], NO + CTRL_C)
     assert result.exit_code == 130
-    assert "Interrupted" in result.stderr
-    assert not target.exists()
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert line == (
+        f"Interrupted. Go on later with: indcli route --eu-long-term-resident no --output {target}"
+    )
     assert list(tmp_path.iterdir()) == []
+    # the line, run, asks only what is left and finishes the route
+    args = line.split("Go on later with: indcli ")[1].split()
+    resumed = interactive_run(args, YES + YES + SHOW)
+    assert resumed.exit_code == 0, resumed.stderr
+    assert asked[2:] == [TEMPORARY, ABROAD, REVIEW]
+    assert target.exists()
+
+
+def test_ctrl_c_at_the_review_resumes_with_every_answer(asked):
+    result = interactive_run(["route"], NO + YES + YES + CTRL_C)
+    assert result.exit_code == 130
+    assert result.stderr.strip().endswith(
+        "indcli route --eu-long-term-resident no --temporary-permit yes --partner-abroad yes"
+    )
 
 
 def test_no_input_never_prompts_even_on_a_terminal(asked):
     result = interactive_run(["route", "--no-input"], "")
     assert result.exit_code == 2
     assert asked == []
+
+
+# --- saving, and stdout piped ----------------------------------------------------------
+
+
+def test_saving_writes_a_private_markdown_checklist(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = interactive_run(["route"], NO + YES + YES + SHOW + "y" + ENTER)
+    assert result.exit_code == 0, result.stderr
+    saved = tmp_path / "my-route.md"
+    assert (saved.stat().st_mode & 0o777) == 0o600
+    text = saved.read_text()
+    assert text.startswith("# Your route:") and "- [ ] " in text and "## Your answers" in text
+    assert "Saved your checklist to my-route.md" in result.stdout
+
+
+def test_declining_to_save_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = interactive_run(["route"], NO + YES + YES + FINISH)
+    assert result.exit_code == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stdout_piped_asks_on_the_terminal_and_writes_only_the_result(monkeypatch, asked):
+    from indcli import routing
+
+    monkeypatch.setattr(routing, "_stdin_is_terminal", lambda: True)
+    with terminal(NO + YES + YES + SHOW):
+        result = run(make_app(*PACKS, interactive=None), ["route"])
+    assert result.exit_code == 0, result.stderr
+    assert asked == [LONG_TERM, TEMPORARY, ABROAD, REVIEW]
+    assert result.stdout.startswith("Your route: Apply on paper")
+    assert "Your answers:" in result.stderr  # the review is interview text, not result
 
 
 # --- the berichtenbox walk-through -----------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -67,8 +68,9 @@ class Doc:
         self.blocks.append(("code", text))
 
     def items(self, items: list[Item], style: str = "bullet") -> None:
-        """``style``: bullet, number, check (a checklist to tick off), or todo (numbered
-        in text, a checklist in markdown)."""
+        """``style``: bullet, number, check (a checklist to tick off), todo (numbered
+        in text, a checklist in markdown), or fields (``label: text`` lines, in text
+        without bullets)."""
         if items:
             self.blocks.append((style, items))
 
@@ -139,24 +141,109 @@ def use_color() -> bool:
         return False
 
 
-def to_text(doc: Doc, cols: int | None = None) -> str:
+# "Immigratie- en Naturalisatiedienst": a Dutch name whose parts share one ending is one
+# name; a line break inside it reads as two names, so it is kept on one line.
+_KEEP_TOGETHER = re.compile(r"\b\w+- (?:en|of) \w+")
+_GLUE = "\x00"  # stands for a space that must not break while wrapping
+
+
+def wrap_words(
+    text: str, cols: int, initial_indent: str = "", subsequent_indent: str = ""
+) -> list[str]:
+    """``text`` in lines of at most ``cols``, broken only at spaces (never inside a word,
+    a command name such as ``berichtenbox-steps``, or a name like the one above); a word
+    longer than a line (a URL) stands alone on its line."""
     import textwrap
 
+    glued = _KEEP_TOGETHER.sub(lambda m: m.group(0).replace(" ", _GLUE), text)
+    lines = textwrap.wrap(
+        glued,
+        max(cols, len(initial_indent) + 1, len(subsequent_indent) + 1),
+        initial_indent=initial_indent,
+        subsequent_indent=subsequent_indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [line.replace(_GLUE, " ") for line in lines] or [initial_indent.rstrip()]
+
+
+def wrap_command(command: str, cols: int, indent: str = "  ") -> list[str]:
+    """A command line to copy, wrapped between its arguments with shell continuations
+    (`` \\``), so a pasted wrapped command still runs."""
+    import shlex
+
+    if len(indent) + len(command) <= cols:
+        return [indent + command]
+    try:
+        words = [shlex.quote(word) for word in shlex.split(command)]
+    except ValueError:
+        return [indent + command]
+    lines, line, rest = [], indent, indent + "    "
+    for word in words:
+        if line.strip() and len(line) + 1 + len(word) + 2 > cols:
+            lines.append(line + " \\")
+            line = rest + word
+        else:
+            line = f"{line} {word}" if line.strip() else line + word
+    return [*lines, line]
+
+
+def terminal_columns(stream: Any = None) -> int:
+    """The width of the terminal on ``stream`` (or stdout, else stderr), else 80."""
+    import shutil
+
+    for candidate in (stream, sys.stdout, sys.stderr):
+        try:
+            if candidate is not None and candidate.isatty():
+                return os.get_terminal_size(candidate.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+    return shutil.get_terminal_size((MAX_WIDTH, 24)).columns
+
+
+def prompt_columns() -> int:
+    """How wide prompts and interview text may be: the terminal, 40 to 80 columns."""
+    return max(40, min(MAX_WIDTH, terminal_columns()))
+
+
+def page(text: str, environ: Mapping[str, str], enabled: bool = True) -> None:
+    """Print ``text``; on a terminal, through a pager when it is taller than the screen.
+
+    As git does: ``PAGER`` (default ``less``) with ``LESS=FRX`` unless LESS is set, so
+    the top of the text is what is seen first. Never without a terminal on stdin and
+    stdout, and never with ``enabled`` false (``--no-pager``) or ``PAGER=cat``.
+    """
+    import shlex
+    import shutil
+    import subprocess
+
+    try:
+        terminal = sys.stdout.isatty() and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    rows = shutil.get_terminal_size((MAX_WIDTH, 24)).lines
+    pager = environ.get("PAGER", "less").strip()
+    if not (enabled and terminal and pager and pager != "cat") or text.count("\n") < rows - 1:
+        click.echo(text, nl=False)
+        return
+    env = {**environ, "LESS": environ.get("LESS") or "FRX"}
+    sys.stdout.flush()
+    try:
+        subprocess.run(shlex.split(pager), input=text.encode("utf-8"), env=env, check=False)
+    except (OSError, ValueError):
+        click.echo(text, nl=False)
+
+
+def to_text(doc: Doc, cols: int | None = None) -> str:
     cols = cols or width()
     cites = _Citations()
     bold = use_color()
-    out = [_style(printable(doc.title), bold), ""]
+    out = [_style(line, bold) for line in wrap_words(printable(doc.title), cols)] + [""]
 
     def wrap(text: str, first: str, rest: str) -> list[str]:
         lines: list[str] = []
         for n, paragraph in enumerate(printable(text).split("\n")):
-            lines += textwrap.wrap(
-                paragraph,
-                cols,
-                initial_indent=first if n == 0 else rest,
-                subsequent_indent=rest,
-                break_on_hyphens=False,
-            ) or [first.rstrip()]
+            lines += wrap_words(paragraph, cols, first if n == 0 else rest, rest)
         return lines
 
     def marker(item: Item) -> str:
@@ -164,6 +251,12 @@ def to_text(doc: Doc, cols: int | None = None) -> str:
         return f"{item.text} [{number}]" if number else item.text
 
     def emit_items(items: list[Item], style: str, indent: str) -> None:
+        if style == "fields":  # "Label: value" lines, the label never alone on a line
+            for item in items:
+                label = printable(item.label or "").replace(" ", _GLUE)
+                text = label + _GLUE + printable(marker(item))
+                out.extend(wrap_words(text.lstrip(_GLUE), cols, "", "  "))
+            return
         for n, item in enumerate(items, 1):
             number = f"{item.number or n}."
             bullet = {"number": number, "todo": number, "check": "[ ]"}.get(style, "-")
@@ -176,12 +269,12 @@ def to_text(doc: Doc, cols: int | None = None) -> str:
 
     for kind, value in doc.blocks:
         if kind == "heading":
-            out += ["", _style(printable(value), bold)]
+            out += [""] + [_style(line, bold) for line in wrap_words(printable(value), cols)]
         elif kind == "para":
             out.extend(wrap(marker(value), "", ""))
             out.append("")
         elif kind == "code":
-            out += [f"  {printable(value)}", ""]
+            out += [*wrap_command(printable(value), cols), ""]
         else:
             emit_items(value, kind, "  ")
             out.append("")

@@ -24,7 +24,7 @@ from indcli.flow import Flow
 from indcli.limits import printable
 from indcli.model import Example, Question
 from indcli.output import emit
-from indcli.render import format_param, payload, render
+from indcli.render import format_param, page, payload, render
 from indcli.result import RouteResult
 from indcli.route_doc import describe_route
 
@@ -51,6 +51,12 @@ def _route_params() -> list[click.Option]:
             help="Write the result to FILE (atomically, readable only by you).",
         ),
         click.Option(["--explain"], is_flag=True, help="Add the full rule trace to text output."),
+        click.Option(
+            ["--no-pager"],
+            is_flag=True,
+            help="Print straight to the terminal. By default, text taller than the "
+            "terminal goes through $PAGER (less), as git does.",
+        ),
         click.Option(
             ["--graph"],
             type=click.Choice(["mermaid", "dot"]),
@@ -155,9 +161,18 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
     if options["batch_file"] is not None:
         _batch(app, flow, answers, options, ctx, name)
         return
-    may_ask = not options["no_input"] and app.interactive()
+    asked_ids: list[str] = []
+    if not options["no_input"] and _may_ask(app):
+        try:
+            settle(flow, answers)
+        except MissingAnswers:
+            interview = _interview(app, flow, answers, name, options)
+            answers = interview.run()
+            asked_ids = interview.asked
+        except ContentGap:
+            pass  # reported below, by the same settle() every caller uses
     try:
-        route = settle(flow, answers, _asker(app) if may_ask else None)
+        route = settle(flow, answers)
     except MissingAnswers as exc:
         raise click.UsageError(
             f"{exc}. Add them as options or in --answers FILE, or run on a terminal "
@@ -166,22 +181,69 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
         ) from None
     except ContentGap as exc:
         raise PackError(str(exc)) from None
-    asked = len(route.answers) > len(answers)
+    asked = bool(asked_ids)
     data = RouteResult(flow, route, app.catalog, name).to_dict()
-    text = render(options["fmt"], data, lambda d: describe_route(d, options["explain"], asked))
+
+    def describe(d: dict[str, Any]):
+        return describe_route(d, options["explain"], asked, flow, asked_ids)
+
+    text = render(options["fmt"], data, describe)
     if asked:  # a blank line between the last question and the result
-        click.echo(err=options["fmt"] != "text")
+        click.echo(err=options["fmt"] != "text" or not app.interactive())
     if asked and options["output"] is None and options["fmt"] == "json":
         click.echo(f"Same answers without questions: {data['rerun']}", err=True)
-    emit(text, options["output"])
+    if options["output"] is None and options["fmt"] == "text":
+        page(text, app.environ, enabled=not options["no_pager"])
+    else:
+        emit(text, options["output"])
     if options["output"] not in (None, "-"):
         click.echo(f"Wrote your route to {printable(options['output'])}.", err=True)
+    elif asked and options["fmt"] != "json" and app.interactive():
+        _offer_to_save(render("markdown", data, describe), app.environ)
 
 
-def _asker(app: App):
-    from indcli.interview import ask
+def _may_ask(app: App) -> bool:
+    """Prompts need a terminal on stdin; stdout may be piped (``indcli route | less``):
+    then the prompts go to the terminal on stderr and only the result to stdout."""
+    if app.interactive():
+        return True
+    return app._interactive is None and _stdin_is_terminal()
 
-    return lambda question, answers: ask(app, question)
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _interview(app: App, flow: Flow, answers: dict[str, str], name: str, options: dict):
+    """The interview, with the options to repeat in its resume line."""
+    from indcli.interview import Interview
+
+    repeat = [] if options["fmt"] == "text" else ["--format", options["fmt"]]
+    if options["output"] is not None:
+        repeat += ["--output", options["output"]]
+    repeat += ["--explain"] if options["explain"] else []
+    repeat += ["--no-pager"] if options["no_pager"] else []
+    err = options["fmt"] != "text" or not app.interactive()
+    return Interview(app, flow, dict(answers), name, repeat, err=err)
+
+
+def _offer_to_save(markdown: str, environ: dict[str, str]) -> None:
+    """At the end of an interview: save the route as a markdown checklist (0600)."""
+    from indcli import prompts
+    from indcli.output import write_atomic
+
+    try:
+        if not prompts.confirm("Save this route as a markdown checklist?", default=False):
+            return
+        name = prompts.text("File name:", default="my-route.md").strip()
+    except (KeyboardInterrupt, EOFError):
+        return  # the route is shown; not saving is what the user asked for
+    if name:
+        write_atomic(name, markdown)
+        click.echo(f"Saved your checklist to {printable(name)} (readable only by you).")
 
 
 def _batch(

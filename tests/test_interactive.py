@@ -347,30 +347,58 @@ def test_stdout_piped_asks_on_the_terminal_and_writes_only_the_result(monkeypatc
 # --- the berichtenbox walk-through -----------------------------------------------------
 
 
-def test_walk_through_asks_which_case_applies_at_step_3():
-    go_on = "y"
-    keys = go_on + go_on + DOWN + ENTER + go_on * 5
-    result = interactive_run(["berichtenbox-steps", "--interactive"], keys,
-                             packs=[indcli_berichtenbox])  # fmt: skip
+def walk(keys, args=("berichtenbox-steps", "--interactive")):
+    return interactive_run(list(args), keys, packs=[indcli_berichtenbox])
+
+
+def test_walk_through_shows_the_intro_then_asks_which_case_applies_at_step_3():
+    keys = ENTER + ENTER + DOWN + ENTER + ENTER * 6
+    result = walk(keys)
     assert result.exit_code == 0, result.stderr
     out = " ".join(result.stdout.split())
-    assert "Step 1 of 8" in out and "Step 8 of 8" in out
+    assert out.index("is a personal, secured mailbox") < out.index("Step 1 of 8")
+    assert "Step 8 of 8" in out
     assert "You will access MijnOverheid straight away." in out  # the case chosen
     assert "You will be asked to activate your account" not in out  # the other case
     assert "From now on you will receive post from the IND digitally." in out
 
 
+def test_walk_through_offers_back_at_every_step_after_the_first(monkeypatch):
+    offered: list[list[str]] = []
+    original = prompts.select
+
+    def recording(message, choices, help_text=None, default=None):
+        offered.append([label for _, label in choices])
+        return original(message, choices, help_text, default)
+
+    monkeypatch.setattr(prompts, "select", recording)
+    result = walk(ENTER + ENTER + DOWN + ENTER + ENTER * 6)
+    assert result.exit_code == 0, result.stderr
+    assert not any(label.startswith("Back") for label in offered[0])
+    assert all(any(label.startswith("Back") for label in labels) for labels in offered[1:])
+
+
+def test_walk_through_back_shows_the_previous_step_again():
+    back = DOWN + ENTER  # Go on, Back, Stop
+    stop = DOWN + DOWN + ENTER
+    result = walk(ENTER + back + ENTER + stop)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("Step 1 of 8") == 2
+    assert "Pick up later with: indcli berichtenbox-steps --interactive --step 3" in result.stdout
+
+
 def test_walk_through_can_stop_and_says_where_to_pick_up():
-    result = interactive_run(["berichtenbox-steps", "-i"], "y" + "n",
-                             packs=[indcli_berichtenbox])  # fmt: skip
+    result = walk(ENTER + DOWN + DOWN + ENTER, ["berichtenbox-steps", "-i"])
     assert result.exit_code == 0, result.stderr
     assert "indcli berichtenbox-steps --interactive --step 3" in result.stdout
 
 
-def test_walk_through_ctrl_c_exits_130():
-    result = interactive_run(["berichtenbox-steps", "--interactive"], CTRL_C,
-                             packs=[indcli_berichtenbox])  # fmt: skip
+def test_walk_through_ctrl_c_exits_130_with_the_step_to_go_on_from():
+    result = walk(ENTER + CTRL_C)
     assert result.exit_code == 130
+    assert result.stderr.strip() == (
+        "Interrupted. Go on later with: indcli berichtenbox-steps --interactive --step 2"
+    )
 
 
 def test_walk_through_needs_a_terminal():

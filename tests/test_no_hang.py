@@ -5,7 +5,8 @@ from /dev/null and with stdin closed, under a 30 s timeout: a command must finis
 documented exit code, and where answers are missing it must name the options to give.
 The second half drives every prompt (each question of ``route``; the case question and
 the confirm of ``berichtenbox-steps --interactive``) through prompt_toolkit's pipe input
-and presses Ctrl-C or Ctrl-D there: exit 130, "Interrupted." and no file written. A
+and presses Ctrl-C or Ctrl-D there: exit 130, one "Interrupted. Go on later with: ..."
+line that resumes where it stopped, and no file written. A
 watchdog presses Ctrl-C after a while, so a prompt that ignores a key fails the test
 instead of hanging it.
 """
@@ -164,9 +165,9 @@ def asked(monkeypatch):
     shown: list[str] = []
     select, confirm = prompts.select, prompts.confirm
 
-    def recording_select(message, choices, help_text=None):
+    def recording_select(message, choices, help_text=None, default=None):
         shown.append(message)
-        return select(message, choices, help_text)
+        return select(message, choices, help_text, default)
 
     def recording_confirm(message, default=True):
         shown.append(message)
@@ -198,9 +199,21 @@ def test_interrupting_any_route_question_exits_130_and_writes_nothing(
     assert not watchdog, f"{key!r} was ignored at '{question}'; the watchdog pressed Ctrl-C"
     assert asked[-1] == _prompt_of(question)  # interrupted at the question meant
     assert result.exit_code == 130, result.stderr
-    assert result.stderr.strip() == "Interrupted."
-    assert result.stdout == ""
+    line = result.stderr.strip()
+    assert line.startswith("Interrupted. Go on later with: indcli route ")
+    assert line.endswith(f"--output {target}")
+    assert "Your route" not in result.stdout  # only the interview's own lines
+
     assert list(tmp_path.iterdir()) == []  # no file, no temporary file
+    # the printed line resumes: it asks the interrupted question first, and finishes
+    asked.clear()
+    args = line.split(": indcli ", 1)[1].split()
+    with terminal(ENTER * 12) as watchdog:
+        resumed = run(make_app(*PACKS, interactive=True), args)
+    assert not watchdog
+    assert resumed.exit_code == 0, resumed.stderr
+    assert asked[0] == _prompt_of(question)
+    assert target.exists()
 
 
 @pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
@@ -211,16 +224,21 @@ def test_interrupting_with_json_output_is_one_json_object(tmp_path, key):
     assert result.exit_code == 130
     assert result.stdout == ""
     error = json.loads(result.stderr)
-    assert error["error"] == {"code": 130, "kind": "interrupted", "message": "Interrupted."}
+    assert error["error"] == {
+        "code": 130,
+        "kind": "interrupted",
+        "message": "Interrupted. Go on later with: indcli route --eu-long-term-resident no "
+        "--format json",
+    }
 
 
-GO_ON = "y"
+GO_ON = ENTER
 # (keys before the interrupt, the prompt interrupted)
 WALK_PROMPTS = {
-    "first confirm": ("", "Go on to step 2?"),
+    "first step": ("", "Go on to step 2?"),
     "case question": (GO_ON + GO_ON, "Which applies to you?"),
-    "confirm after the case": (GO_ON + GO_ON + ENTER, "Go on to step 4?"),
-    "last confirm": (GO_ON + GO_ON + ENTER + GO_ON * 4, "Go on to step 8?"),
+    "step after the case": (GO_ON + GO_ON + ENTER, "Go on to step 4?"),
+    "last step": (GO_ON + GO_ON + ENTER + GO_ON * 5, "Done with this step?"),
 }
 
 
@@ -236,7 +254,9 @@ def test_interrupting_the_walk_through_exits_130_and_writes_nothing(
     assert not watchdog, f"{key!r} was ignored at '{prompt}'; the watchdog pressed Ctrl-C"
     assert asked[-1] == prompt
     assert result.exit_code == 130, result.stderr
-    assert result.stderr.strip() == "Interrupted."
+    assert result.stderr.strip().startswith(
+        "Interrupted. Go on later with: indcli berichtenbox-steps --interactive --step "
+    )
     assert "Pick up later" not in result.stdout  # an interrupt is not a clean stop
     assert list(tmp_path.iterdir()) == []
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 
 from indcli.app import current_app
-from indcli.errors import PackError
+from indcli.errors import Interrupted, PackError
 from indcli.guide_data import describe_guide, guide_payload, step_data, step_item
 from indcli.model import Example, Guide
 from indcli.render import Doc, Item, format_option, render, to_text
@@ -82,38 +82,71 @@ def guide_command(
     return command
 
 
+NEXT, BACK, STOP = "\0next", "\0back", "\0stop"  # values no case index can take
+
+
 def walk(guide: Guide, command_name: str, start: int = 1) -> None:
-    """Show one step at a time; at a step with cases, ask which applies."""
+    """Show the intro, then one step at a time: at a step with cases ask which applies;
+    after each step go on, go back (from the second step on) or stop. Ctrl-C ends with
+    exit 130 and the command that picks up at the step."""
+    number = start
+    try:
+        click.echo(_plain_paragraphs(guide.title, [p.text for p in guide.intro]))
+        while number:
+            number = _walk_step(guide, number)
+            if number < 0:
+                last = -number
+                click.echo(
+                    f"Stopped at step {last}. Pick up later with: "
+                    f"indcli {command_name} --interactive --step {last + 1}"
+                )
+                return
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(
+            f"Interrupted. Go on later with: indcli {command_name} --interactive --step {number}"
+        ) from None
+    click.echo(_plain_paragraphs("Done", [p.text for p in guide.closing]))
+    source = guide.source
+    click.echo(f"Source: {source.title}, {source.url} (checked {source.checked})")
+
+
+def _walk_step(guide: Guide, number: int) -> int:
+    """Show step ``number``; the step to show next, 0 when done, -number to stop here."""
     from indcli import prompts
 
     steps = guide.steps
-    click.echo(to_text(Doc(guide.title)))
-    for number in range(start, len(steps) + 1):
-        step = step_data(number, steps[number - 1])
-        cases = steps[number - 1].has_cases
-        shown = {**step, "substeps": [] if cases else step["substeps"]}
-        click.echo(
-            _plain(f"Step {number} of {len(steps)}", [step_item(shown, cited=False)], "number")
+    step = step_data(number, steps[number - 1])
+    cases = steps[number - 1].has_cases
+    shown = {**step, "substeps": [] if cases else step["substeps"]}
+    click.echo(_plain(f"Step {number} of {len(steps)}", [step_item(shown, cited=False)], "number"))
+    back = [(BACK, f"Back to step {number - 1}")] if number > 1 else []
+    if cases:
+        chosen = prompts.select(
+            "Which applies to you?",
+            [(str(i), s["case"]) for i, s in enumerate(step["substeps"])] + back,
         )
-        if cases:
-            chosen = int(
-                prompts.select(
-                    "Which applies to you?",
-                    [(str(i), s["case"]) for i, s in enumerate(step["substeps"])],
-                )
-            )
-            case = step["substeps"][chosen]
-            click.echo(_plain(case["case"], [Item(case["text"])]))
-        if number < len(steps) and not prompts.confirm(f"Go on to step {number + 1}?"):
-            click.echo(
-                f"Stopped at step {number}. Pick up later with: "
-                f"indcli {command_name} --interactive --step {number + 1}"
-            )
-            return
-    for paragraph in guide.closing:
-        click.echo(_plain("Done", [Item(paragraph.text)]))
-    source = guide.source
-    click.echo(f"Source: {source.title}, {source.url} (checked {source.checked})")
+        if chosen == BACK:
+            return number - 1
+        case = step["substeps"][int(chosen)]
+        click.echo(_plain(case["case"], [Item(case["text"])]))
+    last = number == len(steps)
+    choices = [(NEXT, "Finish" if last else f"Go on to step {number + 1}"), *back]
+    if not last:
+        choices.append((STOP, "Stop here"))
+    action = prompts.select("Done with this step?" if last else f"Go on to step {number + 1}?",
+                            choices)  # fmt: skip
+    if action == BACK:
+        return number - 1
+    if action == STOP:
+        return -number
+    return 0 if last else number + 1
+
+
+def _plain_paragraphs(title: str, texts: list[str]) -> str:
+    doc = Doc(title)
+    for text in texts:
+        doc.para(text)
+    return to_text(doc)
 
 
 def _plain(title: str, items: list[Item], style: str = "bullet") -> str:

@@ -19,31 +19,63 @@ from indcli.app import App, current_app
 from indcli.catalog import Served
 from indcli.commands import CORE_COMMANDS, reserved_names
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
+from indcli.helpformat import HelpContext, use_help_format
 from indcli.limits import printable
 from indcli.render import payload, to_json_line
 
 EPILOG = """\b
 Examples:
-  indcli route                          answer a few questions, get your form
-  indcli route --no-input --eu-long-term-resident no --temporary-permit yes
+  indcli route                          answer a few questions on a terminal
+  indcli route --no-input --eu-long-term-resident no --temporary-permit yes --partner-abroad no
+  indcli route | less                   ask on the terminal, page the result
   indcli berichtenbox-steps             receive IND post in MijnOverheid
   indcli explain public-funds           what a benefit from public funds is
   indcli plugins                        which content packs are installed
 
-\b
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 pack or content error,
 130 interrupted. Environment: INDCLI_LOAD_PLUGINS, INDCLI_DISABLE_PLUGINS,
 INDCLI_STRICT_PLUGINS, INDCLI_NO_CACHE, NO_COLOR. See the README.
 """
 
 
+# The root help lists these under their own heading; every other command (the route,
+# guides, explain, and what packs add) is for applicants and is listed first.
+ADMIN_COMMANDS = ("plugins", "check", "new-pack", "completion")
+
+
 class RootGroup(click.Group):
     """Core commands plus the commands that loaded packs contribute."""
+
+    context_class = HelpContext
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Two groups: commands for applicants, then for pack authors and administrators."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command))
+        if not rows:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+        groups = (
+            ("Commands", [r for r in rows if r[0] not in ADMIN_COMMANDS]),
+            ("Commands for pack authors and administrators", [
+                r for r in rows if r[0] in ADMIN_COMMANDS
+            ]),
+        )  # fmt: skip
+        for title, group in groups:
+            if group:
+                with formatter.section(title):
+                    formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in group])
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(CORE_COMMANDS) | current_app(ctx).catalog.command_names)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return use_help_format(self._command(ctx, cmd_name))
+
+    def _command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in CORE_COMMANDS:  # imported only when used (click's lazy loading)
             module, _, attribute = CORE_COMMANDS[cmd_name].partition(":")
             return getattr(importlib.import_module(module), attribute)

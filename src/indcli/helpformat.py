@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import click
 
-from indcli.render import wrap_command, wrap_words
+from indcli.render import terminal_columns, wrap_command, wrap_words
 
 _COLUMNS = re.compile(r"\s{2,}")  # "  command   what it does": the gap between columns
 _COMMAND_STARTS = ("indcli ", "echo ", "$ ")
@@ -63,7 +63,15 @@ def _preformatted(line: str, width: int, first: str, indent: str) -> list[str]:
 
 
 class HelpFormatter(click.HelpFormatter):
-    """click's help layout, wrapped with :func:`wrap_help`."""
+    """click's help layout, wrapped with :func:`wrap_help`, as narrow as the terminal
+    (click never goes below 50 columns, so at 40 the terminal cut its lines)."""
+
+    def __init__(
+        self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None
+    ) -> None:
+        if width is None:
+            width = max(min(terminal_columns(), max_width or 80) - 2, 30)
+        super().__init__(indent_increment, width, max_width)
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         prefix = "Usage: " if prefix is None else prefix
@@ -80,21 +88,27 @@ class HelpFormatter(click.HelpFormatter):
     def write_dl(
         self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
+        """Terms and their text side by side; on a narrow terminal (less than 30 columns
+        left for the text), each text under its term, as ``gh`` does."""
         rows = list(rows)
         first_col = min(max((len(first) for first, _ in rows), default=0), col_max)
         first_col += col_spacing
         indent = " " * self.current_indent
+        stacked = self.width - self.current_indent - first_col < 30
         for first, second in rows:
             line = f"{indent}{first}"
             if not second:
                 self.write(line + "\n")
                 continue
-            if len(first) <= first_col - col_spacing:
+            if stacked:
+                self.write(line + "\n")
+                head = hanging = indent + "    "
+            elif len(first) <= first_col - col_spacing:
                 head = line + " " * (first_col - len(first))
+                hanging = indent + " " * first_col
             else:
                 self.write(line + "\n")
-                head = indent + " " * first_col
-            hanging = indent + " " * first_col
+                head = hanging = indent + " " * first_col
             text = wrap_help(second, self.width, head, hanging, preserve_paragraphs=True)
             self.write(text + "\n")
 

@@ -169,15 +169,24 @@ def wrap_words(
 
 def wrap_command(command: str, cols: int, indent: str = "  ") -> list[str]:
     """A command line to copy, wrapped between its arguments with shell continuations
-    (`` \\``), so a pasted wrapped command still runs."""
+    (`` \\``), so a pasted wrapped command still runs; an option stays with its value."""
     import shlex
 
     if len(indent) + len(command) <= cols:
         return [indent + command]
     try:
-        words = [shlex.quote(word) for word in shlex.split(command)]
+        tokens = shlex.split(command)
     except ValueError:
         return [indent + command]
+    words: list[str] = []
+    for token in tokens:
+        word = token if token in _SHELL_OPERATORS else shlex.quote(token)
+        value = not token.startswith("-") or token == "-"
+        after = words[-1] if words else ""
+        if (after.startswith("--") and " " not in after and value) or after in (">", ">>", "<"):
+            words[-1] += " " + word  # "--prefer paper" and "> file" are one unit
+        else:
+            words.append(word)
     lines, line, rest = [], indent, indent + "    "
     for word in words:
         if line.strip() and len(line) + 1 + len(word) + 2 > cols:
@@ -186,6 +195,9 @@ def wrap_command(command: str, cols: int, indent: str = "  ") -> list[str]:
         else:
             line = f"{line} {word}" if line.strip() else line + word
     return [*lines, line]
+
+
+_SHELL_OPERATORS = frozenset({"|", ">", ">>", "<", "&&", "||", ";"})
 
 
 def terminal_columns(stream: Any = None) -> int:

@@ -129,7 +129,9 @@ def route_command(
 def _epilog(name: str, examples: Sequence[Example]) -> str:
     lines = [(e.run, e.about or "") for e in examples] + [
         (f"indcli {name}", "answer the questions on a terminal"),
+        (f"indcli {name} | less", "ask on the terminal, send only the result on"),
         (f"indcli {name} --answers answers.json --format json", ""),
+        (f"echo 'eu-long-term-resident = \"yes\"' | indcli {name} --answers - --no-input", ""),
         (f"indcli {name} ... --format markdown --output checklist.md", ""),
         (f"indcli {name} ... --explain", "show every rule and why it fired"),
         (f"indcli {name} --batch cases.jsonl > results.jsonl", ""),

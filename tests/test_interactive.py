@@ -234,7 +234,7 @@ def test_not_sure_shows_a_short_explanation_and_asks_again(asked):
     result = interactive_run(["route"], NO + NO + UNSURE + YES + YES + FINISH)
     assert result.exit_code == 0, result.stderr
     assert asked.count(FUNDS) == 2
-    shown = result.stdout.split("\u2192")[0].strip().splitlines()
+    shown = result.stdout.split("\u2192")[0].strip().splitlines()  # before the decided line
     assert len(shown) <= 8
     assert shown[-1] == "Full explanation: indcli explain public-funds"
     assert "Related:" not in result.stdout.split("Your answers:")[0]

@@ -16,7 +16,7 @@ from indcli.app import current_app
 from indcli.errors import Interrupted, PackError
 from indcli.guide_data import describe_guide, guide_payload, step_data, step_item
 from indcli.model import Example, Guide
-from indcli.render import Doc, Item, format_option, render, to_text
+from indcli.render import Doc, Item, command_message, format_option, render, to_text
 
 
 def guide_command(
@@ -96,15 +96,12 @@ def walk(guide: Guide, command_name: str, start: int = 1) -> None:
             number = _walk_step(guide, number)
             if number < 0:
                 last = -number
-                click.echo(
-                    f"Stopped at step {last}. Pick up later with: "
-                    f"indcli {command_name} --interactive --step {last + 1}"
-                )
+                resume = f"indcli {command_name} --interactive --step {last + 1}"
+                click.echo(command_message(f"Stopped at step {last}. Pick up later with:", resume))
                 return
     except (KeyboardInterrupt, EOFError):
-        raise Interrupted(
-            f"Interrupted. Go on later with: indcli {command_name} --interactive --step {number}"
-        ) from None
+        resume = f"indcli {command_name} --interactive --step {number}"
+        raise Interrupted(command_message("Interrupted. Go on later with:", resume)) from None
     click.echo(_plain_paragraphs("Done", [p.text for p in guide.closing]))
     source = guide.source
     click.echo(f"Source: {source.title}, {source.url} (checked {source.checked})")
@@ -130,7 +127,7 @@ def _walk_step(guide: Guide, number: int) -> int:
         case = step["substeps"][int(chosen)]
         click.echo(_plain(case["case"], [Item(case["text"])]))
     last = number == len(steps)
-    choices = [(NEXT, "Finish" if last else f"Go on to step {number + 1}"), *back]
+    choices = [(NEXT, "Yes, finish" if last else "Yes"), *back]
     if not last:
         choices.append((STOP, "Stop here"))
     action = prompts.select("Done with this step?" if last else f"Go on to step {number + 1}?",

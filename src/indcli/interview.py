@@ -24,7 +24,7 @@ from indcli.engine import NO_OUTCOME, decide, route
 from indcli.errors import Interrupted
 from indcli.flow import Flow
 from indcli.model import Question
-from indcli.render import INFERENCE_MARK, prompt_columns, wrap_words
+from indcli.render import INFERENCE_MARK, command_message, prompt_columns, wrap_words
 
 BACK = "\0back"  # values no choice id can take (ids are [a-z0-9-])
 UNSURE = "\0unsure"
@@ -55,7 +55,10 @@ class Interview:
         try:
             return self._run()
         except (KeyboardInterrupt, EOFError):
-            raise Interrupted(f"Interrupted. Go on later with: {self.resume()}") from None
+            prefix = "Interrupted. Go on later with:"
+            if "json" in self.options:  # a JSON error object: its message is one line
+                raise Interrupted(f"{prefix} {self.resume()}") from None
+            raise Interrupted(command_message(prefix, self.resume())) from None
 
     @property
     def asked(self) -> list[str]:
@@ -124,7 +127,7 @@ class Interview:
                 default=self.memory.get(question.id),
             )
             if answer == STOP:
-                self._say(f"When you know, go on with: {self.resume()}")
+                click.echo(command_message("When you know, go on with:", self.resume()))
                 raise click.exceptions.Exit(0)
             if answer != UNSURE:
                 return answer
@@ -180,6 +183,7 @@ class Interview:
             return
         rule = decision.outcome_rules[0].rule
         self._say(f"\u2192 {rule.text} (The page: \u201c{rule.source.quote}\u201d)")
+        self._say("")
 
     def _explain(self, question: Question) -> None:
         """The topic's summary and opening paragraph(s), at most :data:`MAX_LINES`."""
@@ -193,6 +197,7 @@ class Interview:
             )
             return
         cols = prompt_columns()
+        click.echo(err=self.err)
         lines = wrap_words(topic.summary, cols)
         for paragraph in topic.body:
             more = wrap_words(paragraph.text, cols)
@@ -210,6 +215,7 @@ class Interview:
     def _way_forward(self, question: Question) -> None:
         """A second "not sure": what each answer leads to, and what stays open whichever
         answer is right (indcli's reading of the rules, never the page's words)."""
+        self._say("")
         self._say("Still not sure? What each answer leads to:")
         open_to: list[set[str]] = []
         for choice in question.choices:
@@ -233,15 +239,17 @@ class Interview:
                 (
                     r.rule
                     for r in self.flow.outcome_rules
-                    if r.outcome == outcome_id and question.id not in r.questions
+                    if r.outcome == outcome_id
+                    and question.id not in r.questions
+                    and r.test(self.answers, None) is not False  # can still hold
                 ),
                 None,
             )
             why = f" The page: \u201c{rule.source.quote}\u201d" if rule else ""
             self._say(
                 f"{INFERENCE_MARK}: \u201c{outcome.title}\u201d stays open to you "
-                f"whichever answer is right, so if you cannot find out, that way is "
-                f"safe.{why}"
+                f"whichever answer is right, so if you cannot find out, you can take "
+                f"that route.{why}"
             )
         if question.unsure:
             self._say(f"Or read it all first: indcli explain {question.unsure.topic}")

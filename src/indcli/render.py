@@ -200,6 +200,18 @@ def wrap_command(command: str, cols: int, indent: str = "  ") -> list[str]:
 _SHELL_OPERATORS = frozenset({"|", ">", ">>", "<", "&&", "||", ";"})
 
 
+def command_message(prefix: str, command: str) -> str:
+    """``prefix command`` as one line; on a terminal (stderr) too narrow for it, wrapped
+    at spaces, the command continued with `` \\`` so it still pastes as one command."""
+    try:
+        cols = os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else 0
+    except (AttributeError, ValueError, OSError):
+        cols = 0
+    if not cols or len(prefix) + 1 + len(command) <= cols:
+        return f"{prefix} {command}"
+    return "\n".join(wrap_words(prefix, cols) + wrap_command(command, cols))
+
+
 def terminal_columns(stream: Any = None) -> int:
     """The width of the terminal on ``stream`` (or stdout, else stderr), else 80."""
     import shutil
@@ -266,8 +278,10 @@ def to_text(doc: Doc, cols: int | None = None) -> str:
         if style == "fields":  # "Label: value" lines, the label never alone on a line
             for item in items:
                 label = printable(item.label or "").replace(" ", _GLUE)
-                text = label + _GLUE + printable(marker(item))
-                out.extend(wrap_words(text.lstrip(_GLUE), cols, "", "  "))
+                text = printable(marker(item))
+                first = text.split(" ", 1)[0]
+                glue = _GLUE if len(label) + 1 + len(first) <= cols else " "
+                out.extend(wrap_words((label + glue + text).lstrip(_GLUE + " "), cols, "", "  "))
             return
         for n, item in enumerate(items, 1):
             number = f"{item.number or n}."

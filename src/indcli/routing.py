@@ -24,7 +24,7 @@ from indcli.flow import Flow
 from indcli.limits import printable
 from indcli.model import Example, Question
 from indcli.output import emit
-from indcli.render import format_param, page, payload, render
+from indcli.render import format_param, page, payload, prompt_columns, render, wrap_words
 from indcli.result import RouteResult
 from indcli.route_doc import describe_route
 
@@ -245,7 +245,8 @@ def _offer_to_save(markdown: str, environ: dict[str, str]) -> None:
         return  # the route is shown; not saving is what the user asked for
     if name:
         write_atomic(name, markdown)
-        click.echo(f"Saved your checklist to {printable(name)} (readable only by you).")
+        saved = f"Saved your checklist to {printable(name)} (readable only by you)."
+        click.echo("\n".join(wrap_words(saved, prompt_columns())))
 
 
 def _batch(

@@ -60,7 +60,7 @@ class RootGroup(click.Group):
         limit = formatter.width - 6 - max(len(name) for name, _ in rows)
         groups = (
             ("Commands", [r for r in rows if r[0] not in ADMIN_COMMANDS]),
-            ("Commands for pack authors and administrators", [
+            ("For pack authors and administrators", [
                 r for r in rows if r[0] in ADMIN_COMMANDS
             ]),
         )  # fmt: skip

@@ -74,10 +74,9 @@ class HelpFormatter(click.HelpFormatter):
         super().__init__(indent_increment, width, max_width)
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        prefix = "Usage: " if prefix is None else prefix
-        first = f"{prefix:>{self.current_indent}}{prog} "
-        rest = " " * min(len(first), max(self.width - 20, 4))
-        self.write(wrap_help(args, self.width, first, rest) if args else first.rstrip())
+        prefix = f"{'Usage: ' if prefix is None else prefix:>{self.current_indent}}"
+        words = f"{prog} {args}".strip()
+        self.write(wrap_help(words, self.width, prefix, " " * min(len(prefix), 8)))
         self.write("\n")
 
     def write_text(self, text: str) -> None:

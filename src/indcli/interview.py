@@ -127,7 +127,9 @@ class Interview:
                 default=self.memory.get(question.id),
             )
             if answer == STOP:
-                click.echo(command_message("When you know, go on with:", self.resume()))
+                click.echo(
+                    command_message("When you know, go on with:", self.resume()), err=self.err
+                )
                 raise click.exceptions.Exit(0)
             if answer != UNSURE:
                 return answer

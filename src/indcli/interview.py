@@ -49,6 +49,7 @@ class Interview:
     history: list[str] = field(init=False, default_factory=list)  # in the order answered
     memory: dict[str, str] = field(init=False, default_factory=dict)  # latest answers
     unsure: dict[str, int] = field(init=False, default_factory=dict)
+    blank: bool = field(init=False, default=False)  # the last line said was blank
 
     def run(self) -> dict[str, str]:
         """The answers once the user chose ``Show my route``."""
@@ -120,6 +121,7 @@ class Interview:
                 extra.append((STOP, "Stop here, find out, and go on later"))
             if back:
                 extra.append((BACK, "Back"))
+            self.blank = False  # a prompt comes between
             answer = prompts.select(
                 question.prompt,
                 choices + extra,
@@ -173,6 +175,9 @@ class Interview:
     # --- saying ----------------------------------------------------------------------
 
     def _say(self, text: str, first: str = "", rest: str | None = None) -> None:
+        if not text and self.blank:
+            return  # one blank line between blocks is enough
+        self.blank = not text
         rest = " " * len(first) if rest is None else rest
         lines = wrap_words(text, prompt_columns(), first, rest) if text else [""]
         click.echo("\n".join(lines), err=self.err)

@@ -82,8 +82,10 @@ def test_flow_rule_checks(tmp_path):
     source = {CITE}
     """
     assert "an outcome rule cannot test the outcome" in error_of(tmp_path, flow)
-    reserved = flow.replace('id = "q"', 'id = "format"')
-    assert "reserved for a route option" in error_of(tmp_path, reserved)
+    reserved = flow.replace('id = "q"', 'id = "format"').replace(
+        'when = { outcome = "o" }', ""
+    )
+    assert "question 'format' has the name of a route option" in error_of(tmp_path, reserved)
 
 
 def test_the_loader_validates_once_and_then_reuses_the_cache(tmp_path):

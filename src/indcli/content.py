@@ -35,7 +35,6 @@ from indcli.limits import (
     MAX_ITEMS,
     MAX_KEY_PARTS,
     MAX_TEXT,
-    RESERVED_OPTION_NAMES,
     has_control_chars,
 )
 
@@ -197,8 +196,6 @@ class Question(Model):
 
     @model_validator(mode="after")
     def _check(self) -> Question:
-        if self.id in RESERVED_OPTION_NAMES:
-            raise ValueError(f"id '{self.id}' is reserved for a route option; pick another")
         ids = [c.id for c in self.choices]
         if len(set(ids)) != len(ids):
             raise ValueError("choice ids must be unique")

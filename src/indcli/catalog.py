@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indcli.commands import CORE_COMMANDS
+from indcli.discovery import entry_point_sources
 from indcli.flow import Flow, FlowProblem, build_flow
 from indcli.plugins import (
     LoadedPack,
     PackSource,
     canonical,
-    entry_point_sources,
     load_pack,
     make_plugin_manager,
     select,

@@ -11,8 +11,6 @@ breaks the call for all).
 from __future__ import annotations
 
 import os
-import re
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -20,7 +18,8 @@ from typing import Any
 
 import pluggy
 
-from indcli import ENTRY_POINT_GROUP, PROJECT_NAME, hookspecs
+from indcli import PROJECT_NAME, hookspecs
+from indcli.discovery import normalise
 from indcli.errors import ContentError, PackError
 from indcli.limits import MAX_CONTENT_BYTES, printable
 
@@ -34,6 +33,7 @@ class PackSource:
     name: str
     version: str
     load: Callable[[], Any]
+    entry_point: str | None = None  # its name in the indcli group, when installed
 
 
 @dataclass
@@ -54,7 +54,7 @@ class LoadedPack:
 
 def canonical(name: str) -> str:
     """Normalise a distribution name (PEP 503) so env lists match however it is spelt."""
-    return re.sub(r"[-_.]+", "-", name).lower().strip()
+    return normalise(name)
 
 
 def parse_name_list(value: str | None) -> set[str] | None:
@@ -84,96 +84,6 @@ def module_source(module: ModuleType, name: str | None = None, version: str | No
     """A :class:`PackSource` for a module already imported (tests, in-process use)."""
     dist = name or module.__name__.split(".")[0].replace("_", "-")
     return PackSource(dist, version or str(getattr(module, "__version__", "0")), lambda: module)
-
-
-def entry_point_sources(paths: Iterable[str] | None = None) -> list[PackSource]:
-    """Every pack installed on ``paths`` (default ``sys.path``), in name order.
-
-    This reads ``entry_points.txt`` of each ``*.dist-info`` / ``*.egg-info`` folder
-    directly instead of using :mod:`importlib.metadata`, whose import alone costs more
-    than the rest of a typical run. As with importlib.metadata, the first distribution
-    of a name found on the path wins.
-    """
-    found: dict[str, PackSource] = {}
-    for folder in sys.path if paths is None else paths:
-        try:
-            entries = [e for e in os.scandir(folder or ".") if e.name.endswith(_META_SUFFIXES)]
-        except OSError:
-            continue
-        for entry in entries:
-            values = _group_entries(entry.path, ENTRY_POINT_GROUP)
-            if not values:
-                continue
-            name, version = _name_and_version(entry.path, entry.name)
-            if canonical(name) in found:
-                continue
-            for n, (ep_name, value) in enumerate(values):
-                key = name if n == 0 else f"{name}:{ep_name}"
-                found[canonical(key)] = PackSource(key, version, _loader(value))
-    return [found[k] for k in sorted(found)]
-
-
-_META_SUFFIXES = (".dist-info", ".egg-info")
-
-
-def _group_entries(meta_dir: str, group: str) -> list[tuple[str, str]]:
-    """``(name, value)`` pairs of ``group`` in a distribution's entry_points.txt."""
-    try:
-        with open(os.path.join(meta_dir, "entry_points.txt"), encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
-        return []
-    header = f"[{group}]"
-    if header not in text:
-        return []
-    pairs, inside = [], False
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("["):
-            inside = line == header
-        elif inside and "=" in line and not line.startswith(("#", ";")):
-            ep_name, value = line.split("=", 1)
-            pairs.append((ep_name.strip(), value.strip()))
-    return pairs
-
-
-def _name_and_version(meta_dir: str, folder_name: str) -> tuple[str, str]:
-    """Name and version from ``{name}-{version}.dist-info`` (normalised by installers),
-    or from the metadata file when the folder name does not carry them."""
-    stem = folder_name.rsplit(".", 1)[0]
-    name, _, version = stem.partition("-")
-    if version and folder_name.endswith(".dist-info"):
-        return canonical(name), version
-    for file in ("METADATA", "PKG-INFO"):
-        try:
-            with open(os.path.join(meta_dir, file), encoding="utf-8") as handle:
-                for line in handle:
-                    if not line.strip():
-                        break
-                    key, _, value = line.partition(":")
-                    if key == "Name":
-                        name = value.strip()
-                    elif key == "Version":
-                        version = value.strip()
-            break
-        except (OSError, UnicodeDecodeError):
-            continue
-    return name, version or "unknown"
-
-
-def _loader(value: str) -> Callable[[], Any]:
-    """Import an entry point value, ``module`` or ``module:attribute``."""
-
-    def load() -> Any:
-        import importlib
-
-        module_name, _, attribute = value.partition(":")
-        target = importlib.import_module(module_name.strip())
-        for part in filter(None, attribute.strip().split(".")):
-            target = getattr(target, part)
-        return target
-
-    return load
 
 
 def select(

@@ -23,6 +23,7 @@ from indcli.plugins import (
     load_pack,
     make_plugin_manager,
     select,
+    unknown_names,
 )
 
 
@@ -34,6 +35,8 @@ class Catalog:
     topics: dict[str, dict[str, Any]] = field(default_factory=dict)
     guides: dict[str, dict[str, Any]] = field(default_factory=dict)
     flows: dict[str, Flow] = field(default_factory=dict)
+    # 'VARIABLE=name' for names in INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS that match no pack
+    unknown_plugin_names: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[LoadedPack]:
@@ -74,7 +77,8 @@ def load_catalog(
     sources: Iterable[PackSource] | None, environ: Mapping[str, str], read: Any
 ) -> Catalog:
     """Load and merge packs: ``sources`` in-process, or ``None`` for installed packs."""
-    chosen, disabled = select(entry_point_sources() if sources is None else sources, environ)
+    sources = list(entry_point_sources() if sources is None else sources)
+    chosen, disabled = select(sources, environ)
     pm = make_plugin_manager()
     loaded = [load_pack(pm, source, read) for source in chosen]
     catalog = _merge(loaded)
@@ -82,6 +86,7 @@ def load_catalog(
         loaded + [LoadedPack(s.name, s.version, status="disabled") for s in disabled],
         key=lambda p: canonical(p.name),
     )
+    catalog.unknown_plugin_names = unknown_names(sources, environ)
     return catalog
 
 

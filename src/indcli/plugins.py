@@ -20,7 +20,7 @@ import pluggy
 
 from indcli import PROJECT_NAME, hookspecs
 from indcli.discovery import normalise
-from indcli.errors import ContentError, PackError
+from indcli.errors import ContentError, ContentProblem, PackError
 from indcli.limits import MAX_CONTENT_BYTES, printable
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
@@ -47,6 +47,10 @@ class LoadedPack:
     hooks: list[str] = field(default_factory=list)
     commands: list[Any] = field(default_factory=list)
     content: list[dict[str, Any]] = field(default_factory=list)
+    # Every problem of an invalid content file (the error's message lists them in one line).
+    problems: list[ContentProblem] = field(default_factory=list)
+    traceback: str | None = None  # of the failure inside the pack, for --debug
+    warnings: list[str] = field(default_factory=list)  # loaded, but something is ignored
 
     def fail(self, error: str) -> None:
         self.status, self.error = "failed", error
@@ -94,12 +98,32 @@ def select(
     deny = parse_name_list(environ.get("INDCLI_DISABLE_PLUGINS")) or set()
     chosen, disabled = [], []
     for source in sources:
-        key = canonical(source.name)
-        if key in deny or (allow is not None and key not in allow):
+        keys = source_names(source)
+        if keys & deny or (allow is not None and not keys & allow):
             disabled.append(source)
         else:
             chosen.append(source)
     return chosen, disabled
+
+
+def source_names(source: PackSource) -> set[str]:
+    """The names that INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS may use for a pack: its
+    distribution name (``dist`` of ``dist:entry-point``) and its entry-point name."""
+    names = {canonical(source.name), canonical(source.name.partition(":")[0])}
+    if source.entry_point:
+        names.add(canonical(source.entry_point))
+    return names
+
+
+def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> list[str]:
+    """``VARIABLE=name`` for each name in the two variables that matches no pack."""
+    known = set().union(*(source_names(s) for s in sources))
+    return [
+        f"{variable}={name}"
+        for variable in ("INDCLI_LOAD_PLUGINS", "INDCLI_DISABLE_PLUGINS")
+        for name in sorted(parse_name_list(environ.get(variable)) or ())
+        if name not in known
+    ]
 
 
 def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader) -> LoadedPack:
@@ -111,6 +135,7 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
         unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
         if unknown:
             raise PackError(f"unknown hook {', '.join(unknown)}; see docs/hooks.md for the hooks")
+        pack.warnings += _unmarked(pm, module)
         for hook in HOOK_NAMES:
             impl = _impl_of(pm, hook, source.name)
             if impl is None:
@@ -121,15 +146,62 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
                 pack.content = [read(source.name, item) for item in _as_list(result)]
             elif hook == "indcli_commands":
                 pack.commands = _commands(result)
+        if not pack.hooks:
+            pack.warnings.append(
+                "it implements no hook, so it adds nothing (hooks: "
+                f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
+            )
     except ContentError as exc:
         pack.fail(exc.message)
+        pack.problems = list(exc.problems)
     except PackError as exc:
-        pack.fail(exc.message)
+        pack.fail(exc.message + _where(exc.__cause__))
+        pack.traceback = _traceback(exc.__cause__)
     except (Exception, SystemExit) as exc:  # a pack is arbitrary code: contain it
-        pack.fail(describe(exc))
+        pack.fail(describe(exc) + _where(exc))
+        pack.traceback = _traceback(exc)
     if pack.status == "failed" and pm.has_plugin(source.name):
         pm.unregister(name=source.name)
     return pack
+
+
+def _unmarked(pm: pluggy.PluginManager, module: Any) -> list[str]:
+    """Warnings for ``indcli_*`` functions without ``@hookimpl``: pluggy ignores them."""
+    try:
+        names = [n for n in vars(module) if isinstance(n, str) and n.startswith("indcli_")]
+    except TypeError:  # no __dict__
+        return []
+    return [
+        f"function {printable(name)[:64]} has no @hookimpl, so indcli never calls it; "
+        "put @hookimpl (from indcli import hookimpl) above it"
+        for name in sorted(names)
+        if callable(getattr(module, name, None)) and pm.parse_hookimpl_opts(module, name) is None
+    ]
+
+
+def _where(exc: BaseException | None) -> str:
+    """`` (at FILE:LINE)``: where in the pack's own code ``exc`` was raised, if known."""
+    if exc is None:
+        return ""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return printable(f" (at {exc.filename}:{exc.lineno})")
+    import traceback
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith(("<", here))
+    ]
+    return printable(f" (at {frames[-1].filename}:{frames[-1].lineno})") if frames else ""
+
+
+def _traceback(exc: BaseException | None) -> str | None:
+    if exc is None:
+        return None
+    import traceback
+
+    return "".join(traceback.format_exception(exc))
 
 
 def describe(exc: BaseException) -> str:

@@ -120,7 +120,8 @@ def test_invalid_content_is_an_error_and_not_a_load_warning(tmp_path):
     result = run(make_app(*PACKS, bad), ["check"])
     assert result.exit_code == 1
     assert result.stderr == ""  # listed as a problem, not warned about first
-    assert "error: indcli-bad:" in result.stdout and "sumary" in result.stdout
+    assert "error: indcli-bad, content.toml, topics[0]" in result.stdout
+    assert "sumary" in result.stdout
 
 
 def test_duplicate_ids_across_packs(tmp_path):

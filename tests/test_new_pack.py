@@ -26,6 +26,7 @@ from indcli.testing import make_app, run
 
 FILES = [
     "README.md",
+    "content.schema.json",
     "pyproject.toml",
     "src/indcli_hello/__init__.py",
     "src/indcli_hello/content.toml",
@@ -152,7 +153,7 @@ def test_an_existing_empty_folder_is_filled(tmp_path):
     result = new_pack("indcli-hello", str(target))
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in target.iterdir())
-    assert names == ["README.md", "pyproject.toml", "src", "tests"]
+    assert names == ["README.md", "content.schema.json", "pyproject.toml", "src", "tests"]
 
 
 def test_a_name_without_the_prefix_keeps_its_topic_name(tmp_path):

@@ -114,6 +114,14 @@ def test_pack_wheel_contains_its_content_file(wheels, project, member):
         assert archive.read(member) == source.read_bytes(), f"{member} differs from {source}"
 
 
+def test_core_wheel_ships_the_new_pack_templates(wheels):
+    templates = REPO / "src" / "indcli" / "templates" / "pack"
+    expected = sorted(f"indcli/templates/pack/{p.name}" for p in templates.glob("*.tmpl"))
+    assert len(expected) >= 5
+    with zipfile.ZipFile(wheels["indcli"]) as archive:
+        assert sorted(n for n in archive.namelist() if "/templates/" in n) == expected
+
+
 def test_pack_wheels_declare_the_indcli_entry_point(wheels):
     for project in PACKS:
         with zipfile.ZipFile(wheels[project]) as archive:

@@ -16,16 +16,17 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from indcli.discovery import entry_point_sources
 from indcli.flow import Flow, FlowProblem, build_flow
 from indcli.model import CommandSpec, FlowPart, Guide, Pointer, Topic, Unsure, walk
 from indcli.plugins import (
     LoadedPack,
     PackSource,
     canonical,
-    entry_point_sources,
     load_pack,
     make_plugin_manager,
     select,
+    unknown_names,
 )
 
 
@@ -57,6 +58,8 @@ class Catalog:
     topics: dict[str, Topic] = field(default_factory=dict)
     guides: dict[str, Guide] = field(default_factory=dict)
     flows: dict[str, Flow] = field(default_factory=dict)
+    # 'VARIABLE=name' for names in INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS that match no pack
+    unknown_plugin_names: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[LoadedPack]:
@@ -139,7 +142,8 @@ def load_catalog(
     reserved: Reserved | None = None,
 ) -> Catalog:
     """Load and merge packs: ``sources`` in-process, or ``None`` for installed packs."""
-    chosen, disabled = select(entry_point_sources() if sources is None else sources, environ)
+    sources = list(entry_point_sources() if sources is None else sources)
+    chosen, disabled = select(sources, environ)
     pm = make_plugin_manager()
     loaded = [load_pack(pm, source, read) for source in chosen]
     catalog = _merge(loaded, reserved or Reserved())
@@ -147,6 +151,7 @@ def load_catalog(
         loaded + [LoadedPack(s.name, s.version, status="disabled") for s in disabled],
         key=lambda p: canonical(p.name),
     )
+    catalog.unknown_plugin_names = unknown_names(sources, environ)
     return catalog
 
 

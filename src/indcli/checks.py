@@ -96,7 +96,12 @@ def check_catalog(
     today = today or datetime.date.today()
     report = Report()
     for pack in catalog.packs:
-        if pack.status == "failed":
+        if pack.status == "failed" and pack.problems:  # invalid content: each, located
+            report.problems += [
+                Problem("error", pack.name, p.file, p.item, p.field, _at_line(p.line, p.message))
+                for p in pack.problems
+            ]
+        elif pack.status == "failed":
             report.problems.append(
                 _problem("error", pack.name, "", "", f"failed to load: {pack.error}")
             )
@@ -417,6 +422,10 @@ def _commands_of(pack: LoadedPack) -> set[str]:
     for content in pack.content:
         names |= {x.key for x in walk(content) if x.kind == "command" and x.key}
     return names
+
+
+def _at_line(line: int | None, message: str) -> str:
+    return f"line {line}: {message}" if line else message
 
 
 def _problem(severity: Severity, pack: str, item: str, field_: str, message: str) -> Problem:

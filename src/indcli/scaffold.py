@@ -2,7 +2,9 @@
 
 A new pack is a small distribution: ``pyproject.toml`` (hatchling, an entry point in the
 ``indcli`` group, a ``test`` extra), the module with its ``indcli_content`` hook, a content
-file with one cited example topic, a README and a test that uses :mod:`indcli.testing`.
+file with one cited example topic, a README, a test that uses :mod:`indcli.testing`, and
+the JSON Schema of content files that the content file names for editor completion. The
+files are rendered from the templates in ``indcli/templates/pack`` (package data).
 The example topic's source and quote are placeholders the author must replace; they
 still validate, so the pack installs and its tests pass from the first minute.
 
@@ -30,6 +32,7 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_NAME = 64
 PREFIX = "indcli-"
 PLACEHOLDER_URL = "https://example.org/replace-me"
+SCHEMA_FILE = "content.schema.json"  # at the pack's root, so its wheel does not ship it
 
 
 class ScaffoldError(ValueError):
@@ -136,13 +139,32 @@ def render_files(names: PackNames, checked: datetime.date) -> dict[str, str]:
         "body_cite": _placeholder_cite("this paragraph rests on", checked),
     }
     files = {
-        "pyproject.toml": PYPROJECT,
-        "README.md": README,
-        f"src/{names.module}/__init__.py": INIT,
-        f"src/{names.module}/content.toml": CONTENT,
-        f"tests/test_{names.module}.py": TEST,
+        "pyproject.toml": "pyproject.toml",
+        "README.md": "README.md",
+        f"src/{names.module}/__init__.py": "__init__.py",
+        f"src/{names.module}/content.toml": "content.toml",
+        f"tests/test_{names.module}.py": "test_pack.py",
     }
-    return {path: Template(text).substitute(values) for path, text in files.items()}
+    out = {path: Template(_template(name)).substitute(values) for path, name in files.items()}
+    out[SCHEMA_FILE] = _content_schema_text()
+    return out
+
+
+def _template(name: str) -> str:
+    """A template file shipped in indcli/templates/pack (string.Template syntax: $name is
+    replaced, $$ is a dollar sign), named NAME.tmpl so tools do not take it for code."""
+    from importlib.resources import files
+
+    return (files("indcli") / "templates" / "pack" / f"{name}.tmpl").read_text(encoding="utf-8")
+
+
+def _content_schema_text() -> str:
+    """The JSON Schema of content files, for editors (content.toml names it in '#:schema')."""
+    import json
+
+    from indcli.schemas import content_schema
+
+    return json.dumps(content_schema(), indent=2) + "\n"
 
 
 def _placeholder_cite(what: str, checked: datetime.date) -> str:
@@ -203,152 +225,3 @@ def _shell_path(path: Path) -> str:
     if path.is_absolute() or text.startswith("."):
         return text
     return "./" + text  # pip then reads it as a folder, not as a package name
-
-
-# --- templates (string.Template: $name is replaced, $$ is a dollar sign) --------------
-
-PYPROJECT = """\
-[build-system]
-requires = ["hatchling>=1.18"]
-build-backend = "hatchling.build"
-
-[project]
-name = "$dist"
-version = "0.1.0"
-description = "An indcli content pack."
-readme = "README.md"
-requires-python = ">=3.11"
-dependencies = ["$requires"]
-
-[project.optional-dependencies]
-test = ["pytest"]
-
-# This is how indcli finds the pack: an entry point in the "$group" group that names the
-# module with the hook implementations.
-[project.entry-points.$group]
-$short = "$module"
-
-[tool.hatch.build.targets.wheel]
-packages = ["src/$module"]
-
-[tool.pytest.ini_options]
-testpaths = ["tests"]
-"""
-
-README = """\
-# $dist
-
-A content pack for indcli, the command-line guide to the IND's partner residence permit
-application page. It adds the explain topic `$short`:
-
-```
-indcli explain $short
-```
-
-## Develop
-
-```
-pip install -e '.[test]'     # install the pack (editable) and pytest
-pytest                       # its tests: the content validates, the topic shows
-indcli plugins               # $dist is listed as loaded, with what it adds
-```
-
-The content lives in `src/$module/content.toml`; the hooks are in
-`src/$module/__init__.py`. The indcli documentation describes every hook
-(`docs/hooks.md`) and every content field (`docs/content.md`), and its tutorial
-(`docs/tutorial.md`) adds a routing question, a rule and a command step by step.
-
-## Before you publish
-
-- Replace the placeholder source (`$url`) and the placeholder quotes in
-  `src/$module/content.toml` with the page your content really comes from and the exact
-  sentences each item rests on, and set `checked` to the day you compared them.
-- Run `indcli check` with the packs yours is used with.
-"""
-
-INIT = '''\
-"""$dist: an indcli content pack.
-
-Adds the explain topic ``$short`` (``indcli explain $short``). The content is data in
-``content.toml`` next to this file, validated by indcli when it loads the pack. Hooks:
-docs/hooks.md in the indcli documentation; content fields: docs/content.md.
-"""
-
-from pathlib import Path
-
-from indcli import hookimpl
-
-
-@hookimpl
-def indcli_content() -> Path:
-    """The pack's content file: explain topics, guides and routing flows, each cited."""
-    return Path(__file__).with_name("content.toml")
-
-
-# To add a command, implement indcli_commands too (docs/hooks.md), for example:
-#
-# import click
-#
-# @click.command("$short-hello")
-# def hello() -> None:
-#     """Say hello."""
-#     click.echo("Hello from $dist")
-#
-# @hookimpl
-# def indcli_commands() -> list[click.Command]:
-#     return [hello]
-'''
-
-CONTENT = """\
-# Content of the $dist pack. Every field is described in docs/content.md of the indcli
-# documentation; indcli rejects unknown fields and uncited items.
-#
-# PLACEHOLDER: the source and the quotes below are examples made by `indcli new-pack`.
-# Replace the source with the page your content really comes from, quote the exact
-# sentence(s) each item rests on, and set `checked` to the day you compared them.
-
-format = 1
-
-[[sources]]
-id = "replace-me"
-url = "$url"
-title = "Placeholder source: replace with the page this pack quotes"
-
-[[topics]]
-id = "$short"
-title = "Example topic of $dist"
-summary = "A placeholder topic made by indcli new-pack: replace it with your own."
-note = "This topic and its source are placeholders; they are not advice."
-source = $topic_cite
-
-[[topics.body]]
-text = "$body"
-source = $body_cite
-"""
-
-TEST = '''\
-"""Tests of the $dist pack, run in-process with indcli.testing: the pack takes part
-exactly as when installed, and nothing else installed on the machine does."""
-
-import json
-
-from indcli.testing import check_packs, make_app, run
-
-import $module
-
-
-def test_the_content_is_valid():
-    # The errors `indcli check` reports for this pack: it fails to load, a route breaks.
-    # (It also warns, for instance about a quote last checked over a year ago.)
-    problems = check_packs(make_app($module), "$dist")
-    assert [p.message for p in problems if p.severity == "error"] == []
-
-
-def test_the_topic_shows_with_its_source():
-    result = run(make_app($module), ["explain", "$short", "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert data["topic"] == "$short"
-    assert data["source"]["url"].startswith("https://")
-    assert data["body"], "the topic has no text"
-'''

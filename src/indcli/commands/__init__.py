@@ -17,6 +17,7 @@ CORE_COMMANDS = {
     "explain": "indcli.commands.explain:explain",
     "new-pack": "indcli.commands.new_pack:new_pack",
     "plugins": "indcli.commands.listing:plugins",
+    "schema": "indcli.commands.schema:schema",
 }
 
 

@@ -38,8 +38,10 @@ def new_pack(name: str, directory: Path | None, fmt: str) -> None:
 
     The pack has a pyproject.toml (hatchling, an entry point in the "indcli" group), its
     module with the indcli_content hook, a content file with one cited example topic, a
-    README and a test. The topic's source and quotes are placeholders: replace them with
-    the page your content comes from (docs/content.md describes every field).
+    README, a test, and content.schema.json (the content file's JSON Schema, which the
+    content file names for editor completion; 'indcli schema content' prints it).
+    The topic's source and quotes are placeholders: replace them with the page your
+    content comes from (docs/content.md describes every field).
 
     DIR must be new or an empty folder. The pack is written to a temporary folder and
     moved into place at the end, so a failure never leaves half a pack.

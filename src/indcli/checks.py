@@ -11,6 +11,14 @@ route can never disagree. The functions are pure: ``indcli check`` and
 
 Content carries no file names once loaded, so :attr:`Problem.file` is empty; the message
 of a pack that failed to load names its file.
+
+Blame lands on the pack that causes a problem, and :attr:`Problem.related` names the other
+packs it involves, so ``indcli check PACK`` shows every problem PACK is on either side of:
+a clash (both packs), a conflict or a changed outcome between a contributor and the flow's
+owner (the contributor is blamed), a pack knocked out by a clash. A contributor's outcome
+rule that changes the owner's outcome for some answers must list the owner's rules it
+overrides in ``overrides``; otherwise it is an error of the contributor, also when the
+contributor failed to load (its flow part is then checked as if it had loaded).
 """
 
 from __future__ import annotations
@@ -23,8 +31,8 @@ from itertools import product
 from typing import Any, Literal
 
 from indcli import engine
-from indcli.catalog import Catalog
-from indcli.flow import CompiledRule, Flow
+from indcli.catalog import Catalog, flows_of
+from indcli.flow import CompiledRule, Flow, FlowProblem
 from indcli.model import Content, Question, cited, walk
 from indcli.plugins import LoadedPack, canonical
 
@@ -32,6 +40,7 @@ MAX_CHECK_COMBINATIONS = 200_000
 STALE_AFTER = datetime.timedelta(days=365)
 
 Severity = Literal["error", "warning"]
+FAILED_TO_LOAD = "failed to load: "
 
 
 @dataclass(frozen=True)
@@ -44,9 +53,16 @@ class Problem:
     item: str
     field: str
     message: str
+    related: tuple[str, ...] = ()  # other packs the problem involves
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    @property
+    def load_problem(self) -> bool:
+        return self.message.startswith(FAILED_TO_LOAD)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["related"] = list(self.related)
+        return data
 
 
 @dataclass
@@ -80,11 +96,17 @@ class Report:
     def warnings(self) -> int:
         return sum(p.severity == "warning" for p in self.problems)
 
-    def only(self, packs: Collection[str]) -> Report:
-        """The problems of ``packs``, and the flows they take part in."""
+    def only(self, packs: Collection[str], load_problems: bool = False) -> Report:
+        """The problems that involve ``packs`` on either side, and the flows they take
+        part in; with ``load_problems`` (strict mode) every pack that failed to load too."""
         names = {canonical(p) for p in packs}
         return Report(
-            [p for p in self.problems if canonical(p.pack) in names],
+            [
+                p
+                for p in self.problems
+                if names & {canonical(n) for n in (p.pack, *p.related)}
+                or (load_problems and p.load_problem)
+            ],
             [f for f in self.flows if names & {canonical(p) for p in f.packs}],
         )
 
@@ -97,15 +119,25 @@ def check_catalog(
     report = Report()
     for pack in catalog.packs:
         if pack.status == "failed":
+            clashed = {p for c in catalog.clashes if pack.name in c.packs for p in c.packs}
             report.problems.append(
-                _problem("error", pack.name, "", "", f"failed to load: {pack.error}")
+                _problem(
+                    "error",
+                    pack.name,
+                    "",
+                    "",
+                    f"{FAILED_TO_LOAD}{pack.error}",
+                    tuple(sorted(clashed - {pack.name})),
+                )
             )
+            report.problems += _if_loaded(catalog, pack, limit)
         elif pack.status == "loaded":
             for content in pack.content:
                 report.problems += check_citations(pack.name, content, today)
                 report.problems += check_pointers(
                     pack.name, content, catalog.packs, catalog.reserved.commands
                 )
+                report.problems += check_extends(pack.name, content, catalog.flows)
     for flow in catalog.flows.values():
         problems, summary = check_flow(flow, limit)
         report.problems += problems
@@ -141,6 +173,8 @@ class _Tally:
     gaps: _Seen = field(default_factory=_Seen)
     conflicts: dict[tuple[str, str], _Seen] = field(default_factory=dict)  # (winner, loser)
     conflicting: int = 0  # combinations with a conflict
+    # (contributor's rule, owner's rule it overrode): the outcome changed from the owner's
+    overrides: dict[tuple[str, str], _Seen] = field(default_factory=dict)
 
 
 def check_flow(
@@ -189,6 +223,7 @@ def check_flow(
     summary.gaps, summary.conflicts = tally.gaps.count, tally.conflicting
     problems += _gap_problems(flow, tally, total)
     problems += _conflict_problems(flow, tally)
+    problems += _override_problems(flow, tally)
     problems += _unreachable_outcomes(flow, tally)
     problems += _shadowed_rules(flow, tally, limit)
     return problems, summary
@@ -219,6 +254,10 @@ def _enumerate(flow: Flow, questions: list[Question]) -> _Tally:
             else:
                 tally.outranked_by.setdefault(rule.id, top.id)
         tally.conflicting += conflict
+        owners = (r for r in holding if r.pack == flow.owner)
+        owner_top = next(owners, None)
+        if top.pack != flow.owner and owner_top and owner_top.outcome != top.outcome:
+            tally.overrides.setdefault((top.id, owner_top.id), _Seen()).add(answers)
     return tally
 
 
@@ -243,18 +282,134 @@ def _conflict_problems(flow: Flow, tally: _Tally) -> list[Problem]:
     problems = []
     for (winner_id, loser_id), seen in tally.conflicts.items():
         winner, loser = rules[winner_id], rules[loser_id]
+        blamed = _contributor(flow, loser, winner)
         problems.append(
             _problem(
                 "error",
-                loser.pack,
+                blamed.pack,
                 _rule(flow, loser),
                 "priority",
                 f"holds together with rule '{winner_id}' ({winner.pack}) at the same "
                 f"priority {loser.priority} but routes to '{loser.outcome}' instead of "
                 f"'{winner.outcome}', in {seen.count} combination(s), for example "
                 f"{_answers(seen.example)}; give one a higher priority or narrow its 'when'",
+                tuple(sorted({winner.pack, loser.pack} - {blamed.pack})),
             )
         )
+    return problems
+
+
+def _contributor(flow: Flow, loser: CompiledRule, winner: CompiledRule) -> CompiledRule:
+    """The rule to blame for a conflict: a contributor's, not the flow owner's."""
+    if loser.pack == flow.owner and winner.pack != flow.owner:
+        return winner
+    return loser
+
+
+def _override_problems(flow: Flow, tally: _Tally) -> list[Problem]:
+    """A contributor's rule that changes the owner's outcome must name what it overrides."""
+    rules = {r.id: r for r in flow.outcome_rules}
+    unnamed: dict[str, list[tuple[str, _Seen]]] = {}
+    for (rule_id, owner_rule), seen in tally.overrides.items():
+        if owner_rule not in rules[rule_id].rule.overrides:
+            unnamed.setdefault(rule_id, []).append((owner_rule, seen))
+    problems = []
+    for rule_id, missing in unnamed.items():
+        rule = rules[rule_id]
+        count = sum(seen.count for _, seen in missing)
+        owner_rule, seen = missing[0]
+        ids = ", ".join(f'"{r}"' for r, _ in missing)
+        problems.append(
+            _problem(
+                "error",
+                rule.pack,
+                _rule(flow, rule),
+                "overrides",
+                f"changes the outcome that {flow.owner} (which owns the flow) gives in "
+                f"{count} answer combination(s), for example {_answers(seen.example)}: "
+                f"'{rule.outcome}' instead of '{rules[owner_rule].outcome}' (rule "
+                f"'{owner_rule}'); if that is intended, add overrides = [{ids}] to the rule, "
+                "otherwise narrow its 'when' or lower its 'priority'",
+                (flow.owner or "",),
+            )
+        )
+    for rule in flow.outcome_rules:
+        owner_ids = {r.id for r in flow.outcome_rules if r.pack == flow.owner}
+        for name in rule.rule.overrides:
+            if rule.pack != flow.owner and name not in owner_ids:
+                problems.append(
+                    _problem(
+                        "error",
+                        rule.pack,
+                        _rule(flow, rule),
+                        "overrides",
+                        f"names '{name}', which is not an outcome rule of {flow.owner}, the "
+                        f"pack that owns flow '{flow.id}'",
+                        (flow.owner or "",),
+                    )
+                )
+    return problems
+
+
+def _if_loaded(catalog: Catalog, pack: LoadedPack, limit: int) -> list[Problem]:
+    """Overrides a pack that failed to load would make, checked as if it had loaded."""
+    if not any(part.rules for c in pack.content for part in c.flows):
+        return []
+    try:
+        flows = flows_of(catalog, adding=pack)
+    except FlowProblem:
+        return []  # its flow part is broken: the load error already says how
+    problems = []
+    for flow in flows.values():
+        if flow.owner is None or flow.owner == pack.name or pack.name not in flow.packs:
+            continue
+        tested = {q for rule in flow.rules for q in rule.questions}
+        questions = [q for q in flow.questions if q.id in tested]
+        if math.prod(len(q.choices) for q in questions) > limit:
+            continue
+        for problem in _override_problems(flow, _enumerate(flow, questions)):
+            if problem.pack == pack.name:
+                message = f"if it loaded, this rule {problem.message}"
+                problems.append(
+                    _problem(
+                        "error", pack.name, problem.item, problem.field, message, problem.related
+                    )
+                )
+    return problems
+
+
+def check_extends(pack: str, content: Content, flows: dict[str, Flow]) -> list[Problem]:
+    """A contribution to another pack's flow declares the owner in ``extends``."""
+    problems = []
+    for part in content.flows:
+        flow = flows.get(part.id)
+        if part.title is not None or flow is None or flow.owner is None:
+            continue
+        where = f"flow '{part.id}'"
+        if part.extends is None:
+            problems.append(
+                _problem(
+                    "warning",
+                    pack,
+                    where,
+                    "extends",
+                    f"adds to a flow owned by {flow.owner}: declare it with "
+                    f'extends = "{flow.owner}"',
+                    (flow.owner,),
+                )
+            )
+        elif canonical(part.extends) != canonical(flow.owner):
+            problems.append(
+                _problem(
+                    "error",
+                    pack,
+                    where,
+                    "extends",
+                    f"extends {part.extends}, but the flow is owned by {flow.owner}: check "
+                    "that this pack was written for the flow it now joins",
+                    (flow.owner,),
+                )
+            )
     return problems
 
 
@@ -419,5 +574,12 @@ def _commands_of(pack: LoadedPack) -> set[str]:
     return names
 
 
-def _problem(severity: Severity, pack: str, item: str, field_: str, message: str) -> Problem:
-    return Problem(severity, pack, "", item, field_, message)
+def _problem(
+    severity: Severity,
+    pack: str,
+    item: str,
+    field_: str,
+    message: str,
+    related: tuple[str, ...] = (),
+) -> Problem:
+    return Problem(severity, pack, "", item, field_, message, related)

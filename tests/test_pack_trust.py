@@ -14,7 +14,7 @@ from indcli.route_schema import route_schema
 from indcli.testing import check_packs, make_app, route_answers, run
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "examples" / "indcli_example_pack" / "src"))
-import indcli_example  # noqa: E402
+import indcli_example
 
 CITE = '{ source = "s", quote = "A sentence.", checked = 2026-11-28 }'
 ONLINE = {

@@ -289,11 +289,14 @@ class Rule(Model):
     text: Text
     see: Pointer | None = None
     source: Citation
+    overrides: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
         if (self.outcome is None) == (self.advice is None):
             raise ValueError("set exactly one of 'outcome' or 'advice'")
+        if self.overrides and self.outcome is None:
+            raise ValueError("only an outcome rule can override rules ('overrides')")
         if self.outcome is not None and _tests_outcome(self.when):
             raise ValueError("an outcome rule cannot test the outcome")
         if _depth(self.when) > MAX_CONDITION_DEPTH:
@@ -327,11 +330,12 @@ class Flow(Model):
     """A routing flow, or one pack's addition to a flow another pack defines.
 
     Exactly one pack sets ``title``: it owns the flow. Other packs contribute questions,
-    outcomes and rules under the same ``id``.
+    outcomes and rules under the same ``id``, and name the owner in ``extends``.
     """
 
     id: Id
     title: Line | None = None
+    extends: DistName | None = None
     questions: list[Question] = Items
     outcomes: list[Outcome] = Items
     rules: list[Rule] = Items
@@ -341,6 +345,8 @@ class Flow(Model):
     def _command_needs_owner(self) -> Flow:
         if self.command is not None and self.title is None:
             raise ValueError("only the pack that owns the flow (sets its title) names its command")
+        if self.extends is not None and self.title is not None:
+            raise ValueError("a flow sets 'title' (it owns the flow) or 'extends' (the owner)")
         return self
 
 

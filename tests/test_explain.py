@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import indcli_berichtenbox
 import indcli_partner_permit
 import indcli_public_funds
 import pytest
@@ -121,3 +122,10 @@ def test_a_topic_another_pack_points_to_names_its_pack():
     result = run(make_app(indcli_partner_permit), ["explain", "public-funds"])
     assert result.exit_code == 2
     assert "topic 'public-funds' comes from pack indcli-public-funds" in result.stderr
+
+
+def test_a_topic_of_a_pack_not_installed_names_a_pack_to_install():
+    result = run(make_app(indcli_berichtenbox), ["explain", "public-funds"])
+    assert result.exit_code == 2
+    assert "Installed topics: berichtenbox." in result.stderr
+    assert "pip install indcli-public-funds" in result.stderr

@@ -150,9 +150,7 @@ def test_flow_rule_checks(tmp_path):
     source = {CITE}
     """
     assert "an outcome rule cannot test the outcome" in error_of(tmp_path, flow)
-    reserved = flow.replace('id = "q"', 'id = "format"').replace(
-        'when = { outcome = "o" }', ""
-    )
+    reserved = flow.replace('id = "q"', 'id = "format"').replace('when = { outcome = "o" }', "")
     assert "question 'format' has the name of a route option" in error_of(tmp_path, reserved)
 
 

@@ -70,6 +70,9 @@ def test_every_topic_can_be_shown_in_every_format(topic, fmt):
     result = run(make_app(*PACKS), ["explain", topic, "--format", fmt])
     assert result.exit_code == 0, result.stderr
     assert "Logo DigiD" not in result.stdout
+    body = make_app(*PACKS).catalog.topics[topic].body
+    if fmt != "json" and any(p.basis == "inference" for p in body):
+        assert "indcli's reading (the page does not say this in these words)" in result.stdout
     if fmt == "json":
         data = json.loads(result.stdout)
         assert data["note"], topic  # each says plainly what the page does not say
@@ -81,7 +84,7 @@ def test_every_topic_can_be_shown_in_every_format(topic, fmt):
 
 def test_the_interview_terms_point_to_their_topics():
     flow = make_app(*PACKS).catalog.flows["partner-permit"]
-    unsure = {q["id"]: q["unsure"]["topic"] for q in flow.questions if q["unsure"]}
+    unsure = {q.id: q.unsure.topic for q in flow.questions if q.unsure}
     assert unsure == {
         "eu-long-term-resident": "long-term-resident-eu",
         "temporary-permit": "temporary-residence-permit",

@@ -6,30 +6,25 @@ import pytest
 from conftest import PACKS, SEED
 
 from indcli import faithfulness as f
+from indcli.model import cited, walk
 from indcli.testing import make_app
 
 PAGE = SEED.read_text(encoding="utf-8")
 PARAGRAPHS = f.paragraphs(PAGE)
 
 
-def shipped_content() -> list[tuple[str, dict]]:
+def shipped_content() -> list[tuple[str, object]]:
     app = make_app(*PACKS)
     return [(pack.name, content) for pack in app.catalog.packs for content in pack.content]
 
 
-def quotes(node):
-    if isinstance(node, dict):
-        if "quote" in node and "url" in node:
-            yield node["quote"]
-        for value in node.values():
-            yield from quotes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from quotes(value)
-
-
 def shipped_quotes() -> list[str]:
-    return [q for _, content in shipped_content() for q in quotes(content)]
+    return [
+        located.item.source.quote
+        for _, content in shipped_content()
+        for located in walk(content)
+        if cited(located)
+    ]
 
 
 # --- the page, split ------------------------------------------------------------------
@@ -167,7 +162,7 @@ def test_every_item_of_the_shipped_packs_has_a_basis_and_inferences_say_why():
     for _, content in shipped_content():
         for _, item in f.based_items(content):
             counted += 1
-            assert item["basis"] in ("page", "inference")
-            assert (item["basis"] == "inference") == bool(item["basis_note"])
+            assert item.basis in ("page", "inference")
+            assert (item.basis == "inference") == bool(item.basis_note)
     assert counted > 40
     assert sum(len(f.inferences(c)) for _, c in shipped_content()) >= 6

@@ -254,8 +254,14 @@ BOTH_WAYS = ("by mail to the IND", "Dutch representation abroad")
 FORM_FINDER = ("form finder", "Start form finder")
 
 
+INFERENCE_MARK = "indcli's reading (the page does not say this in these words)"
+ADVICE_KEYS = ("reasons", "prerequisites", "steps", "follow_up", "warnings")
+
+
 def test_fixed_sentences_hold_in_every_output_of_every_combination():
     app = make_app(*PACKS)
+    rules = {c.id: c.rule for c in app.catalog.flows["partner-permit"].rules}
+    inferred = set()
     for answers in COMBINATIONS:
         flags = [part for q, v in answers.items() for part in (f"--{q}", v)]
         outputs = {
@@ -270,6 +276,16 @@ def test_fixed_sentences_hold_in_every_output_of_every_combination():
             for phrase in FORM_FINDER:  # on all four outcomes
                 assert phrase in out, (phrase, fmt, answers)
         data = json.loads(outputs["json"].stdout)
+        items = [i for key in ADVICE_KEYS for i in data[key]]
+        for item in items:  # the JSON says the content's basis; text and markdown show it
+            rule = rules[item.get("id") or item.get("rule")]
+            assert (item["basis"], item.get("basis_note")) == (rule.basis, rule.basis_note)
+            if rule.basis == "inference":
+                inferred.add(rule.id)
+                note = " ".join(rule.basis_note.split())
+                for fmt in ("text", "markdown"):
+                    out = outputs[fmt].stdout.replace("*", "").replace("\\", "")
+                    assert f"{INFERENCE_MARK}: {note}" in " ".join(out.split()), (fmt, rule.id)
         if data["outcome"]["channel"] == "paper":
             steps = " ".join(step["text"] for step in data["steps"])
             assert all(way in steps for way in BOTH_WAYS), answers
@@ -278,6 +294,7 @@ def test_fixed_sentences_hold_in_every_output_of_every_combination():
                 assert all(way in out for way in BOTH_WAYS), (fmt, answers)
             follow_up = " ".join(item["text"] for item in data["follow_up"])
             assert "first apply for DigiD or verification via sms" in follow_up, answers
+    assert inferred == {r for r, rule in rules.items() if rule.basis == "inference"}
 
 
 def test_other_commands_never_say_the_old_sentences():
@@ -293,6 +310,11 @@ def test_other_commands_never_say_the_old_sentences():
                 assert phrase not in out, (phrase, args, fmt)
     steps = run(app, ["berichtenbox-steps", "--step", "3"]).stdout
     assert "You will then access MijnOverheid." in " ".join(steps.split())
+    guide = json.loads(run(app, ["berichtenbox-steps", "--format", "json"]).stdout)
+    assert guide["steps"][0]["basis"] == "inference"  # the page's "Go to" has no link text
+    for fmt in ("text", "markdown"):
+        out = run(app, ["berichtenbox-steps", "--format", fmt]).stdout
+        assert INFERENCE_MARK in " ".join(out.split()), fmt
 
 
 def test_public_funds_is_the_page_definition_everywhere():
@@ -302,7 +324,7 @@ def test_public_funds_is_the_page_definition_everywhere():
             out = " ".join(run(app, [*args, "--format", fmt]).stdout.split())
             assert "enough money to live on" in out, (args, fmt)
             assert "cannot live on your own" not in out, (args, fmt)
-    help_text = app.catalog.flows["partner-permit"].question("public-funds")["help"]
+    help_text = app.catalog.flows["partner-permit"].question("public-funds").help
     assert "do not have enough to live on" in help_text
 
 

@@ -1,7 +1,8 @@
 """Mechanical checks that content says what its source says, and quotes it exactly.
 
-Two kinds of check, both pure functions on plain data (validated content as dumped by
-:mod:`indcli.content`, and the text of a saved source page), so any caller can use them:
+Two kinds of check, both pure functions (no pydantic, no click) on pack content (plain
+data as validated, or the typed objects of :mod:`indcli.model`) and on the text of a saved
+source page, so any caller can use them:
 
 - :func:`added_facts`: a ``page`` item's text may not add what its quote lacks. Only what
   can be told mechanically is checked: numbers, negations, "always", "never", "only",
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 GAP = " […] "
@@ -89,42 +91,56 @@ def added_facts(text: str, quote: str) -> list[str]:
     return problems
 
 
-def based_items(node: Any, where: str = "") -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Every item of validated content that has a ``basis``, with where it is."""
-    if isinstance(node, Mapping):
-        label = node.get("id")
+def based_items(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every item of pack content that has a ``basis``, with where it is.
+
+    ``node`` is content as plain data (a validated file as dumped) or as the typed,
+    frozen objects of :mod:`indcli.model`; both are walked the same way.
+    """
+    if isinstance(node, Mapping) or is_dataclass(node):
+        label = _get(node, "id")
         here = f"{where} '{label}'".strip() if isinstance(label, str) else where
-        if "basis" in node:
+        if _get(node, "basis") is not None:
             yield here or "item", node
-        for key, value in node.items():
+        for key, value in _children(node):
             if key != "source":
                 yield from based_items(value, f"{here} {key}".strip() if here else key)
-    elif isinstance(node, list):
+    elif isinstance(node, list | tuple):
         for number, value in enumerate(node, 1):
             yield from based_items(value, f"{where}[{number}]")
 
 
-def item_problems(item: Mapping[str, Any]) -> list[str]:
+def _get(node: Any, name: str) -> Any:
+    return node.get(name) if isinstance(node, Mapping) else getattr(node, name, None)
+
+
+def _children(node: Any) -> list[tuple[str, Any]]:
+    if isinstance(node, Mapping):
+        return list(node.items())
+    return [(f.name, getattr(node, f.name)) for f in fields(node)]
+
+
+def item_problems(item: Any) -> list[str]:
     """:func:`added_facts` for one item with basis ``page``; nothing for an inference."""
-    if item.get("basis", "page") != "page":
+    if (_get(item, "basis") or "page") != "page":
         return []
-    quote = (item.get("source") or {}).get("quote") or ""
-    return added_facts(str(item.get("text", "")), str(quote))
+    quote = _get(_get(item, "source"), "quote") if _get(item, "source") is not None else None
+    return added_facts(str(_get(item, "text") or ""), str(quote or ""))
 
 
-def content_problems(content: Mapping[str, Any]) -> list[tuple[str, str]]:
+def content_problems(content: Any) -> list[tuple[str, str]]:
     """(where, problem) for every ``page`` item of a pack's content that adds a fact."""
     return [
         (where, problem) for where, item in based_items(content) for problem in item_problems(item)
     ]
 
 
-def inferences(content: Mapping[str, Any]) -> list[tuple[str, str]]:
+def inferences(content: Any) -> list[tuple[str, str]]:
     """(where, basis_note) for every item of a pack's content marked ``inference``."""
     return [
-        (where, str(item.get("basis_note") or ""))
+        (where, str(_get(item, "basis_note") or ""))
         for where, item in based_items(content)
-        if item.get("basis") == "inference"
+        if _get(item, "basis") == "inference"
     ]
 
 

@@ -125,26 +125,30 @@ def test_added_facts(text, quote, problems):
 
 
 def test_inferences_are_not_checked_and_are_listed():
-    content = {
+    from indcli.model import content_from_data
+
+    cite = {"source": "s", "url": "u", "title": "t", "quote": "q", "checked": "2026-11-28"}
+
+    def rule(rule_id: str, **basis: str) -> dict:
+        return {"id": rule_id, "advice": "warning", "text": "Always.", "source": cite, **basis}
+
+    data = {
+        "topics": [],
+        "guides": [],
         "flows": [
             {
                 "id": "f",
                 "rules": [
-                    {
-                        "id": "r",
-                        "text": "Always.",
-                        "basis": "inference",
-                        "basis_note": "Why.",
-                        "source": {"quote": "q", "url": "u"},
-                    },
-                    {"id": "s", "text": "Always.", "basis": "page", "source": {"quote": "q"}},
+                    rule("r", basis="inference", basis_note="Why."),
+                    rule("s", basis="page"),
                 ],
             }
-        ]
+        ],
     }
-    assert f.inferences(content) == [("flows[1] 'f' rules[1] 'r'", "Why.")]
+    content = content_from_data(data, "p")
+    assert f.inferences(content) == [("flow 'f' rule 'r'", "Why.")]
     assert f.content_problems(content) == [
-        ("flows[1] 'f' rules[2] 's'", "the text says 'always', the quote does not")
+        ("flow 'f' rule 's'", "the text says 'always', the quote does not")
     ]
 
 
@@ -166,3 +170,33 @@ def test_every_item_of_the_shipped_packs_has_a_basis_and_inferences_say_why():
             assert (item.basis == "inference") == bool(item.basis_note)
     assert counted > 40
     assert sum(len(f.inferences(c)) for _, c in shipped_content()) >= 6
+
+
+def test_check_lists_inferences_and_fails_a_page_item_that_adds_a_fact(tmp_path):
+    import json
+
+    from conftest import PACKS, make_pack
+
+    from indcli.testing import make_app, run
+
+    data = json.loads(run(make_app(*PACKS), ["check", "--format", "json"]).stdout)
+    listed = {(i["pack"], i["item"]) for i in data["inferences"]}
+    assert ("indcli-partner-permit", "flow 'partner-permit' rule 'no-ideal-no-online'") in listed
+    assert all(i["note"] for i in data["inferences"]) and data["ok"]
+
+    adds = """
+[[topics]]
+id = "adds"
+title = "Adds a fact"
+summary = "s"
+source = { source = "s", quote = "You can pay.", checked = 2026-11-28 }
+[[topics.body]]
+text = "You can never pay twice."
+source = { source = "s", quote = "You can pay.", checked = 2026-11-28 }
+"""
+    result = run(make_app(make_pack("indcli-adds", tmp_path, adds)), ["check", "--format", "json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert {(p["item"], p["field"]) for p in problems} == {("topic 'adds' body[0]", "text")}
+    assert any("'never'" in p["message"] for p in problems)
+    assert all('basis = "inference"' in p["message"] for p in problems)

@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from indcli import engine
 from indcli.catalog import Catalog, flows_of
+from indcli.faithfulness import content_problems, inferences
 from indcli.flow import CompiledRule, Flow, FlowProblem
 from indcli.model import Content, Question, cited, walk
 from indcli.plugins import LoadedPack, canonical
@@ -84,10 +85,23 @@ class FlowSummary:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Inference:
+    """An item marked ``basis = "inference"``: indcli's reading, not the page's words."""
+
+    pack: str
+    item: str
+    note: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
     flows: list[FlowSummary] = field(default_factory=list)
+    inferences: list[Inference] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -109,6 +123,7 @@ class Report:
                 or (load_problems and p.load_problem)
             ],
             [f for f in self.flows if names & {canonical(p) for p in f.packs}],
+            [i for i in self.inferences if canonical(i.pack) in names],
         )
 
 
@@ -150,6 +165,10 @@ def check_catalog(
         elif pack.status == "loaded":
             for content in pack.content:
                 report.problems += check_citations(pack.name, content, today)
+                report.problems += check_basis(pack.name, content)
+                report.inferences += [
+                    Inference(pack.name, where, note) for where, note in inferences(content)
+                ]
                 report.problems += check_pointers(
                     pack.name, content, catalog.packs, catalog.reserved.commands
                 )
@@ -544,6 +563,22 @@ def check_citations(pack: str, content: Content, today: datetime.date) -> list[P
                 )
             )
     return problems
+
+
+def check_basis(pack: str, content: Content) -> list[Problem]:
+    """A ``page`` item may not add a fact its quote lacks (what can be told mechanically:
+    numbers, negations, always, never, only, must)."""
+    return [
+        _problem(
+            "error",
+            pack,
+            where,
+            "text",
+            f"{problem}: say only what the quote says, or mark the item basis = "
+            '"inference" with a basis_note that says why',
+        )
+        for where, problem in content_problems(content)
+    ]
 
 
 def check_pointers(

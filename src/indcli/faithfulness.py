@@ -1,8 +1,8 @@
 """Mechanical checks that content says what its source says, and quotes it exactly.
 
-Two kinds of check, both pure functions (no pydantic, no click) on pack content (plain
-data as validated, or the typed objects of :mod:`indcli.model`) and on the text of a saved
-source page, so any caller can use them:
+Two kinds of check, both pure functions (no pydantic, no click) on pack content (the typed
+objects of :mod:`indcli.model`) and on the text of a saved source page, so any caller can
+use them:
 
 - :func:`added_facts`: a ``page`` item's text may not add what its quote lacks. Only what
   can be told mechanically is checked: numbers, negations, "always", "never", "only",
@@ -16,9 +16,10 @@ Each returns a list of short problem strings; an empty list means nothing was fo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import fields, is_dataclass
+from collections.abc import Iterator
 from typing import Any
+
+from indcli.model import Content, walk
 
 GAP = " […] "
 """What joins two quoted fragments that are not next to each other on the page."""
@@ -91,56 +92,34 @@ def added_facts(text: str, quote: str) -> list[str]:
     return problems
 
 
-def based_items(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
-    """Every item of pack content that has a ``basis``, with where it is.
-
-    ``node`` is content as plain data (a validated file as dumped) or as the typed,
-    frozen objects of :mod:`indcli.model`; both are walked the same way.
-    """
-    if isinstance(node, Mapping) or is_dataclass(node):
-        label = _get(node, "id")
-        here = f"{where} '{label}'".strip() if isinstance(label, str) else where
-        if _get(node, "basis") is not None:
-            yield here or "item", node
-        for key, value in _children(node):
-            if key != "source":
-                yield from based_items(value, f"{here} {key}".strip() if here else key)
-    elif isinstance(node, list | tuple):
-        for number, value in enumerate(node, 1):
-            yield from based_items(value, f"{where}[{number}]")
-
-
-def _get(node: Any, name: str) -> Any:
-    return node.get(name) if isinstance(node, Mapping) else getattr(node, name, None)
-
-
-def _children(node: Any) -> list[tuple[str, Any]]:
-    if isinstance(node, Mapping):
-        return list(node.items())
-    return [(f.name, getattr(node, f.name)) for f in fields(node)]
+def based_items(content: Content) -> Iterator[tuple[str, Any]]:
+    """Every item of a pack's content that has a ``basis``, with where it is (the one
+    walk of :func:`indcli.model.walk`, so ``check`` names items as everywhere else)."""
+    for located in walk(content):
+        if getattr(located.item, "basis", None) is not None:
+            yield located.where, located.item
 
 
 def item_problems(item: Any) -> list[str]:
     """:func:`added_facts` for one item with basis ``page``; nothing for an inference."""
-    if (_get(item, "basis") or "page") != "page":
+    if item.basis != "page":
         return []
-    quote = _get(_get(item, "source"), "quote") if _get(item, "source") is not None else None
-    return added_facts(str(_get(item, "text") or ""), str(quote or ""))
+    return added_facts(item.text, item.source.quote)
 
 
-def content_problems(content: Any) -> list[tuple[str, str]]:
+def content_problems(content: Content) -> list[tuple[str, str]]:
     """(where, problem) for every ``page`` item of a pack's content that adds a fact."""
     return [
         (where, problem) for where, item in based_items(content) for problem in item_problems(item)
     ]
 
 
-def inferences(content: Any) -> list[tuple[str, str]]:
+def inferences(content: Content) -> list[tuple[str, str]]:
     """(where, basis_note) for every item of a pack's content marked ``inference``."""
     return [
-        (where, str(_get(item, "basis_note") or ""))
+        (where, item.basis_note or "")
         for where, item in based_items(content)
-        if _get(item, "basis") == "inference"
+        if item.basis == "inference"
     ]
 
 

@@ -101,6 +101,7 @@ def check_payload(report: Report, packs: list[str], ok: bool) -> dict[str, Any]:
         warnings=report.warnings,
         problems=[p.as_dict() for p in report.problems],
         flows=[f.as_dict() for f in report.flows],
+        inferences=[i.as_dict() for i in report.inferences],
     )
 
 
@@ -195,6 +196,9 @@ def _describe(data: dict[str, Any]) -> Doc:
     if data["flows"]:
         doc.heading("Routing flows")
         doc.items([_flow_item(f) for f in data["flows"]])
+    if data["inferences"]:
+        doc.heading("indcli's own readings (basis = inference), for a reviewer")
+        doc.items([Item(f"{i['pack']}, {i['item']}: {i['note']}") for i in data["inferences"]])
     for pack, flows in data.get("compat", {}).items():
         for flow in flows:
             doc.heading(f"With and without {pack}: flow {flow['flow']}")

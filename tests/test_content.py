@@ -150,9 +150,7 @@ def test_flow_rule_checks(tmp_path):
     source = {CITE}
     """
     assert "an outcome rule cannot test the outcome" in error_of(tmp_path, flow)
-    reserved = flow.replace('id = "q"', 'id = "format"').replace(
-        'when = { outcome = "o" }', ""
-    )
+    reserved = flow.replace('id = "q"', 'id = "format"').replace('when = { outcome = "o" }', "")
     assert "question 'format' has the name of a route option" in error_of(tmp_path, reserved)
 
 
@@ -194,3 +192,31 @@ def test_content_error_fields():
 def test_absurdly_long_dotted_keys_are_refused_before_parsing(tmp_path):
     key = ".".join(["a"] * 5000)
     assert "has a key of more than 100 parts" in error_of(tmp_path, f"{key} = 1\n")
+
+
+def _paragraph(extra: str) -> str:
+    body = f'body = [{{ text = "Body text.", source = {CITE}{extra} }}]'
+    return topic_toml("t").replace(f'body = [{{ text = "Body text.", source = {CITE} }}]', body)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (', basis = "inference"', "basis 'inference' needs a 'basis_note'"),
+        (', basis_note = "Why."', "'basis_note' is only for basis 'inference'"),
+        (', basis = "guess", basis_note = "Why."', "field 'body[0].basis'"),
+    ],
+)
+def test_basis_is_checked(tmp_path, extra, expected):
+    assert expected in error_of(tmp_path, _paragraph(extra))
+
+
+def test_basis_is_in_the_data(tmp_path):
+    path = tmp_path / "c.toml"
+    source = '[[sources]]\nid = "s"\nurl = "https://x.org"\ntitle = "X"\n'
+    path.write_text(source + _paragraph(', basis = "inference", basis_note = "Why."'))
+    [paragraph] = ContentLoader(None)("p", path)["topics"][0]["body"]
+    assert (paragraph["basis"], paragraph["basis_note"]) == ("inference", "Why.")
+    path.write_text(source + topic_toml("t"))
+    [paragraph] = ContentLoader(None)("p", path)["topics"][0]["body"]
+    assert (paragraph["basis"], paragraph["basis_note"]) == ("page", None)

@@ -115,7 +115,30 @@ class Command(Model):
     examples: list[Example] = Field(default_factory=list, max_length=20)
 
 
-class Paragraph(Model):
+Basis = Literal["page", "inference"]
+
+
+class Based(Model):
+    """An item that says whether it states what its quote says (``page``) or is indcli's
+    own reading of it (``inference``, with ``basis_note`` saying why, in one sentence), so
+    the reader can tell the IND's words from indcli's conclusions."""
+
+    basis: Basis = "page"
+    basis_note: Line | None = None
+
+    @model_validator(mode="after")
+    def _check_basis(self) -> Based:
+        if self.basis == "inference" and self.basis_note is None:
+            raise ValueError(
+                "basis 'inference' needs a 'basis_note': one sentence on why this is "
+                "indcli's reading and what the source does say"
+            )
+        if self.basis == "page" and self.basis_note is not None:
+            raise ValueError("'basis_note' is only for basis 'inference'; remove it")
+        return self
+
+
+class Paragraph(Based):
     text: Text
     source: Citation
 
@@ -134,7 +157,7 @@ class Topic(Model):
     source: Citation
 
 
-class Substep(Model):
+class Substep(Based):
     """Part of a step; with ``case`` set, one of several alternatives the reader picks."""
 
     case: Line | None = None
@@ -142,7 +165,7 @@ class Substep(Model):
     source: Citation
 
 
-class Step(Model):
+class Step(Based):
     text: Text
     note: Text | None = Field(
         default=None, description="What the source leaves out here, said plainly."
@@ -273,7 +296,7 @@ for _model in (AllOf, AnyOf, NotOf):
 AdviceKind = Literal["reason", "prerequisite", "warning", "step", "follow-up"]
 
 
-class Rule(Model):
+class Rule(Based):
     """``when`` the condition holds, route to ``outcome`` or give ``advice``.
 
     ``text`` is the reason (outcome rules) or the advice itself. Among outcome rules that
@@ -289,11 +312,14 @@ class Rule(Model):
     text: Text
     see: Pointer | None = None
     source: Citation
+    overrides: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
         if (self.outcome is None) == (self.advice is None):
             raise ValueError("set exactly one of 'outcome' or 'advice'")
+        if self.overrides and self.outcome is None:
+            raise ValueError("only an outcome rule can override rules ('overrides')")
         if self.outcome is not None and _tests_outcome(self.when):
             raise ValueError("an outcome rule cannot test the outcome")
         if _depth(self.when) > MAX_CONDITION_DEPTH:
@@ -327,11 +353,12 @@ class Flow(Model):
     """A routing flow, or one pack's addition to a flow another pack defines.
 
     Exactly one pack sets ``title``: it owns the flow. Other packs contribute questions,
-    outcomes and rules under the same ``id``.
+    outcomes and rules under the same ``id``, and name the owner in ``extends``.
     """
 
     id: Id
     title: Line | None = None
+    extends: DistName | None = None
     questions: list[Question] = Items
     outcomes: list[Outcome] = Items
     rules: list[Rule] = Items
@@ -341,6 +368,8 @@ class Flow(Model):
     def _command_needs_owner(self) -> Flow:
         if self.command is not None and self.title is None:
             raise ValueError("only the pack that owns the flow (sets its title) names its command")
+        if self.extends is not None and self.title is not None:
+            raise ValueError("a flow sets 'title' (it owns the flow) or 'extends' (the owner)")
         return self
 
 

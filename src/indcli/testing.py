@@ -111,7 +111,7 @@ def check_packs(app: App, *names: str) -> list[Problem]:
     if unknown:
         raise ValueError(f"no pack {', '.join(unknown)} in this app; it has: {sorted(known)}")
     report = check_catalog(catalog)
-    return (report.only(names) if names else report).problems
+    return (report.only(names, load_problems=app.strict) if names else report).problems
 
 
 try:

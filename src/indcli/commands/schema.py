@@ -14,7 +14,8 @@ Examples:
                                                 of a content.toml made by new-pack)"""
 )
 def schema() -> None:
-    """Print a JSON Schema: 'content' for content files of packs."""
+    """Print a JSON Schema: 'content' for content files of packs, 'route' for the
+    object 'indcli route --format json' prints."""
 
 
 @schema.command(
@@ -35,9 +36,30 @@ def content(fmt: str) -> None:
     """
     from indcli.schemas import content_schema
 
-    document = content_schema()
+    _print("content", content_schema(), fmt)
+
+
+@schema.command(
+    epilog="""\b
+Examples:
+  indcli schema route
+  indcli schema route > route.schema.json"""
+)
+@format_option
+def route(fmt: str) -> None:
+    """Print the JSON Schema of the object that 'indcli route --format json' prints.
+
+    Scripts and other programs can validate route results against it; its keys are the
+    contract that stays stable within schema_version 1.
+    """
+    from indcli.route_schema import route_schema
+
+    _print("route", route_schema(), fmt)
+
+
+def _print(kind: str, document: dict, fmt: str) -> None:
     if fmt == "json":
-        click.echo(to_json(payload("schema", kind="content", schema=document)), nl=False)
+        click.echo(to_json(payload("schema", kind=kind, schema=document)), nl=False)
         return
     text = to_json(document)
     if fmt == "markdown":

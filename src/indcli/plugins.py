@@ -125,7 +125,9 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
         pm.register(module, name=source.name)
         unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
         if unknown:
-            raise PackError(f"unknown hook {', '.join(unknown)}; see docs/hooks.md for the hooks")
+            raise PackError(
+                f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks"
+            )
         pack.warnings += _unmarked(pm, module)
         for hook in HOOK_NAMES:
             impl = _impl_of(pm, hook, source.name)

@@ -2,11 +2,15 @@
 
 A new pack is a small distribution: ``pyproject.toml`` (hatchling, an entry point in the
 ``indcli`` group, a ``test`` extra), the module with its ``indcli_content`` hook, a content
-file with one cited example topic, a README, a test that uses :mod:`indcli.testing`, and
-the JSON Schema of content files that the content file names for editor completion. The
-files are rendered from the templates in ``indcli/templates/pack`` (package data).
-The example topic's source and quote are placeholders the author must replace; they
-still validate, so the pack installs and its tests pass from the first minute.
+file with one cited example topic, a README, a test that uses :mod:`indcli.testing`, the
+JSON Schema of content files that the content file names for editor completion, and what
+a repository needs: ``.gitignore``, a LICENSE placeholder and a CI workflow that installs
+the pack and runs its tests and ``indcli check --strict``. On request it also starts with
+a question and an advice rule in the partner-permit flow, or with a command. The files
+are rendered from the templates in ``indcli/templates/pack`` (package data). Sources and
+quotes are placeholders the author must replace; they still validate, so the pack
+installs and its tests pass from the first minute. Generated code imports only
+``indcli``, ``indcli.api`` and ``indcli.testing`` of indcli.
 
 The pack is written to a hidden folder next to the target (inside it, when the target is
 an existing empty folder) and renamed into place at the end, so a failure never leaves
@@ -16,15 +20,18 @@ half a pack behind.
 from __future__ import annotations
 
 import datetime
+import functools
 import keyword
 import re
 import secrets
 import shlex
 import shutil
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from indcli import ENTRY_POINT_GROUP, __version__
 
@@ -33,6 +40,11 @@ MAX_NAME = 64
 PREFIX = "indcli-"
 PLACEHOLDER_URL = "https://example.org/replace-me"
 SCHEMA_FILE = "content.schema.json"  # at the pack's root, so its wheel does not ship it
+# --with-route extends this flow of this pack, and advises on routes to this outcome.
+ROUTE_FLOW = "partner-permit"
+ROUTE_OWNER = "indcli-partner-permit"
+ROUTE_OWNER_REQUIRES = f"{ROUTE_OWNER}>=0.1,<1"
+ROUTE_OUTCOME = "paper-family-member"
 
 
 class ScaffoldError(ValueError):
@@ -47,6 +59,21 @@ class PackNames:
     module: str  # the Python package: indcli_my_topic
     short: str  # the entry point name and the example topic id: my-topic
 
+    @property
+    def question(self) -> str:
+        """The id of the --with-route question (its option is --my-topic-question)."""
+        return f"{self.short}-question"
+
+    @property
+    def rule(self) -> str:
+        """The id of the --with-route advice rule."""
+        return f"{self.short}-warning"
+
+    @property
+    def command(self) -> str:
+        """The name of the --with-command command."""
+        return f"{self.short}-packs"
+
 
 @dataclass(frozen=True)
 class NewPack:
@@ -55,6 +82,8 @@ class NewPack:
     names: PackNames
     directory: Path
     files: list[str]
+    route: bool = False  # started with a question and an advice rule in the route
+    command: bool = False  # started with a command
 
     @property
     def display(self) -> str:
@@ -72,6 +101,8 @@ class NewPack:
             (f"pytest {shlex.quote(where)}", "run its tests"),
             ("indcli plugins", f"see {self.names.dist} loaded"),
             (f"indcli explain {self.names.short}", "see its example topic"),
+            *([("indcli route --help", "see its question in the route")] if self.route else []),
+            *([(f"indcli {self.names.command}", "run its command")] if self.command else []),
         ]
 
 
@@ -123,31 +154,105 @@ def check_target(directory: Path) -> None:
         )
 
 
-def render_files(names: PackNames, checked: datetime.date) -> dict[str, str]:
-    """The new pack's files: path relative to the pack folder -> text."""
+def render_files(
+    names: PackNames, checked: datetime.date, *, route: bool = False, command: bool = False
+) -> dict[str, str]:
+    """The new pack's files: path relative to the pack folder -> text.
+
+    ``route`` adds a question and an advice rule to the partner-permit flow (advice never
+    changes the owner's outcome); ``command`` adds a click command with ``indcli_commands``.
+    """
     major, minor = (int(part) for part in __version__.split(".")[:2])
     values = {
         "dist": names.dist,
         "module": names.module,
         "short": names.short,
         "group": ENTRY_POINT_GROUP,
-        "requires": f"indcli>={major}.{minor},<{major + 1}",
         "url": PLACEHOLDER_URL,
         "topic_cite": _placeholder_cite("the topic rests on", checked),
         "body": "Say here, in plain words, what the topic explains. Give each paragraph the "
         "sentence(s) of the source it rests on.",
         "body_cite": _placeholder_cite("this paragraph rests on", checked),
+        "question": names.question,
+        "rule": names.rule,
+        "command": names.command,
+        "flow": ROUTE_FLOW,
+        "outcome": ROUTE_OUTCOME,
+        "owner_module": ROUTE_OWNER.replace("-", "_"),
+        "extends": f'extends = "{ROUTE_OWNER}"\n' if _flows_declare_owner() else "",
+        "question_cite": _placeholder_cite("the question comes from", checked),
+        "rule_cite": _placeholder_cite("the warning rests on", checked),
     }
+
+    def fill(name: str) -> str:
+        return Template(_template(name)).substitute(values)
+
+    requires = [f"indcli>={major}.{minor},<{major + 1}"] + ([ROUTE_OWNER_REQUIRES] if route else [])
+    adds = [(f"the explain topic `{names.short}`", f"indcli explain {names.short}")]
+    if route:
+        adds.append(
+            (
+                f"the question `--{names.question}` and a warning to `indcli route` "
+                f"(the partner-permit flow of {ROUTE_OWNER})",
+                "indcli route --help",
+            )
+        )
+    if command:
+        adds.append((f"the command `indcli {names.command}`", f"indcli {names.command}"))
+    packs = [values["owner_module"]] if route else []
+    values.update(
+        dependencies="dependencies = [\n" + "".join(f'    "{r}",\n' for r in requires) + "]\n",
+        adds_list="\n".join(f"- {what}: `{run}`" for what, run in adds),
+        adds_doc=textwrap.fill("Adds " + _join([w.replace("`", "``") for w, _ in adds]) + ".", 88),
+        imports=_init_imports(command),
+        commands=fill("commands.py" if command else "commands_example.py"),
+        route=fill("route.toml") if route else "",
+        app_doc="this pack and the pack whose route it extends" if route else "this pack",
+        app_packs=", ".join([*packs, names.module]),
+    )
+    helpers = ["check_packs", "make_app", *(["route_answers"] if route else []), "run"]
+    test_modules = sorted([names.module, *packs])
+    values["test_imports"] = "\n".join(
+        [f"from indcli.testing import {', '.join(helpers)}", ""]
+        + [f"import {m}" for m in test_modules]
+    )
+    values["tests"] = (fill("test_route.py") if route else "") + (
+        fill("test_command.py") if command else ""
+    )
     files = {
         "pyproject.toml": "pyproject.toml",
         "README.md": "README.md",
+        ".gitignore": "gitignore",
+        "LICENSE": "LICENSE",
+        ".github/workflows/ci.yml": "ci.yml",
         f"src/{names.module}/__init__.py": "__init__.py",
         f"src/{names.module}/content.toml": "content.toml",
         f"tests/test_{names.module}.py": "test_pack.py",
     }
-    out = {path: Template(_template(name)).substitute(values) for path, name in files.items()}
+    out = {path: fill(name) for path, name in files.items()}
     out[SCHEMA_FILE] = _content_schema_text()
     return out
+
+
+def _init_imports(command: bool) -> str:
+    """The imports of the pack's module: only ``indcli`` and ``indcli.api`` of indcli."""
+    if not command:
+        return "from pathlib import Path\n\nfrom indcli import hookimpl\n"
+    return (
+        "from pathlib import Path\nfrom typing import Any\n\nimport click\n\n"
+        "from indcli import hookimpl\n"
+        "from indcli.api import Doc, Item, current_app, format_option, payload, render\n"
+    )
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _flows_declare_owner() -> bool:
+    """Whether content files know ``extends`` on a flow part (the owner it extends)."""
+    flow = _content_schema()["$defs"]["Flow"]
+    return "extends" in flow.get("properties", {})
 
 
 def _template(name: str) -> str:
@@ -158,13 +263,18 @@ def _template(name: str) -> str:
     return (files("indcli") / "templates" / "pack" / f"{name}.tmpl").read_text(encoding="utf-8")
 
 
+@functools.cache
+def _content_schema() -> dict[str, Any]:
+    from indcli.schemas import content_schema
+
+    return content_schema()
+
+
 def _content_schema_text() -> str:
     """The JSON Schema of content files, for editors (content.toml names it in '#:schema')."""
     import json
 
-    from indcli.schemas import content_schema
-
-    return json.dumps(content_schema(), indent=2) + "\n"
+    return json.dumps(_content_schema(), indent=2) + "\n"
 
 
 def _placeholder_cite(what: str, checked: datetime.date) -> str:
@@ -173,9 +283,15 @@ def _placeholder_cite(what: str, checked: datetime.date) -> str:
 
 
 def create_pack(
-    name: str, directory: Path | None = None, checked: datetime.date | None = None
+    name: str,
+    directory: Path | None = None,
+    checked: datetime.date | None = None,
+    *,
+    route: bool = False,
+    command: bool = False,
 ) -> NewPack:
-    """Write a new pack named ``name`` into ``directory`` (default: ``./name``).
+    """Write a new pack named ``name`` into ``directory`` (default: ``./name``); ``route``
+    and ``command`` as for :func:`render_files`.
 
     Raises :class:`ScaffoldError` for a bad name or target before anything is written,
     and :class:`OSError` if writing fails (then nothing is left behind).
@@ -183,7 +299,7 @@ def create_pack(
     names = pack_names(name)
     target = Path(name) if directory is None else directory
     check_target(target)
-    files = render_files(names, checked or datetime.date.today())
+    files = render_files(names, checked or datetime.date.today(), route=route, command=command)
     absolute = target.absolute()
     exists = absolute.is_dir()
     # Stage next to the target (or inside it, when it is an existing empty folder such as
@@ -201,7 +317,7 @@ def create_pack(
             staging.rename(absolute)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # already gone after success
-    return NewPack(names, target, sorted(files))
+    return NewPack(names, target, sorted(files), route, command)
 
 
 def _move_into(staging: Path, target: Path) -> None:

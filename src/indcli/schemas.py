@@ -17,6 +17,6 @@ def content_schema() -> dict[str, Any]:
         "$schema": SCHEMA_DIALECT,
         "title": "indcli content file",
         "description": "A content pack's TOML file: sources, explain topics, guides and "
-        "routing flows; every item cites its source. See docs/content.md.",
+        "routing flows; every item cites its source. Every field: indcli docs content.",
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }

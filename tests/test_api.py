@@ -149,3 +149,16 @@ def test_the_examples_in_api_md_run(block, monkeypatch):
     # names= would pick installed packs; in tests only in-process ones take part
     monkeypatch.setattr(api, "load", lambda packs=None, names=None, environ=None: app)
     exec(compile(block, "docs/api.md", "exec"), {})
+
+
+def test_every_route_result_matches_indcli_schema_route():
+    import jsonschema
+
+    from indcli.route_schema import route_schema
+
+    app = _app()
+    validator = jsonschema.Draft202012Validator(route_schema())
+    flow = app.load_catalog().flow(FLOW)
+    for combo in itertools.product(*(q.choice_ids for q in flow.questions)):
+        answers = dict(zip(flow.question_ids, combo, strict=True))
+        validator.validate(api.route(answers, app=app).to_dict())

@@ -15,7 +15,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import PACKS, make_pack, topic_toml
+from conftest import PACKS, SEED, make_pack, topic_toml
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -68,6 +68,8 @@ def test_example_runs_and_exits_0(where, example, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / "src").mkdir()  # "a folder of your choice" (~/src) exists
+    for page in ("page.html", "saved-page.html"):  # the IND page, saved from a browser
+        (tmp_path / page).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "answers.json").write_text(json.dumps(ANSWERS))
     (tmp_path / "cases.jsonl").write_text(json.dumps(ANSWERS) + "\n" + json.dumps(ANSWERS))
     words = shlex.split(example)

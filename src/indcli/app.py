@@ -73,7 +73,24 @@ class App:
                     f"disable it with INDCLI_DISABLE_PLUGINS={name})"
                 )
             self.warn(f"{message}. Disable it with INDCLI_DISABLE_PLUGINS={name}", pack=name)
+            if pack.traceback and self.debug and not self.quiet:
+                click.echo(pack.traceback.rstrip(), err=True)
+        for pack in catalog.packs:
+            for warning in pack.warnings:
+                self.warn(f"pack {printable(pack.name)}: {warning}", pack=pack.name)
+        for name in catalog.unknown_plugin_names:
+            self.warn(
+                f"{printable(name)} matches no installed pack; see 'indcli plugins' for the "
+                "names (distribution or entry-point names)"
+            )
         return catalog
+
+    @property
+    def debug(self) -> bool:
+        """--debug (on the root command) or INDCLI_DEBUG: show tracebacks of packs too."""
+        ctx = click.get_current_context(silent=True)
+        flag = bool(ctx and ctx.find_root().params.get("debug"))
+        return flag or self.environ.get("INDCLI_DEBUG", "") not in ("", "0")
 
     def warn(self, message: str, **details: str) -> None:
         """One warning line on stderr: text, or a JSON object when output is JSON."""

@@ -1,10 +1,17 @@
 """The catalog: everything the loaded packs contribute, merged, with conflicts caught.
 
 Packs are merged in name order, so the result never depends on install order. A pack
-whose contribution clashes with an earlier pack's (same command, topic, guide, flow item
-id or flow owner), or whose routing rules point at questions, choices or outcomes that do
-not exist, fails to load as a whole, with an error naming both packs where there are two:
-nothing of it is half-merged, and nothing silently wins.
+whose routing rules point at questions, choices or outcomes that do not exist fails to
+load as a whole: nothing of it is half-merged.
+
+Two packs that contribute the same command, topic, guide, flow item id or flow owner
+*clash*, and which one loads never depends on names or install order (an impostor could
+pick its name). The pack that loaded content names for the clashing item wins: for a
+topic or command, the pack a pointer (``see``, ``related``, ``unsure``) names; for a
+question, outcome or rule of a flow, the flow's owner. The other pack fails to load, with
+an error naming both. When no content names exactly one of them, *neither* loads, so
+nothing is shown from either. Clashes a pack has won are settled first, so a copy of a
+pack fails on its named items before its other items could knock out the original.
 
 The core's own command and route option names are passed in (``reserved``), never
 imported from the CLI above.
@@ -16,16 +23,17 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from indcli.discovery import entry_point_sources
 from indcli.flow import Flow, FlowProblem, build_flow
 from indcli.model import CommandSpec, FlowPart, Guide, Pointer, Topic, Unsure, walk
 from indcli.plugins import (
     LoadedPack,
     PackSource,
     canonical,
-    entry_point_sources,
     load_pack,
     make_plugin_manager,
     select,
+    unknown_names,
 )
 
 
@@ -47,6 +55,32 @@ class Served:
     pack: str
 
 
+@dataclass(frozen=True)
+class Clash:
+    """Two or more packs contribute the same ``kind`` and ``key``; ``loads`` is the one
+    that content names for it (``named_by``), or None when neither loads."""
+
+    kind: str
+    key: str
+    packs: tuple[str, ...]
+    loads: str | None = None
+    named_by: str | None = None
+
+    def message(self, pack: str) -> str:
+        """Why ``pack`` was skipped: both packs named, either may be disabled."""
+        others = [p for p in self.packs if p != pack]
+        either = f"uninstall or disable one of {' and '.join(self.packs)}"
+        if self.loads is not None:
+            return (
+                f"{self.kind} '{self.key}' is also contributed by {self.loads}, which "
+                f"{self.named_by} names for it, so {self.loads} keeps it; {either}"
+            )
+        return (
+            f"{self.kind} '{self.key}' is also contributed by {', '.join(others)}, and no "
+            f"loaded content names one of them for it, so neither loads; {either}"
+        )
+
+
 @dataclass
 class Catalog:
     packs: list[LoadedPack] = field(default_factory=list)
@@ -57,6 +91,9 @@ class Catalog:
     topics: dict[str, Topic] = field(default_factory=dict)
     guides: dict[str, Guide] = field(default_factory=dict)
     flows: dict[str, Flow] = field(default_factory=dict)
+    # 'VARIABLE=name' for names in INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS that match no pack
+    unknown_plugin_names: list[str] = field(default_factory=list)
+    clashes: list[Clash] = field(default_factory=list)
 
     @property
     def failed(self) -> list[LoadedPack]:
@@ -139,7 +176,8 @@ def load_catalog(
     reserved: Reserved | None = None,
 ) -> Catalog:
     """Load and merge packs: ``sources`` in-process, or ``None`` for installed packs."""
-    chosen, disabled = select(entry_point_sources() if sources is None else sources, environ)
+    sources = list(entry_point_sources() if sources is None else sources)
+    chosen, disabled = select(sources, environ)
     pm = make_plugin_manager()
     loaded = [load_pack(pm, source, read) for source in chosen]
     catalog = _merge(loaded, reserved or Reserved())
@@ -147,22 +185,19 @@ def load_catalog(
         loaded + [LoadedPack(s.name, s.version, status="disabled") for s in disabled],
         key=lambda p: canonical(p.name),
     )
+    catalog.unknown_plugin_names = unknown_names(sources, environ)
     return catalog
 
 
 def _merge(packs: list[LoadedPack], reserved: Reserved) -> Catalog:
     """Merge loaded packs; repeat without any pack whose flow contribution is broken."""
+    clashes = _settle_clashes(packs, reserved.commands)
     while True:
-        catalog = Catalog(reserved=reserved)
+        catalog = Catalog(reserved=reserved, clashes=clashes)
         owners: dict[tuple[str, str], str] = {}
         for pack in sorted(packs, key=lambda p: canonical(p.name)):
-            if pack.status != "loaded":
-                continue
-            clash = _first_clash(pack, owners, reserved.commands)
-            if clash:
-                pack.fail(clash)
-                continue
-            _claim(pack, owners, catalog)
+            if pack.status == "loaded":
+                _claim(pack, owners, catalog)
         try:
             catalog.flows = _build_flows(packs, reserved.options)
         except FlowProblem as problem:
@@ -179,17 +214,79 @@ def _keys(pack: LoadedPack) -> list[tuple[str, str]]:
     return keys
 
 
-def _first_clash(
-    pack: LoadedPack, owners: dict[tuple[str, str], str], core_commands: Collection[str]
-) -> str | None:
-    for kind, name in _keys(pack):
-        if kind == "command" and name in core_commands:
-            return f"command '{name}' is a core command; a pack cannot replace it"
-        if (kind, name) in owners:
-            return (
-                f"{kind} '{name}' is also contributed by {owners[(kind, name)]}; "
-                f"uninstall or disable one of {owners[(kind, name)]} and {pack.name}"
-            )
+def _settle_clashes(packs: list[LoadedPack], core_commands: Collection[str]) -> list[Clash]:
+    """Fail every pack that loses a clash (see the module docstring); return the clashes."""
+    for pack in packs:
+        core = [n for k, n in _keys(pack) if k == "command" and n in core_commands]
+        if pack.status == "loaded" and core:
+            pack.fail(f"command '{core[0]}' is a core command; a pack cannot replace it")
+    settled: list[Clash] = []
+    while True:
+        loaded = sorted((p for p in packs if p.status == "loaded"), key=lambda p: canonical(p.name))
+        claims: dict[tuple[str, str], list[str]] = {}
+        for pack in loaded:
+            for key in dict.fromkeys(_keys(pack)):
+                claims.setdefault(key, []).append(pack.name)
+        named = _named(loaded)
+        clashes = [
+            _clash(kind, key, tuple(names), named.get((kind, key), {}))
+            for (kind, key), names in claims.items()
+            if len(names) > 1
+        ]
+        if not clashes:
+            return settled
+        won = [c for c in clashes if c.loads is not None]
+        settled += won or clashes  # clashes someone wins first: their losers may be copies
+        losers: dict[str, list[str]] = {}
+        for clash in won or clashes:
+            for name in clash.packs:
+                if name != clash.loads:
+                    losers.setdefault(name, []).append(clash.message(name))
+        for pack in loaded:
+            if pack.name in losers:
+                pack.fail("; ".join(losers[pack.name]))
+
+
+def _clash(kind: str, key: str, packs: tuple[str, ...], named: dict[str, str]) -> Clash:
+    """``named``: pack named for the item -> the pack whose content names it."""
+    chosen = [p for p in packs if p in named]
+    if len(chosen) == 1:
+        return Clash(kind, key, packs, chosen[0], named[chosen[0]])
+    return Clash(kind, key, packs)
+
+
+def _named(packs: list[LoadedPack]) -> dict[tuple[str, str], dict[str, str]]:
+    """(kind, id) -> {pack that loaded content names for it: the pack that names it}.
+
+    Pointers name a topic's or command's pack; a flow's owner is named for its items.
+    """
+    named: dict[tuple[str, str], dict[str, str]] = {}
+    owners: dict[str, set[str]] = {}
+    for pack in packs:
+        for content in pack.content:
+            for located in walk(content):
+                if located.kind == "owner of flow":
+                    owners.setdefault(located.key, set()).add(pack.name)
+                elif located.kind == "pointer":
+                    item = located.item
+                    kind = "topic" if item.topic else "command"
+                    target = _target(item, kind)
+                    if target:
+                        named.setdefault((kind, target), {}).setdefault(item.pack, pack.name)
+    for pack in packs:
+        for content in pack.content:
+            for located in walk(content):
+                flow = _flow_of(located.kind)
+                if flow and len(owners.get(flow, ())) == 1:
+                    (owner,) = owners[flow]
+                    named.setdefault((located.kind, located.key), {})[owner] = owner
+    return named
+
+
+def _flow_of(kind: str) -> str | None:
+    """The flow id in a flow item's clash kind (``flow 'ID' question``), else None."""
+    if kind.startswith("flow '") and kind.rsplit(" ", 1)[-1] in ("question", "outcome", "rule"):
+        return kind[len("flow '") : kind.rindex("'")]
     return None
 
 
@@ -215,10 +312,26 @@ def _serve(catalog: Catalog, kind: str, target: str, spec: CommandSpec | None, p
         catalog.command_packs[spec.name] = pack
 
 
-def _build_flows(packs: list[LoadedPack], reserved_options: Collection[str]) -> dict[str, Flow]:
+def flows_of(
+    catalog: Catalog, without: str = "", adding: LoadedPack | None = None
+) -> dict[str, Flow]:
+    """The flows the catalog's loaded packs build ``without`` one pack, or ``adding`` one
+    that failed (as if it had loaded): for comparing flows, never for routing.
+
+    Raises :class:`FlowProblem` when the flows cannot be built that way.
+    """
+    packs = [
+        p for p in catalog.packs if p.status == "loaded" and canonical(p.name) != canonical(without)
+    ]
+    return _build_flows(packs + ([adding] if adding else []), catalog.reserved.options, True)
+
+
+def _build_flows(
+    packs: list[LoadedPack], reserved_options: Collection[str], any_status: bool = False
+) -> dict[str, Flow]:
     parts: dict[str, list[FlowPart]] = {}
     for pack in sorted(packs, key=lambda p: canonical(p.name)):
-        if pack.status != "loaded":
+        if pack.status != "loaded" and not any_status:
             continue
         for content in pack.content:
             for part in content.flows:

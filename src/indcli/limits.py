@@ -11,11 +11,6 @@ MAX_ITEMS = 200
 MAX_CONDITION_DEPTH = 8
 MAX_KEY_PARTS = 100  # dotted TOML key parts
 
-# Route options that question ids may not take.
-RESERVED_OPTION_NAMES = frozenset(
-    {"answers", "no-input", "format", "output", "explain", "batch", "graph", "help"}
-)
-
 # C0 controls except tab and newline, DEL, C1 controls, and bidi overrides/isolates.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

@@ -238,6 +238,7 @@ class Rule:
     pack: str
     basis: Basis = "page"
     basis_note: str | None = None
+    overrides: tuple[str, ...] = ()  # ids of the flow owner's rules this rule may override
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,7 @@ class FlowPart:
     rules: tuple[Rule, ...]
     pack: str
     command: CommandSpec | None = None
+    extends: str | None = None  # the owner's distribution name, declared by a contributor
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,11 +444,19 @@ def _flow(d: Mapping[str, Any], pack: str) -> FlowPart:
             _cite(r["source"]),
             pack,
             **_basis(r),
+            overrides=tuple(r.get("overrides") or ()),
         )
         for r in d.get("rules") or ()
     )
     return FlowPart(
-        d["id"], d.get("title"), questions, outcomes, rules, pack, _command(d.get("command"))
+        d["id"],
+        d.get("title"),
+        questions,
+        outcomes,
+        rules,
+        pack,
+        _command(d.get("command")),
+        d.get("extends"),
     )
 
 

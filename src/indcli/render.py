@@ -280,7 +280,8 @@ def to_text(doc: Doc, cols: int | None = None) -> str:
                 label = printable(item.label or "").replace(" ", _GLUE)
                 text = printable(marker(item))
                 first = text.split(" ", 1)[0]
-                glue = _GLUE if len(label) + 1 + len(first) <= cols else " "
+                fits = len(label) + 1 + len(first) <= cols or len(first) + 2 > cols
+                glue = _GLUE if fits else " "  # a URL too long for any line stays put
                 out.extend(wrap_words((label + glue + text).lstrip(_GLUE + " "), cols, "", "  "))
             return
         for n, item in enumerate(items, 1):

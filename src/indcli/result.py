@@ -51,6 +51,12 @@ class RouteResult:
     def advice(self, kind: str) -> list[CompiledRule]:
         return [r for r in self.route.decision.advice if r.advice == kind]
 
+    @property
+    def foreign_rule(self) -> CompiledRule | None:
+        """The rule that decided the outcome, when it is not of the pack owning the flow."""
+        deciding = self.route.decision.outcome_rules[:1]
+        return next((r for r in deciding if r.pack != self.flow.owner), None)
+
     def rerun(self) -> str:
         """The same answers (those that mattered) as one command line."""
         used = [(q, v) for q, v in self.route.answers.items() if q not in self.route.unused]
@@ -75,6 +81,9 @@ class RouteResult:
             reasons=[self._item(rule, key="rule") for rule in self.reasons],
             **{key: [self._item(r) for r in self.advice(kind)] for kind, key in _KEY_ORDER},
         )
+        foreign = self.foreign_rule
+        if foreign is not None:
+            data["warnings"].append(self._foreign_item(foreign))
         data["rerun"] = self.rerun()
         decision = self.route.decision
         fired = {id(r) for r in decision.outcome_rules + decision.advice}
@@ -101,7 +110,23 @@ class RouteResult:
         }
         for kind, key in ADVICE_KEYS.items():
             record[key] = [r.id for r in self.advice(kind)]
+        if self.foreign_rule is not None:
+            record["warnings"].append(FOREIGN_OUTCOME)
         return record
+
+    def _foreign_item(self, rule: CompiledRule) -> dict[str, Any]:
+        """The warning that another pack than the flow's owner decided the outcome."""
+        item = self._item(rule)
+        item["id"] = FOREIGN_OUTCOME
+        item["text"] = (
+            f"This outcome was decided by rule '{rule.id}' of pack {rule.pack}, not by "
+            f"{self.flow.owner}, which owns this flow. To see the route without it, run "
+            f"the same command with INDCLI_DISABLE_PLUGINS={rule.pack}."
+        )
+        item["basis"] = "inference"
+        item["basis_note"] = "indcli's own note about which pack decided; the source is the rule's"
+        item["pack"] = rule.pack
+        return item
 
     def _item(self, rule: CompiledRule, key: str = "id") -> dict[str, Any]:
         answers = self.route.answers
@@ -121,3 +146,4 @@ class RouteResult:
 
 
 _KEY_ORDER = tuple(ADVICE_KEYS.items())
+FOREIGN_OUTCOME = "outcome-from-another-pack"  # warning id: see RouteResult.foreign_rule

@@ -85,11 +85,14 @@ class FlowCommand(click.Command):
     def __init__(self, flow_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.flow_id = flow_id
+        self._questions: tuple[Flow | None, list[click.Option]] = (None, [])
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         flow = current_app(ctx).catalog.flow(self.flow_id)
-        questions = [] if flow is None else [_option(q) for q in flow.questions]
-        return questions + super().get_params(ctx)
+        if flow is not self._questions[0]:  # derived once per loaded flow
+            options = [] if flow is None else [_option(q) for q in flow.questions]
+            self._questions = (flow, options)
+        return [*self._questions[1], *super().get_params(ctx)]
 
 
 def _param_name(question_id: str) -> str:

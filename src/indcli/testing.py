@@ -4,15 +4,23 @@ Build an :class:`~indcli.app.App` from pack modules registered in-process, so a 
 sees exactly the packs it names and nothing installed on the machine, then run the CLI
 against it with click's :class:`~click.testing.CliRunner`::
 
-    from indcli.testing import make_app, run
     import my_pack
+
+    from indcli.testing import make_app, run
 
     def test_my_topic():
         result = run(make_app(my_pack), ["explain", "my-topic", "--format", "json"])
         assert result.exit_code == 0
 
 indcli registers this module as a pytest plugin (entry point ``pytest11``), so a pack's
-tests can also use its fixtures without importing anything::
+tests can also use its fixtures, ``indcli_app_factory(*packs, environ=None) -> App`` and
+``indcli_run(args, *packs, input=None, environ=None) -> click.testing.Result``, without
+importing them::
+
+    import indcli_partner_permit
+    import my_pack
+
+    from indcli.testing import check_packs, route_answers
 
     def test_my_pack(indcli_app_factory, indcli_run):
         app = indcli_app_factory(indcli_partner_permit, my_pack)
@@ -103,7 +111,7 @@ def check_packs(app: App, *names: str) -> list[Problem]:
     if unknown:
         raise ValueError(f"no pack {', '.join(unknown)} in this app; it has: {sorted(known)}")
     report = check_catalog(catalog)
-    return (report.only(names) if names else report).problems
+    return (report.only(names, load_problems=app.strict) if names else report).problems
 
 
 try:

@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 CORE_COMMANDS = {
     "check": "indcli.commands.check:check",
     "completion": "indcli.commands.completion:completion",
+    "docs": "indcli.commands.docs:docs",
     "explain": "indcli.commands.explain:explain",
     "new-pack": "indcli.commands.new_pack:new_pack",
     "plugins": "indcli.commands.listing:plugins",
+    "schema": "indcli.commands.schema:schema",
 }
 
 

@@ -65,7 +65,10 @@ def _unknown_topic(app: App, topic: str) -> str:
     close = difflib.get_close_matches(topic, installed, n=1, cutoff=0.5)
     if close:
         message += f" Did you mean '{close[0]}'?"
-    return message + f" Installed topics: {', '.join(installed)}."
+    message += f" Installed topics: {', '.join(installed)}."
+    if EXAMPLE_PACK not in {p.name for p in app.catalog.packs if p.status == "loaded"}:
+        message += f" More topics come from content packs, for example: pip install {EXAMPLE_PACK}"
+    return message
 
 
 def _describe_list(data: dict[str, Any]) -> Doc:

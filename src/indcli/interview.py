@@ -206,17 +206,20 @@ class Interview:
         cols = prompt_columns()
         click.echo(err=self.err)
         lines = wrap_words(topic.summary, cols)
-        for paragraph in topic.body:
-            more = wrap_words(paragraph.text, cols)
-            if paragraph.basis == "inference":
-                more = wrap_words(f"{paragraph.text} ({INFERENCE_MARK}.)", cols)
+        texts = [
+            f"{p.text} ({INFERENCE_MARK}.)" if p.basis == "inference" else p.text
+            for p in topic.body
+        ] + ([f"Note: {topic.note}"] if topic.note else [])
+        for text in texts:
+            more = wrap_words(text, cols)
             if len(lines) + len(more) > MAX_LINES - 1:
-                if len(lines) < 3:  # the first paragraph alone is too long: cut it
-                    room = MAX_LINES - 1 - len(lines)
-                    lines += [*more[: room - 1], more[room - 1].rstrip(".,;:") + " \u2026"]
+                if len(lines) > 2 or text.startswith("Note: "):
+                    continue  # a shorter paragraph (or the note) may still fit
+                room = MAX_LINES - 1 - len(lines)  # the first paragraph is too long: cut it
+                lines += [*more[: room - 1], more[room - 1].rstrip(".,;:") + " \u2026"]
                 break
             lines += more
-        lines.append(f"Full explanation: indcli explain {unsure.topic}")
+        lines += wrap_words(f"Full explanation: indcli explain {unsure.topic}", cols)
         click.echo("\n".join(lines), err=self.err)
 
     def _way_forward(self, question: Question) -> None:
@@ -232,6 +235,10 @@ class Interview:
             open_to.append(reachable)
             if outcome:
                 leads = self.flow.outcomes[outcome].title
+                advice = decide(self.flow, answers).advice
+                tips = [r for r in advice if r.advice in ("prerequisite", "warning")]
+                if tips:  # what the page advises there first, e.g. its own form finder
+                    leads += f". {tips[0].rule.text}"
             else:
                 leads = "more questions, then one of: " + "; ".join(
                     sorted(self.flow.outcomes[o].title for o in reachable)

@@ -38,6 +38,9 @@ def select(
         questionary.print("\n".join(wrap_words(printable(help_text), cols - 1)), style="italic")
     values = [value for value, _ in choices]
     title, instruction = _message(message, cols)
+    longest = max((len(label) for _, label in choices), default=0)
+    if len(title.split("\n")[-1]) + 4 + longest > cols:  # the answer, once chosen, is
+        title += "\n "  # shown after the prompt: give it a line of its own
     question = questionary.select(
         title,
         choices=[

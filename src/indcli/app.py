@@ -18,7 +18,7 @@ import click
 
 from indcli.catalog import Catalog, load_catalog
 from indcli.errors import PackError
-from indcli.limits import printable
+from indcli.limits import env_flag, printable
 from indcli.loader import ContentLoader, cache_dir
 from indcli.plugins import PackSource, module_source
 
@@ -83,7 +83,7 @@ class App:
 
     @property
     def strict(self) -> bool:
-        return self.environ.get("INDCLI_STRICT_PLUGINS", "") not in ("", "0")
+        return env_flag(self.environ, "INDCLI_STRICT_PLUGINS")
 
     def interactive(self) -> bool:
         """May we prompt? Only when both stdin and stdout are terminals."""

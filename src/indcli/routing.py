@@ -13,12 +13,12 @@ from typing import Any
 
 import click
 
-from indcli.answers import check_answers, read_answers_file
+from indcli.answers import check_answers, check_inputs, read_answers_file
 from indcli.app import App
 from indcli.engine import NO_OUTCOME, Route, route
 from indcli.errors import IndcliError, PackError
 from indcli.flow import Flow
-from indcli.limits import printable
+from indcli.limits import one_line
 from indcli.output import emit
 from indcli.pointers import resolve
 from indcli.render import Doc, Item, format_param, payload, render
@@ -90,6 +90,7 @@ Examples:
             click.Option(
                 ["--answers", "answers_file"],
                 type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+                multiple=True,
                 metavar="FILE",
                 help="Read answers from a JSON or TOML object of question id -> answer "
                 "('-' for stdin). Options given on the command line win.",
@@ -136,13 +137,13 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
             f"the routing flow '{flow_id}' is not loaded; run 'indcli plugins' to see "
             "which packs loaded."
         )
+    answers_file = check_inputs(options, ctx)
     if options["graph"]:
         _graph(flow, options["graph"], options["fmt"], name)
         return
     answers: dict[str, Any] = {}
-    if options["answers_file"] is not None:
-        path = options["answers_file"]
-        answers = check_answers(flow, read_answers_file(path), _where(path))
+    if answers_file is not None:
+        answers = check_answers(flow, read_answers_file(answers_file), _where(answers_file))
     given = {q: options.get(_param_name(q)) for q in flow.question_ids}
     flags = {q: value for q, value in given.items() if value is not None}
     answers = check_answers(flow, {**answers, **flags}, "options", option_names=True)
@@ -164,7 +165,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
         click.echo(f"Same answers without questions: {data['rerun']}", err=True)
     emit(text, options["output"])
     if options["output"] not in (None, "-"):
-        click.echo(f"Wrote your route to {options['output']}.", err=True)
+        click.echo(f"Wrote your route to {one_line(options['output'])}.", err=True)
 
 
 def _batch(flow: Flow, defaults: dict[str, str], options: dict[str, Any], ctx) -> None:
@@ -210,7 +211,7 @@ def missing_message(flow: Flow, relevant: list[str]) -> str:
 
 
 def _where(path: str) -> str:
-    return "answers from stdin" if path == "-" else f"answers file {printable(path)}"
+    return "answers from stdin" if path == "-" else f"answers file {one_line(path)}"
 
 
 def _settle(

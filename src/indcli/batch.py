@@ -65,7 +65,7 @@ def run_batch(flow: Flow, defaults: dict[str, str], source: str, out: IO[bytes])
 def _interrupted(number: int, to_stdout: bool) -> str:
     """What was written when Ctrl-C arrived: said as it is."""
     if not to_stdout:
-        return f"Interrupted after line {number}; nothing was written to the --output file."
+        return "Interrupted; nothing was written to the --output file."
     if number == 0:
         return "Interrupted before the first line; no results were printed."
     return f"Interrupted after line {number}; the results of lines 1-{number} are complete."

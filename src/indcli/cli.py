@@ -86,9 +86,14 @@ class RootGroup(click.Group):
             _die_of(exc.signum)
         except BrokenPipeError:
             _quiet_closed_pipe()
+        except SystemExit:
+            if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):  # click's EPIPE exit
+                _quiet_closed_pipe()
+            raise
         except Exception as exc:
             if isinstance(exc, OSError) and _output_failed(exc):
                 _report(IndcliError(f"cannot write output: {exc.strerror or exc}."), args)
+                _silence_stdout()
                 sys.exit(EXIT_RUNTIME)
             if _debug(args):
                 raise
@@ -114,10 +119,14 @@ _WRITE_ERRNOS = frozenset(
 class _ClosedStream(io.RawIOBase):
     """Stands in for a standard stream indcli was started without (``>&-``)."""
 
+    failed = False  # once the failure is reported, output is dropped
+
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
+        if self.failed:
+            return len(data)
         raise OSError(errno.EBADF, "stdout is closed")
 
 
@@ -167,10 +176,17 @@ def _output_failed(exc: OSError) -> bool:
 def _quiet_closed_pipe() -> NoReturn:
     """The reader of our output went away (``| head -1``): stop quietly with exit 141,
     as a tool killed by SIGPIPE would; nothing more can be said on a closed pipe."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # Python's flush at exit must not fail
+    _silence_stdout()
     sys.exit(EXIT_CLOSED_PIPE)
+
+
+def _silence_stdout() -> None:
+    """After a failed write to stdout, drop what is still buffered: Python's flush at
+    exit must not fail again (or print "Exception ignored")."""
+    _ClosedStream.failed = True
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _die_of(signum: int) -> NoReturn:

@@ -181,6 +181,8 @@ def _special(path: Path, st: os.stat_result, shown: str) -> Iterator[IO[bytes]]:
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
+    except BrokenPipeError:
+        raise  # its reader went away: a closed pipe, like stdout's (exit 141)
     except OSError as exc:
         raise _cannot(shown, exc) from None
 

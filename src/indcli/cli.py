@@ -35,8 +35,9 @@ Examples:
 
 \b
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 pack or content error,
-130 interrupted. Environment: INDCLI_LOAD_PLUGINS, INDCLI_DISABLE_PLUGINS,
-INDCLI_STRICT_PLUGINS, INDCLI_NO_CACHE, NO_COLOR. See the README.
+130 interrupted, 141 stdout closed by its reader. Environment: INDCLI_LOAD_PLUGINS,
+INDCLI_DISABLE_PLUGINS, INDCLI_STRICT_PLUGINS, INDCLI_NO_CACHE, INDCLI_DEBUG,
+INDCLI_CACHE_DIR, NO_COLOR. See the README.
 """
 
 

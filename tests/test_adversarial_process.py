@@ -56,6 +56,18 @@ def _started(process: subprocess.Popen) -> None:
     assert process.poll() is None
 
 
+@pytest.fixture
+def dev_stdout():
+    """Puts /dev/stdout back if the code under test replaced it (issue 13, item 1: as
+    root, a rename over it succeeds and breaks every later redirect on the machine)."""
+    target = os.readlink("/dev/stdout") if os.path.islink("/dev/stdout") else None
+    yield
+    if target is not None and not os.path.islink("/dev/stdout"):
+        os.unlink("/dev/stdout")
+        os.symlink(target, "/dev/stdout")
+        pytest.fail("--output /dev/stdout replaced /dev/stdout (put back)")
+
+
 # --- 11: Ctrl-C stops any batch within a second, at every blocking read ----------------
 
 
@@ -257,7 +269,7 @@ def test_stdout_closed_or_full_is_one_line_exit_1(tmp_path, command, how):
 
 
 @pytest.mark.parametrize("command", [*WRITERS, "batch", "output /dev/stdout"])
-def test_a_closed_pipe_is_a_quiet_exit_141(tmp_path, command):
+def test_a_closed_pipe_is_a_quiet_exit_141(tmp_path, command, dev_stdout):
     args = WRITERS.get(command)
     if command == "batch":
         (tmp_path / "c.jsonl").write_bytes(REFERRAL * 5000)
@@ -300,7 +312,7 @@ def test_with_stderr_closed_errors_never_go_to_stdout(args):
 
 
 @pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
-def test_output_to_dev_stdout_reaches_the_redirect_and_replaces_nothing(tmp_path, name):
+def test_output_to_dev_stdout_reaches_the_redirect_and_replaces_nothing(tmp_path, name, dev_stdout):
     if not os.path.exists(name):
         pytest.skip(f"no {name} here")
     before = os.lstat("/dev/stdout")

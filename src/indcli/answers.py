@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from indcli.flow import Flow
-from indcli.limits import MAX_ANSWERS_BYTES, MAX_KEY_PARTS, long_key_line, one_line, printable
+from indcli.limits import MAX_ANSWERS_BYTES, MAX_KEY_PARTS, long_key_line, one_line
 
 
 def read_answers_file(name: str) -> dict[str, Any]:
@@ -156,12 +156,12 @@ def check_answers(
         question = known.get(key) if isinstance(key, str) else None
         if question is None:
             raise click.UsageError(
-                f"{where}: '{printable(str(key))[:80]}' is not a question of this flow. "
+                f"{where}: '{one_line(str(key))[:80]}' is not a question of this flow. "
                 f"Questions: {', '.join(known)}."
             )
         allowed = [c["id"] for c in question["choices"]]
         if not isinstance(value, str) or value not in allowed:
-            shown = printable(json.dumps(value, ensure_ascii=False))[:80]
+            shown = one_line(json.dumps(value, ensure_ascii=False))[:80]
             name = f"--{key}" if option_names else f"'{key}'"
             raise click.UsageError(
                 f"{where}: {shown} is not a valid answer for {name}; use one of: "

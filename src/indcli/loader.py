@@ -35,7 +35,7 @@ from indcli.plugins import read_content_bytes
 
 CACHE_FORMAT = "2"
 MAX_ENTRY_BYTES = 8 * MAX_CONTENT_BYTES  # validated JSON is larger than its TOML
-MAX_ENTRIES = 64  # per core; the oldest go first
+MAX_ENTRIES = 1024  # per core, far more than packs installed; the oldest go first
 CONTENT_KEYS = frozenset({"format", "topics", "guides", "flows"})
 # Escaped controls and format characters in JSON written with ensure_ascii (never in
 # validated content: the validators reject them).

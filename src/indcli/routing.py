@@ -18,7 +18,7 @@ from indcli.app import App
 from indcli.engine import NO_OUTCOME, Route, route
 from indcli.errors import IndcliError, PackError
 from indcli.flow import Flow
-from indcli.limits import one_line
+from indcli.limits import one_line, printable
 from indcli.output import emit
 from indcli.pointers import resolve
 from indcli.render import Doc, Item, format_param, payload, render
@@ -54,7 +54,7 @@ def _option(question: dict[str, Any]) -> click.Option:
     return click.Option(
         [f"--{question['id']}", _param_name(question["id"])],
         type=click.Choice([c["id"] for c in question["choices"]]),
-        help=question["prompt"],
+        help=printable(question["prompt"]),  # validated already; a second guard
     )
 
 

@@ -730,3 +730,20 @@ def test_a_cache_folder_that_cannot_be_created_means_no_cache(tmp_path):
 def test_the_guide_pack_alone_still_renders(tmp_path):
     app = make_app(indcli_berichtenbox)
     assert run(app, ["berichtenbox-steps", "--format", "markdown"]).exit_code == 0
+
+
+def test_an_ordinary_file_under_dev_shm_is_replaced_atomically():
+    if not os.path.isdir("/dev/shm") or not os.access("/dev/shm", os.W_OK):
+        pytest.skip("no writable /dev/shm")
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir="/dev/shm", prefix="indcli-test-")
+    os.write(fd, b"old")
+    os.close(fd)
+    try:
+        result = run(make_app(*PACKS), ["route", *PAPER, "--output", name])
+        assert result.exit_code == 0, result.stderr
+        text = Path(name).read_text()
+        assert text.startswith("Your route:") and "old" not in text[:3]
+    finally:
+        os.unlink(name)

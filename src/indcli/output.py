@@ -3,8 +3,8 @@
 A regular file is written to a temporary file in the same folder and then renamed over
 the target, so a failure at any point leaves an existing file as it was. Results can
 hold personal answers, so files are created readable by the owner only (0600). Special
-files (``-``, devices such as ``/dev/stdout`` or ``/dev/null``, FIFOs, sockets, and
-anything under ``/dev`` or ``/proc``) are written to directly, never replaced. An
+files (``-``, devices such as ``/dev/null``, FIFOs, sockets, and descriptor names such as
+``/dev/stdout``, ``/dev/fd/N`` or ``/proc/...``) are written to directly, never replaced. An
 existing read-only file is refused, as ``cp`` does. A replaced file is a new file: other
 hard links to it keep the old content, and a symbolic link named as ``--output`` is
 replaced by the file (the file it pointed to is left as it was).
@@ -30,7 +30,9 @@ import click
 from indcli.errors import IndcliError
 from indcli.limits import one_line
 
-SPECIAL_FOLDERS = ("/dev/", "/proc/")
+# Names of open descriptors: what they name is written to, never replaced (/dev/shm and
+# the like hold ordinary files, replaced as anywhere else).
+DESCRIPTOR_PATHS = ("/dev/fd/", "/dev/stdout", "/dev/stderr", "/dev/tty", "/proc/")
 
 
 class Terminated(BaseException):
@@ -127,7 +129,7 @@ def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise click.UsageError(f"--output {shown} is a folder; give a file name.")
     if st is not None and (
-        not stat.S_ISREG(st.st_mode) or str(path.absolute()).startswith(SPECIAL_FOLDERS)
+        not stat.S_ISREG(st.st_mode) or str(path.absolute()).startswith(DESCRIPTOR_PATHS)
     ):
         with _special(path, st, shown) as out:
             yield out

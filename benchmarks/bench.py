@@ -120,10 +120,10 @@ def make_packs(folder: Path, count: int) -> None:
 
 def questions() -> dict[str, list[str]]:
     """Question id -> choice ids of the installed partner-permit flow."""
-    from indcli.app import App
+    from indcli import api
 
-    flow = App().catalog.flows["partner-permit"]
-    return {q["id"]: [c["id"] for c in q["choices"]] for q in flow.questions}
+    flow = api.load().load_catalog().flow("partner-permit")
+    return {q.id: list(q.choice_ids) for q in flow.questions}
 
 
 def make_cases(path: Path, count: int, bad_line: int | None) -> None:

@@ -120,7 +120,8 @@ def test_invalid_content_is_an_error_and_not_a_load_warning(tmp_path):
     result = run(make_app(*PACKS, bad), ["check"])
     assert result.exit_code == 1
     assert result.stderr == ""  # listed as a problem, not warned about first
-    assert "error: indcli-bad:" in result.stdout and "sumary" in result.stdout
+    assert "error: indcli-bad, content.toml, topics[0]" in result.stdout
+    assert "sumary" in result.stdout
 
 
 def test_duplicate_ids_across_packs(tmp_path):
@@ -128,9 +129,11 @@ def test_duplicate_ids_across_packs(tmp_path):
     second = make_pack("indcli-zz", tmp_path, topic_toml("shared"))
     code, data = check(first, second)
     assert code == 1
-    (problem,) = only(data)
-    assert problem["pack"] == "indcli-zz" and problem["severity"] == "error"
-    assert "topic 'shared' is also contributed by indcli-aa" in problem["message"]
+    problems = only(data)  # nothing names either pack for the topic: neither loads
+    assert [p["pack"] for p in problems] == ["indcli-aa", "indcli-zz"]
+    assert all(p["severity"] == "error" for p in problems)
+    assert "topic 'shared' is also contributed by indcli-aa" in problems[1]["message"]
+    assert problems[1]["related"] == ["indcli-aa"]
 
 
 @pytest.mark.parametrize(
@@ -284,7 +287,16 @@ def test_json_shape(tmp_path):
     assert (data["schema_version"], data["command"]) == (1, "check")
     assert data["warnings"] == 1 and data["errors"] == 0
     for problem in data["problems"]:
-        assert list(problem) == ["severity", "pack", "file", "item", "field", "message"]
+        assert list(problem) == [
+            "severity",
+            "pack",
+            "file",
+            "item",
+            "field",
+            "message",
+            "related",
+            "loading",
+        ]
     for flow in data["flows"]:
         assert {"id", "combinations", "outcomes_reached", "owner", "packs"} <= flow.keys()
 

@@ -33,12 +33,12 @@ def test_unknown_command_suggests_the_closest():
 
 
 def test_internal_errors_are_one_line_unless_debug(monkeypatch):
-    from indcli import routing
+    from indcli.result import RouteResult
 
     def explode(*args, **kwargs):
         raise ValueError("kaput")
 
-    monkeypatch.setattr(routing, "route_payload", explode)
+    monkeypatch.setattr(RouteResult, "to_dict", explode)
     args = ["route", "--eu-long-term-resident", "yes"]
     result = run(make_app(*PACKS), args)
     assert result.exit_code == 1

@@ -10,7 +10,8 @@ import pytest
 from conftest import CITE, make_pack
 
 from indcli import engine
-from indcli.flow import compile_condition
+from indcli.flow import compile_condition as compile_typed
+from indcli.model import condition_from_data
 from indcli.testing import make_app, run
 
 EXTENSION = f"""
@@ -41,6 +42,10 @@ priority = 95
 text = "Your adviser handles this."
 source = {CITE}
 """
+
+
+def compile_condition(data):
+    return compile_typed(condition_from_data(data))
 
 
 def test_three_valued_conditions():
@@ -83,8 +88,8 @@ def test_the_merge_does_not_depend_on_install_order(tmp_path):
         "knowledge-migrant",
         "temporary-permit",
     ]
-    assert [r["id"] for r in one.rules] == [r["id"] for r in two.rules]
-    choices = [[c["id"] for c in q["choices"]] for q in one.questions]
+    assert [r.id for r in one.rules] == [r.id for r in two.rules]
+    choices = [q.choice_ids for q in one.questions]
     for combo in itertools.product(*choices):
         answers = dict(zip(one.question_ids, combo, strict=True))
         assert engine.route(one, answers).decision.signature == (

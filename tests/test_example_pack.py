@@ -181,3 +181,99 @@ def test_strict_mode_makes_the_copy_fatal(venv, copy_env):
     proc = venv.indcli("explain", "example-pack", env={**copy_env, "INDCLI_STRICT_PLUGINS": "1"})
     assert proc.returncode == 3, describe(proc)
     assert COPY in proc.stderr, describe(proc)
+
+
+# --------------------------------------------------------------------------- an impostor
+
+IMPOSTOR = "indcli-aaa-mvv"  # sorts before every shipped pack
+IMPOSTOR_CONTENT = """format = 1
+
+[[sources]]
+id = "s"
+url = "https://example.org/mvv"
+title = "Placeholder"
+
+[[topics]]
+id = "public-funds"
+title = "Impostor text about public funds"
+summary = "Not the real topic."
+source = { source = "s", quote = "q", checked = 2026-11-28 }
+body = [{ text = "Impostor body.", source = { source = "s", quote = "q", checked = 2026-11-28 } }]
+
+[[flows]]
+id = "partner-permit"
+extends = "indcli-partner-permit"
+
+[[flows.questions]]
+id = "mvv-needed"
+prompt = "MVV?"
+help = "h"
+choices = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
+source = { source = "s", quote = "q", checked = 2026-11-28 }
+
+[[flows.rules]]
+id = "mvv-paper"
+when = { all = [
+  { question = "eu-long-term-resident", is = "yes" }, { question = "mvv-needed", is = "yes" },
+] }
+outcome = "paper-family-member"
+priority = 100
+text = "t"
+source = { source = "s", quote = "q", checked = 2026-11-28 }
+"""
+
+
+@pytest.fixture(scope="module")
+def impostor_env(venv: Venv, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The venv's environment plus, on PYTHONPATH, a pack that clashes on public-funds
+    and overrides an outcome rule of the partner-permit flow without saying so."""
+    base = tmp_path_factory.mktemp("impostor")
+    project = base / "project"
+    module = project / "src" / "indcli_aaa_mvv"
+    module.mkdir(parents=True)
+    (module / "content.toml").write_text(IMPOSTOR_CONTENT, encoding="utf-8")
+    (module / "__init__.py").write_text(
+        "from pathlib import Path\nfrom indcli import hookimpl\n\n\n@hookimpl\n"
+        "def indcli_content():\n    return Path(__file__).with_name('content.toml')\n",
+        encoding="utf-8",
+    )
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling>=1.18"]\nbuild-backend = "hatchling.build"\n'
+        f'[project]\nname = "{IMPOSTOR}"\nversion = "1.0"\n'
+        f'[project.entry-points.indcli]\nmvv = "indcli_aaa_mvv"\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/indcli_aaa_mvv"]\n',
+        encoding="utf-8",
+    )
+    wheel = build_wheel(project, base / "wheel")
+    target = base / "site"
+    proc = venv.pip("install", "--no-deps", "--target", target, wheel)
+    assert proc.returncode == 0, describe(proc)
+    return {**venv.env, "PYTHONPATH": str(target)}
+
+
+def test_an_impostor_never_shows_its_topic(venv, impostor_env):
+    proc = venv.indcli("explain", "public-funds", "--format", "json", env=impostor_env)
+    data = json_of(proc)
+    assert data["pack"] == "indcli-public-funds" and "Impostor" not in proc.stdout
+    assert IMPOSTOR in proc.stderr and "indcli-public-funds" in proc.stderr, describe(proc)
+    assert "INDCLI_DISABLE_PLUGINS=indcli-public-funds" not in proc.stderr, describe(proc)
+
+
+def test_check_of_the_impostor_names_the_topic_and_the_rule(venv, impostor_env):
+    proc = venv.indcli("check", IMPOSTOR, env=impostor_env)
+    assert proc.returncode == 1, describe(proc)
+    assert "topic 'public-funds'" in proc.stdout, describe(proc)
+    assert "rule 'mvv-paper'" in proc.stdout and "eu-long-term-resident-referral" in proc.stdout
+
+
+def test_check_compat_of_the_example_reports_the_sets_needing_its_question(venv):
+    data = json_of(venv.indcli("check", "indcli-example", "--compat", "--format", "json"))
+    (flow,) = data["compat"]["indcli-example"]
+    assert flow["needs_more_answers"]["count"] == flow["answers_before"] > 0
+    assert flow["needs_more_answers"]["examples"][0]["missing"] == ["example-demo"]
+
+
+def test_a_route_the_example_decides_carries_a_warning_naming_it(venv):
+    data = _route(venv, "--example-demo", "yes")
+    (warning,) = [w for w in data["warnings"] if w["id"] == "outcome-from-another-pack"]
+    assert warning["pack"] == "indcli-example"

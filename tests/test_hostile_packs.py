@@ -420,7 +420,8 @@ def test_escape_sequences_in_pack_text_are_rejected_at_validation(tmp_path, cont
     pack = make_pack("indcli-evil", tmp_path, content.replace("{}", f"x{toml_escape(escape)}y"))
     result = run(make_app(*PACKS, pack), ["explain", "--format", "json"], color=True)
     assert result.exit_code == 0
-    assert [t["id"] for t in json.loads(result.stdout)["topics"]] == ["public-funds"]
+    shipped = sorted(make_app(*PACKS).catalog.topics)  # and nothing from the evil pack
+    assert [t["id"] for t in json.loads(result.stdout)["topics"]] == shipped
     [line] = result.stderr.splitlines()
     warning = warning_text(line)
     assert warning.startswith("indcli: warning: pack indcli-evil 1.0 was skipped: ")

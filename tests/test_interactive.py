@@ -133,7 +133,7 @@ def test_walk_through_asks_which_case_applies_at_step_3():
     assert result.exit_code == 0, result.stderr
     out = " ".join(result.stdout.split())
     assert "Step 1 of 8" in out and "Step 8 of 8" in out
-    assert "You will access MijnOverheid straight away." in out  # the case chosen
+    assert "You will then access MijnOverheid." in out  # the case chosen
     assert "You will be asked to activate your account" not in out  # the other case
     assert "From now on you will receive post from the IND digitally." in out
 

@@ -8,16 +8,20 @@ what the printed next steps say, in a fresh venv with the core installed from a 
 
 from __future__ import annotations
 
+import ast
 import datetime
 import importlib.util
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
 
+import indcli_partner_permit
 import pytest
-from venvtools import REPO, Venv, build_wheel, describe, json_of
+from venvtools import PIP_TIMEOUT, REPO, Venv, build_wheel, describe, json_of
+from venvtools import run as venv_run
 
 from indcli import scaffold
 from indcli.content import parse_toml, validate_content
@@ -25,7 +29,11 @@ from indcli.plugins import PackSource
 from indcli.testing import make_app, run
 
 FILES = [
+    ".github/workflows/ci.yml",
+    ".gitignore",
+    "LICENSE",
     "README.md",
+    "content.schema.json",
     "pyproject.toml",
     "src/indcli_hello/__init__.py",
     "src/indcli_hello/content.toml",
@@ -152,7 +160,105 @@ def test_an_existing_empty_folder_is_filled(tmp_path):
     result = new_pack("indcli-hello", str(target))
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in target.iterdir())
-    assert names == ["README.md", "pyproject.toml", "src", "tests"]
+    assert names == [
+        ".github",
+        ".gitignore",
+        "LICENSE",
+        "README.md",
+        "content.schema.json",
+        "pyproject.toml",
+        "src",
+        "tests",
+    ]
+
+
+# --------------------------------------------------------------------------- options
+
+OPTIONS = {
+    "route": ["--with-route"],
+    "command": ["--with-command"],
+    "both": ["--with-route", "--with-command"],
+}
+
+
+def generated_tests(folder: Path, module: str) -> list:
+    spec = importlib.util.spec_from_file_location("gen", folder / "tests" / f"test_{module}.py")
+    assert spec is not None and spec.loader is not None
+    tests = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tests)
+    return [getattr(tests, name) for name in vars(tests) if name.startswith("test_")]
+
+
+@pytest.mark.parametrize("option", OPTIONS)
+def test_each_option_gives_a_pack_that_checks_clean_and_passes_its_tests(
+    tmp_path, monkeypatch, option
+):
+    route, command = option in ("route", "both"), option in ("command", "both")
+    made = new_pack("indcli-hello", str(tmp_path / "p"), *OPTIONS[option], "--format", "json")
+    assert made.exit_code == 0, made.stderr
+    data = json.loads(made.stdout)
+    assert data["question"] == ("hello-question" if route else None)
+    assert data["pack_command"] == ("hello-packs" if command else None)
+    module = import_pack(tmp_path / "p", "indcli_hello")
+    monkeypatch.setitem(sys.modules, "indcli_hello", module)
+    packs = [indcli_partner_permit] if route else []
+    app = make_app(*packs, PackSource("indcli-hello", "0.1.0", lambda: module))
+    checked = run(app, ["check", "indcli-hello", "--strict"])
+    assert checked.exit_code == 0, checked.stdout
+    hooks = json.loads(run(app, ["plugins", "--format", "json"]).stdout)["plugins"]
+    (mine,) = [p for p in hooks if p["name"] == "indcli-hello"]
+    assert ("indcli_commands" in mine["hooks"]) == command
+    tests = generated_tests(tmp_path / "p", "indcli_hello")
+    assert len(tests) == 2 + 3 * route + command
+    for test in tests:
+        test()
+    pyproject = tomllib.loads((tmp_path / "p" / "pyproject.toml").read_text(encoding="utf-8"))
+    needs = [d.split(">")[0] for d in pyproject["project"]["dependencies"]]
+    assert needs == ["indcli", *(["indcli-partner-permit"] if route else [])]
+
+
+def test_the_route_starter_only_advises_and_never_changes_the_owners_outcome(tmp_path):
+    assert new_pack("indcli-hello", str(tmp_path / "p"), "--with-route").exit_code == 0
+    text = (tmp_path / "p" / "src" / "indcli_hello" / "content.toml").read_text()
+    data = validate_content(parse_toml(text.encode(), pack="p", file="f"), pack="p", file="f")
+    (part,) = data["flows"]
+    assert part["id"] == "partner-permit" and part.get("title") is None
+    assert [r.get("advice") for r in part["rules"]] == ["warning"]
+    assert all(r.get("outcome") is None for r in part["rules"])
+    assert part.get("outcomes", []) == []
+    # A flow part declares the pack it extends once content files know `extends`.
+    extends = "extends" in scaffold._content_schema()["$defs"]["Flow"].get("properties", {})
+    assert part.get("extends") == ("indcli-partner-permit" if extends else None)
+
+
+def test_generated_code_imports_only_the_public_modules_of_indcli(tmp_path):
+    assert new_pack("indcli-hello", str(tmp_path / "p"), *OPTIONS["both"]).exit_code == 0
+    imported = set()
+    for path in (tmp_path / "p").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                imported.add(node.module or "")
+    of_indcli = {name for name in imported if name == "indcli" or name.startswith("indcli.")}
+    assert of_indcli == {"indcli", "indcli.api", "indcli.testing"}
+
+
+def test_every_pack_gets_gitignore_license_placeholder_and_ci(hello):
+    assert ".venv/" in (hello / ".gitignore").read_text()
+    assert "PLACEHOLDER" in (hello / "LICENSE").read_text()
+    workflow = (hello / ".github" / "workflows" / "ci.yml").read_text()
+    steps = ci_steps(hello)
+    assert steps[0].startswith("python -m pip install '.[test]'")
+    assert "python -m pytest" in steps
+    assert "INDCLI_STRICT_PLUGINS=1 indcli check indcli-hello --strict" in steps
+    assert "${{ matrix.python }}" in workflow
+
+
+def ci_steps(pack: Path) -> list[str]:
+    """The shell commands of the pack's CI workflow, in order."""
+    workflow = (pack / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    return re.findall(r"^\s*- run: (.+)$", workflow, flags=re.MULTILINE)
 
 
 def test_a_name_without_the_prefix_keeps_its_topic_name(tmp_path):
@@ -261,10 +367,17 @@ def test_pack_names():
 
 
 @pytest.fixture(scope="module")
-def core_venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of the core and of indcli-partner-permit (which --with-route packs need)."""
+    folder = tmp_path_factory.mktemp("new-pack-wheels")
+    build_wheel(REPO, folder)
+    build_wheel(REPO / "plugins" / "partner_permit", folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def core_venv(tmp_path_factory: pytest.TempPathFactory, wheels: Path) -> Venv:
     """A fresh venv with only the core, installed from a wheel of this checkout."""
-    wheels = tmp_path_factory.mktemp("new-pack-wheels")
-    build_wheel(REPO, wheels)
     venv = Venv.create(tmp_path_factory.mktemp("new-pack-venv"), wheels)
     venv.pip_install("indcli")
     return venv
@@ -286,3 +399,28 @@ def test_the_next_steps_work_in_a_fresh_venv(core_venv, tmp_path):
     shown = venv.indcli("explain", "hello")
     assert shown.returncode == 0, describe(shown)
     assert "Example topic of indcli-hello" in shown.stdout, describe(shown)
+
+
+def test_a_pack_with_every_option_passes_its_own_ci_in_a_fresh_venv(wheels, tmp_path_factory):
+    """What the generated CI workflow runs, step by step, in a fresh venv with the core
+    wheel: install the pack (which pulls in indcli-partner-permit), its tests, the check."""
+    venv = Venv.create(tmp_path_factory.mktemp("new-pack-ci-venv"), wheels)
+    venv.pip_install("indcli")
+    work = tmp_path_factory.mktemp("new-pack-ci")
+    made = venv.run("indcli", "new-pack", "indcli-hello", *OPTIONS["both"], cwd=work)
+    assert made.returncode == 0, describe(made)
+    pack = work / "indcli-hello"
+    env = {**venv.env, "PIP_FIND_LINKS": str(wheels), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    for step in ci_steps(pack):
+        done = venv_run(["bash", "-c", step], env=env, cwd=pack, timeout=PIP_TIMEOUT)
+        assert done.returncode == 0, f"CI step failed: {step}\n{describe(done)}"
+        if "pytest" in step:
+            assert "6 passed" in done.stdout, describe(done)
+    plugins = json_of(venv.indcli("plugins", "--format", "json"))["plugins"]
+    assert sorted(p["name"] for p in plugins if p["status"] == "loaded") == [
+        "indcli-hello",
+        "indcli-partner-permit",
+    ]
+    shown = venv.indcli("hello-packs")
+    assert shown.returncode == 0 and "indcli-hello" in shown.stdout, describe(shown)
+    assert "--hello-question" in venv.indcli("route", "--help").stdout

@@ -179,11 +179,11 @@ def asked(monkeypatch):
 
 def test_the_paths_reach_every_question_of_route():
     flow = make_app(*PACKS).catalog.flows["partner-permit"]
-    assert set(ROUTE_PATHS) == {q["id"] for q in flow.questions}
+    assert set(ROUTE_PATHS) == {q.id for q in flow.questions}
 
 
 def _prompt_of(question_id: str) -> str:
-    return make_app(*PACKS).catalog.flows["partner-permit"].question(question_id)["prompt"]
+    return make_app(*PACKS).catalog.flows["partner-permit"].question(question_id).prompt
 
 
 @pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])

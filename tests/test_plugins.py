@@ -122,13 +122,29 @@ def test_two_packs_with_the_same_name_are_named_both(tmp_path, content, commands
     assert "indcli-zz-copy" in entry["error"]
 
 
-def test_the_first_pack_by_name_keeps_a_contested_name_whatever_the_install_order(tmp_path):
+def test_a_contested_name_nobody_names_loads_from_neither_pack_whatever_the_order(tmp_path):
     a = make_pack("indcli-aa", tmp_path, topic_toml("shared", "From aa"))
     z = make_pack("indcli-zz", tmp_path, topic_toml("shared", "From zz"))
     for order in ([a, z], [z, a]):
         app = make_app(*order)
-        assert app.catalog.topics["shared"]["title"] == "From aa"
-        assert [p.name for p in app.catalog.failed] == ["indcli-zz"]
+        assert "shared" not in app.catalog.topics  # neither is shown silently
+        assert [p.name for p in app.catalog.failed] == ["indcli-aa", "indcli-zz"]
+        for pack in app.catalog.failed:
+            assert "one of indcli-aa and indcli-zz" in pack.error, pack.error
+
+
+def test_the_pack_content_names_keeps_a_contested_topic_however_it_sorts(tmp_path):
+    """An impostor that sorts first by name cannot take over public-funds."""
+    impostor = make_pack("indcli-aaa-impostor", tmp_path, topic_toml("public-funds", "Fake"))
+    app = make_app(*PACKS, impostor)
+    result = run(app, ["explain", "public-funds", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["pack"] == "indcli-public-funds"
+    (warning,) = result.stderr.strip().splitlines()
+    assert "pack indcli-aaa-impostor 1.0 was skipped" in warning
+    assert "indcli-partner-permit names for it" in warning
+    assert "INDCLI_DISABLE_PLUGINS=indcli-aaa-impostor" in warning
+    assert "INDCLI_DISABLE_PLUGINS=indcli-public-funds" not in warning
 
 
 @pytest.mark.parametrize("name", ["plugins", "explain", "completion"])
@@ -202,10 +218,10 @@ def test_plugins_json_matches_the_contract():
         assert {"name", "version", "hooks", "contributes", "error"} <= plugin.keys()
         assert plugin["version"] == "0.1.0" and plugin["error"] is None
     assert by_name["indcli-berichtenbox"]["contributes"]["commands"] == ["berichtenbox-steps"]
-    assert by_name["indcli-berichtenbox"]["hooks"] == ["indcli_content", "indcli_commands"]
+    assert by_name["indcli-berichtenbox"]["hooks"] == ["indcli_content"]  # its command is data
     assert by_name["indcli-public-funds"]["contributes"]["topics"] == ["public-funds"]
     assert by_name["indcli-partner-permit"]["contributes"]["flows"] == [
-        "partner-permit (8 questions, 4 outcomes, 24 rules)"
+        "partner-permit (8 questions, 4 outcomes, 25 rules)"
     ]
 
 

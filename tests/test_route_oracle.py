@@ -12,7 +12,7 @@ import itertools
 import json
 
 import pytest
-from conftest import PACKS, QUESTIONS, SEED
+from conftest import PACKS, QUESTIONS
 
 from indcli import engine
 from indcli.testing import make_app, run
@@ -23,12 +23,14 @@ ONLINE = ("online-partner-no-permit", "online-partner-has-permit")
 def oracle(a: dict[str, str]) -> dict:
     """What the IND page says for these answers."""
     expected = {"prerequisites": set(), "steps": set(), "follow_up": set(), "warnings": set()}
+    # "There are several application forms. Please, make sure you use the correct form."
+    # and "Do you doubt which form to use? Answer a few questions and we guide you to the
+    # correct form. Start form finder": whatever the route, the page's form finder.
+    expected["prerequisites"].add("form-finder")
     # "Are you or is your partner a long-term resident EU in another Member State?>" is only
     # a link to another page: a referral, nothing more on this page.
     if a["eu-long-term-resident"] == "yes":
         expected.update(outcome="eu-long-term-resident", channel="referral")
-        # "Do you doubt which form to use? Answer a few questions and we guide you..."
-        expected["warnings"].add("form-finder")
         return expected
     # "Do you have a temporary residence permit? Or do you receive (additional) benefit from
     # public funds? Then you cannot use the online application."
@@ -41,12 +43,19 @@ def oracle(a: dict[str, str]) -> dict:
         # "Download and print your application form. Fill out the form, add the requested
         # documents and send the form by mail to the IND or submit the application to the
         # Dutch representation abroad."
+        # Both ways of handing in, always; with the partner abroad, indcli names the Dutch
+        # representation abroad first (its reading), otherwise the page's order.
         expected["steps"] |= {"download-general-form", "fill-out-add-documents"}
         expected["steps"].add(
-            "mail-or-representation" if a["partner-abroad"] == "yes" else "mail-to-ind"
+            "representation-first" if a["partner-abroad"] == "yes" else "mail-first"
         )
+        # "My IND ... You must log in using DigiD with verification via sms." and, for
+        # getting it, "Then first apply for DigiD or verification via sms. Do not forget
+        # to check the box verification via sms."
+        expected["follow_up"].add("my-ind-digid")
         # "You can submit the application online or in writing. The online application is
-        # usually faster." (only worth saying when online was open and paper was a choice)
+        # usually faster." (only worth saying when online was open and paper was a choice),
+        # with what online needs: DigiD with verification via sms, and iDeal.
         if not online_ruled_out and a["prefer"] == "paper":
             expected["warnings"].add("online-faster")
     else:
@@ -74,18 +83,31 @@ def oracle(a: dict[str, str]) -> dict:
 
 # What each piece of advice must say (all words, case-insensitive) and quote.
 MEANING = {
-    "form-finder": (["form finder"], "Answer a few questions and we guide you"),
+    "form-finder": (
+        ["form finder", "Start form finder", "correct form"],
+        "Answer a few questions and we guide you",
+    ),
     "download-general-form": (
         ["download", "print", "General form for an application at the IND for a family member"],
         "Download and print your application form.",
     ),
     "fill-out-add-documents": (["fill out", "requested documents"], "add the requested documents"),
-    "mail-to-ind": (["by mail to the IND"], "send the form by mail to the IND"),
-    "mail-or-representation": (
+    "mail-first": (
         ["by mail to the IND", "Dutch representation abroad"],
-        "submit the application to the Dutch representation abroad",
+        "send the form by mail to the IND or submit the application to the Dutch representation",
     ),
-    "online-faster": (["usually faster"], "The online application is usually faster."),
+    "representation-first": (
+        ["by mail to the IND", "Dutch representation abroad"],
+        "send the form by mail to the IND or submit the application to the Dutch representation",
+    ),
+    "my-ind-digid": (
+        ["My IND", "DigiD with verification via sms", "first apply for DigiD", "check the box"],
+        "You must log in using DigiD with verification via sms.",
+    ),
+    "online-faster": (
+        ["usually faster", "DigiD with verification via sms", "iDeal"],
+        "The online application is usually faster.",
+    ),
     "apply-for-digid": (
         ["first apply for DigiD", "check the box verification via sms"],
         "Then first apply for DigiD or verification via sms.",
@@ -110,9 +132,20 @@ FORM_TITLES = {
 }
 
 
+# Which of two phrases comes first in the text, where the order is the point.
+ORDER = {
+    "mail-first": ("by mail to the IND", "Dutch representation abroad"),
+    "representation-first": ("Dutch representation abroad", "by mail to the IND"),
+}
+
+
 def _matches(item: dict, meaning: str) -> bool:
     words, quote = MEANING[meaning]
     text = item["text"].lower()
+    if meaning in ORDER:
+        first, then = (phrase.lower() for phrase in ORDER[meaning])
+        if not (first in text and then in text and text.index(first) < text.index(then)):
+            return False
     return all(w.lower() in text for w in words) and quote in item["source"]["quote"]
 
 
@@ -155,7 +188,7 @@ def test_every_combination_matches_the_oracle():
         fired |= {t["rule"] for t in data["trace"] if t["fired"]}
     flow = app.catalog.flows["partner-permit"]
     assert seen_outcomes == set(flow.outcomes)  # every outcome is reached
-    assert fired == {r["id"] for r in flow.rules}  # every rule fires for some combination
+    assert fired == {r.id for r in flow.rules}  # every rule fires for some combination
 
 
 def _interview(flow, full: dict[str, str]) -> tuple[list[str], engine.Route]:
@@ -214,26 +247,99 @@ def test_answers_that_do_not_matter_are_kept_and_noted(answers, unused):
     assert data["unused_answers"] == unused
 
 
-def test_every_quote_in_the_shipped_packs_is_on_the_ind_page():
-    """Right before anything else: nothing is quoted that the page does not say."""
-    seed = " ".join(SEED.read_text(encoding="utf-8").split())
+# --- the sentences issue 11 fixed, held in every output -------------------------------
+
+NEVER_SAID = ("Logo DigiD", "always possible", "straight away", "yetLogo", "permitLogo")
+BOTH_WAYS = ("by mail to the IND", "Dutch representation abroad")
+FORM_FINDER = ("form finder", "Start form finder")
+
+
+INFERENCE_MARK = "indcli's reading (the page does not say this in these words)"
+ADVICE_KEYS = ("reasons", "prerequisites", "steps", "follow_up", "warnings")
+
+
+def test_fixed_sentences_hold_in_every_output_of_every_combination():
     app = make_app(*PACKS)
-    quotes = []
-    for pack in app.catalog.packs:
-        for content in pack.content:
-            quotes += list(_quotes(content))
-    assert len(quotes) > 50
-    for quote in quotes:
-        for fragment in quote.split(" […] "):
-            assert " ".join(fragment.split()) in seed, fragment
+    rules = {c.id: c.rule for c in app.catalog.flows["partner-permit"].rules}
+    inferred = set()
+    for answers in COMBINATIONS:
+        flags = [part for q, v in answers.items() for part in (f"--{q}", v)]
+        outputs = {
+            fmt: run(app, ["route", "--no-input", "--format", fmt, "--explain", *flags])
+            for fmt in ("json", "text", "markdown")
+        }
+        for fmt, result in outputs.items():
+            assert result.exit_code == 0, (fmt, answers, result.stderr)
+            out = " ".join(result.stdout.split())
+            for phrase in NEVER_SAID:
+                assert phrase not in out, (phrase, fmt, answers)
+            for phrase in FORM_FINDER:  # on all four outcomes
+                assert phrase in out, (phrase, fmt, answers)
+        data = json.loads(outputs["json"].stdout)
+        items = [i for key in ADVICE_KEYS for i in data[key]]
+        for item in items:  # the JSON says the content's basis; text and markdown show it
+            rule = rules[item.get("id") or item.get("rule")]
+            assert (item["basis"], item.get("basis_note")) == (rule.basis, rule.basis_note)
+            if rule.basis == "inference":
+                inferred.add(rule.id)
+                note = " ".join(rule.basis_note.split())
+                for fmt in ("text", "markdown"):
+                    out = outputs[fmt].stdout.replace("*", "").replace("\\", "")
+                    assert f"{INFERENCE_MARK}: {note}" in " ".join(out.split()), (fmt, rule.id)
+        if data["outcome"]["channel"] == "paper":
+            steps = " ".join(step["text"] for step in data["steps"])
+            assert all(way in steps for way in BOTH_WAYS), answers
+            for fmt in ("text", "markdown"):
+                out = " ".join(outputs[fmt].stdout.split())
+                assert all(way in out for way in BOTH_WAYS), (fmt, answers)
+            follow_up = " ".join(item["text"] for item in data["follow_up"])
+            assert "first apply for DigiD or verification via sms" in follow_up, answers
+    assert inferred == {r for r, rule in rules.items() if rule.basis == "inference"}
 
 
-def _quotes(node):
-    if isinstance(node, dict):
-        if "quote" in node and "url" in node:
-            yield node["quote"]
-        for value in node.values():
-            yield from _quotes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _quotes(value)
+def test_other_commands_never_say_the_old_sentences():
+    app = make_app(*PACKS)
+    topics = sorted(app.catalog.topics)
+    commands = [["berichtenbox-steps"], ["explain"], *(["explain", t] for t in topics)]
+    for args in commands:
+        for fmt in ("json", "text", "markdown"):
+            result = run(app, [*args, "--format", fmt])
+            assert result.exit_code == 0, (args, fmt, result.stderr)
+            out = " ".join(result.stdout.split())
+            for phrase in NEVER_SAID:
+                assert phrase not in out, (phrase, args, fmt)
+    steps = run(app, ["berichtenbox-steps", "--step", "3"]).stdout
+    assert "You will then access MijnOverheid." in " ".join(steps.split())
+    guide = json.loads(run(app, ["berichtenbox-steps", "--format", "json"]).stdout)
+    assert guide["steps"][0]["basis"] == "inference"  # the page's "Go to" has no link text
+    for fmt in ("text", "markdown"):
+        out = run(app, ["berichtenbox-steps", "--format", fmt]).stdout
+        assert INFERENCE_MARK in " ".join(out.split()), fmt
+
+
+def test_public_funds_is_the_page_definition_everywhere():
+    app = make_app(*PACKS)
+    for args in (["explain"], ["explain", "public-funds"]):
+        for fmt in ("json", "text", "markdown"):
+            out = " ".join(run(app, [*args, "--format", fmt]).stdout.split())
+            assert "enough money to live on" in out, (args, fmt)
+            assert "cannot live on your own" not in out, (args, fmt)
+    help_text = app.catalog.flows["partner-permit"].question("public-funds").help
+    assert "do not have enough to live on" in help_text
+
+
+def test_online_is_suggested_only_with_digid_sms_and_ideal():
+    app = make_app(*PACKS)
+    for answers in COMBINATIONS:
+        if oracle(answers)["channel"] == "referral":
+            continue
+        flags = [part for q, v in answers.items() for part in (f"--{q}", v)]
+        data = json.loads(run(app, ["route", "--no-input", "--format", "json", *flags]).stdout)
+        items = [data["outcome"]["form"]["how"]] + [
+            item["text"] for key in ("warnings", "prerequisites") for item in data[key]
+        ]
+        suggests_online = [t for t in items if "online" in t.lower() and "could" in t.lower()]
+        if data["outcome"]["channel"] == "online":
+            suggests_online.append(data["outcome"]["form"]["how"])
+        for text in suggests_online:
+            assert "DigiD with verification via sms" in text and "iDeal" in text, (text, answers)

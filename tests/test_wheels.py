@@ -35,6 +35,9 @@ from venvtools import json_of as _json
 PROJECTS = CORE_PROJECTS
 PACKS = ("indcli-berichtenbox", "indcli-partner-permit", "indcli-public-funds")
 
+# The reference pages `indcli docs TOPIC` prints from the installed wheel.
+AUTHOR_DOCS = ("api", "content", "hooks", "tutorial")
+
 ROUTE_ARGS = ["route", "--no-input", *ONLINE_ANSWERS, "--format", "json"]
 
 
@@ -85,6 +88,8 @@ def berichtenbox_only(venv: Venv) -> dict[str, subprocess.CompletedProcess[str]]
         "plugins": venv.indcli("plugins", "--format", "json"),
         "python -m": venv.run("python", "-m", "indcli", "--version"),
         "import": venv.run("python", "-c", "import indcli; print(indcli.__file__)"),
+        "docs": venv.indcli("docs", "--format", "json"),
+        **{f"docs {t}": venv.indcli("docs", t, "--format", "json") for t in AUTHOR_DOCS},
     }
 
 
@@ -114,6 +119,22 @@ def test_pack_wheel_contains_its_content_file(wheels, project, member):
         assert archive.read(member) == source.read_bytes(), f"{member} differs from {source}"
 
 
+def test_core_wheel_ships_the_new_pack_templates(wheels):
+    templates = REPO / "src" / "indcli" / "templates" / "pack"
+    expected = sorted(f"indcli/templates/pack/{p.name}" for p in templates.glob("*.tmpl"))
+    assert len(expected) >= 5
+    with zipfile.ZipFile(wheels["indcli"]) as archive:
+        assert sorted(n for n in archive.namelist() if "/templates/" in n) == expected
+
+
+def test_core_wheel_ships_the_reference_pages(wheels):
+    with zipfile.ZipFile(wheels["indcli"]) as archive:
+        for page in (REPO / "docs").glob("*.md"):
+            member = f"indcli/docs/{page.name}"
+            assert member in archive.namelist(), f"{member} missing from the core wheel"
+            assert archive.read(member) == page.read_bytes(), f"{member} differs from {page}"
+
+
 def test_pack_wheels_declare_the_indcli_entry_point(wheels):
     for project in PACKS:
         with zipfile.ZipFile(wheels[project]) as archive:
@@ -133,6 +154,14 @@ def test_installed_package_is_the_wheel_not_the_checkout(venv, berichtenbox_only
         f"indcli imported from {location}, not from the venv {venv.root}"
     )
     assert not location.is_relative_to(REPO), f"indcli imported from the checkout: {location}"
+
+
+def test_installed_docs_print_every_reference_page(berichtenbox_only):
+    listed = [t["topic"] for t in _json(berichtenbox_only["docs"])["topics"]]
+    assert set(AUTHOR_DOCS) <= set(listed), listed
+    for topic in AUTHOR_DOCS:
+        data = _json(berichtenbox_only[f"docs {topic}"])
+        assert data["text"] == (REPO / "docs" / f"{topic}.md").read_text(encoding="utf-8")
 
 
 def test_version(berichtenbox_only):

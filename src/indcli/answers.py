@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from indcli.engine import InvalidAnswer, validate_answers
 from indcli.flow import Flow
 from indcli.limits import MAX_ANSWERS_BYTES, MAX_KEY_PARTS, long_key_line, one_line
 
@@ -149,22 +150,23 @@ def check_answers(
 ) -> dict[str, str]:
     """Validate answers against the flow's questions; return them in question order.
 
-    ``where`` names the origin in messages ("answers file a.json", "line 7").
+    ``where`` names the origin in messages ("answers file a.json", "line 7"); a problem is
+    a usage error (exit 2) that says what is allowed.
     """
-    known = {q["id"]: q for q in flow.questions}
-    for key, value in raw.items():
-        question = known.get(key) if isinstance(key, str) else None
-        if question is None:
-            raise click.UsageError(
-                f"{where}: '{one_line(str(key))[:80]}' is not a question of this flow. "
-                f"Questions: {', '.join(known)}."
-            )
-        allowed = [c["id"] for c in question["choices"]]
-        if not isinstance(value, str) or value not in allowed:
-            shown = one_line(json.dumps(value, ensure_ascii=False))[:80]
-            name = f"--{key}" if option_names else f"'{key}'"
-            raise click.UsageError(
-                f"{where}: {shown} is not a valid answer for {name}; use one of: "
-                f"{', '.join(allowed)}."
-            )
-    return {qid: raw[qid] for qid in known if qid in raw}
+    try:
+        return validate_answers(flow, raw)
+    except InvalidAnswer as exc:
+        raise click.UsageError(describe_invalid(exc, where, option_names=option_names)) from None
+
+
+def describe_invalid(exc: InvalidAnswer, where: str, *, option_names: bool = False) -> str:
+    """An invalid answer in words, naming its origin (if any) and what is allowed."""
+    where = f"{where}: " if where else ""
+    if exc.unknown_question:
+        return (
+            f"{where}'{one_line(str(exc.question))[:80]}' is not a question of this flow. "
+            f"Questions: {', '.join(exc.allowed)}."
+        )
+    shown = one_line(json.dumps(exc.value, ensure_ascii=False))[:80]
+    name = f"--{exc.question}" if option_names else f"'{exc.question}'"
+    return f"{where}{shown} is not a valid answer for {name}; use one of: {', '.join(exc.allowed)}."

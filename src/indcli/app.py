@@ -1,9 +1,10 @@
 """The per-run application object: which packs, which environment, which terminal.
 
-Commands never reach for global state: they get the :class:`App` from the click context.
-``indcli`` builds one from the installed packs and ``os.environ``; tests and
-:mod:`indcli.testing` build one from modules registered in-process, so nothing installed
-on the machine leaks in.
+Commands never reach for global state: they get the :class:`App` with
+:func:`current_app`. The root command sets it up once per invocation (from the installed
+packs and ``os.environ``, or from what a test or :mod:`indcli.api` handed in), so nothing
+installed on the machine leaks into a test. The core's reserved command and option names
+are handed down here by the CLI, never imported from it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from types import ModuleType
 
 import click
 
-from indcli.catalog import Catalog, load_catalog
+from indcli.catalog import Catalog, Reserved, load_catalog
 from indcli.errors import PackError
 from indcli.limits import env_flag, printable
 from indcli.loader import ContentLoader, cache_dir
@@ -30,10 +31,12 @@ class App:
         environ: Mapping[str, str] | None = None,
         *,
         interactive: bool | None = None,
+        reserved: Reserved | None = None,
     ) -> None:
         """``packs``: in-process packs, or ``None`` to discover installed ones.
 
         ``interactive``: force whether prompts may be shown; ``None`` asks the terminal.
+        ``reserved``: the core's command and option names (the CLI sets them).
         """
         self.sources = (
             None
@@ -42,16 +45,19 @@ class App:
         )
         self.environ = dict(os.environ if environ is None else environ)
         self._interactive = interactive
+        self.reserved = reserved
         self.loader = ContentLoader(cache_dir(self.environ))
         self._catalog: Catalog | None = None
-        self.quiet = False
+        self.quiet = False  # shell completion: keep the prompt line clean
         self.json_messages = False  # set from --format json: warnings as JSON lines
-        self.command_name = "indcli"  # set during shell completion: no warnings on the prompt line
+        self.command_name = "indcli"  # the command being run, for JSON messages
 
     def load_catalog(self) -> Catalog:
         """The merged packs, loaded once, without reporting failures (see ``catalog``)."""
         if self._catalog is None:
-            self._catalog = load_catalog(self.sources, self.environ, self.loader)
+            self._catalog = load_catalog(
+                self.sources, self.environ, self.loader, self.reserved or Reserved()
+            )
         return self._catalog
 
     @cached_property
@@ -67,7 +73,24 @@ class App:
                     f"disable it with INDCLI_DISABLE_PLUGINS={name})"
                 )
             self.warn(f"{message}. Disable it with INDCLI_DISABLE_PLUGINS={name}", pack=name)
+            if pack.traceback and self.debug and not self.quiet:
+                click.echo(pack.traceback.rstrip(), err=True)
+        for pack in catalog.packs:
+            for warning in pack.warnings:
+                self.warn(f"pack {printable(pack.name)}: {warning}", pack=pack.name)
+        for name in catalog.unknown_plugin_names:
+            self.warn(
+                f"{printable(name)} matches no installed pack; see 'indcli plugins' for the "
+                "names (distribution or entry-point names)"
+            )
         return catalog
+
+    @property
+    def debug(self) -> bool:
+        """--debug (on the root command) or INDCLI_DEBUG: show tracebacks of packs too."""
+        ctx = click.get_current_context(silent=True)
+        flag = bool(ctx and ctx.find_root().params.get("debug"))
+        return flag or env_flag(self.environ, "INDCLI_DEBUG")
 
     def warn(self, message: str, **details: str) -> None:
         """One warning line on stderr: text, or a JSON object when output is JSON."""
@@ -96,17 +119,10 @@ class App:
 
     def pack_hint(self, pack: str) -> str:
         """What to do about a pack that is not loaded, as a clause: install or enable it."""
-        status = next((p.status for p in self.load_catalog().packs if p.name == pack), None)
-        if status == "disabled":
-            return (
-                f"pack {pack} is installed but disabled by INDCLI_LOAD_PLUGINS or "
-                "INDCLI_DISABLE_PLUGINS"
-            )
-        if status == "failed":
-            return f"pack {pack} failed to load; see 'indcli plugins'"
-        return f"install pack {pack} with: pip install {pack}"
+        return self.load_catalog().pack_hint(pack)
 
 
-def current_app() -> App:
-    """The :class:`App` of the running command (creating the default one if needed)."""
-    return click.get_current_context().ensure_object(App)
+def current_app(ctx: click.Context | None = None) -> App:
+    """The :class:`App` of the running command (set up once by the root command)."""
+    ctx = ctx or click.get_current_context()
+    return ctx.find_root().ensure_object(App)

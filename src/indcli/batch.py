@@ -24,12 +24,12 @@ from typing import IO, Any
 
 import click
 
-from indcli.answers import check_answers, stdin_bytes
-from indcli.engine import NO_OUTCOME, route
+from indcli.answers import describe_invalid, stdin_bytes
+from indcli.engine import ContentGap, InvalidAnswer, MissingAnswers, settle, validate_answers
 from indcli.errors import Interrupted
 from indcli.flow import Flow
 from indcli.limits import one_line
-from indcli.routing import ADVICE_KEYS, missing_message
+from indcli.result import RouteResult
 
 MAX_LINE_BYTES = 64 * 1024
 MAX_MEMO = 50_000
@@ -95,25 +95,14 @@ def _result(
 
 def _route(flow: Flow, raw: dict[str, Any]) -> tuple[bool, bytes]:
     try:
-        answers = check_answers(flow, raw, "answers")
-    except click.UsageError as exc:
-        return False, _error(exc.format_message().removeprefix("answers: "))
-    result = route(flow, answers)
-    if not result.done:
-        return False, _error(missing_message(flow, result.relevant))
-    decision = result.decision
-    if decision.outcome == NO_OUTCOME:
+        route = settle(flow, validate_answers(flow, raw))
+    except InvalidAnswer as exc:
+        return False, _error(describe_invalid(exc, ""))
+    except MissingAnswers as exc:
+        return False, _error(str(exc))
+    except ContentGap:
         return False, _error("no outcome matches these answers (a gap in the content)", 3)
-    record: dict[str, Any] = {
-        "outcome": decision.outcome,
-        "channel": flow.outcomes[decision.outcome]["channel"],
-        "answers": answers,
-        "unused_answers": result.unused,
-        "reasons": [r["id"] for r in decision.outcome_rules]
-        + [r["id"] for r in decision.advice if r["advice"] == "reason"],
-    }
-    for kind, key in ADVICE_KEYS.items():
-        record[key] = [r["id"] for r in decision.advice if r["advice"] == kind]
+    record = RouteResult(flow, route).to_record()
     return True, json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:-1].encode()
 
 

@@ -11,27 +11,37 @@ route can never disagree. The functions are pure: ``indcli check`` and
 
 Content carries no file names once loaded, so :attr:`Problem.file` is empty; the message
 of a pack that failed to load names its file.
+
+Blame lands on the pack that causes a problem, and :attr:`Problem.related` names the other
+packs it involves, so ``indcli check PACK`` shows every problem PACK is on either side of:
+a clash (both packs), a conflict or a changed outcome between a contributor and the flow's
+owner (the contributor is blamed), a pack knocked out by a clash. A contributor's outcome
+rule that changes the owner's outcome for some answers must list the owner's rules it
+overrides in ``overrides``; otherwise it is an error of the contributor, also when the
+contributor failed to load (its flow part is then checked as if it had loaded).
 """
 
 from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from itertools import product
 from typing import Any, Literal
 
 from indcli import engine
-from indcli.catalog import Catalog
-from indcli.commands import CORE_COMMANDS
-from indcli.flow import Flow
+from indcli.catalog import Catalog, flows_of
+from indcli.faithfulness import content_problems, inferences
+from indcli.flow import CompiledRule, Flow, FlowProblem
+from indcli.model import Content, Question, cited, walk
 from indcli.plugins import LoadedPack, canonical
 
 MAX_CHECK_COMBINATIONS = 200_000
 STALE_AFTER = datetime.timedelta(days=365)
 
 Severity = Literal["error", "warning"]
+FAILED_TO_LOAD = "failed to load: "
 
 
 @dataclass(frozen=True)
@@ -44,9 +54,17 @@ class Problem:
     item: str
     field: str
     message: str
+    related: tuple[str, ...] = ()  # other packs the problem involves
+    loading: bool = False  # it kept the pack from loading (strict mode fails on these)
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    @property
+    def load_problem(self) -> bool:
+        return self.loading
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["related"] = list(self.related)
+        return data
 
 
 @dataclass
@@ -67,10 +85,23 @@ class FlowSummary:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Inference:
+    """An item marked ``basis = "inference"``: indcli's reading, not the page's words."""
+
+    pack: str
+    item: str
+    note: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
     flows: list[FlowSummary] = field(default_factory=list)
+    inferences: list[Inference] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -80,12 +111,19 @@ class Report:
     def warnings(self) -> int:
         return sum(p.severity == "warning" for p in self.problems)
 
-    def only(self, packs: Collection[str]) -> Report:
-        """The problems of ``packs``, and the flows they take part in."""
+    def only(self, packs: Collection[str], load_problems: bool = False) -> Report:
+        """The problems that involve ``packs`` on either side, and the flows they take
+        part in; with ``load_problems`` (strict mode) every pack that failed to load too."""
         names = {canonical(p) for p in packs}
         return Report(
-            [p for p in self.problems if canonical(p.pack) in names],
+            [
+                p
+                for p in self.problems
+                if names & {canonical(n) for n in (p.pack, *p.related)}
+                or (load_problems and p.load_problem)
+            ],
             [f for f in self.flows if names & {canonical(p) for p in f.packs}],
+            [i for i in self.inferences if canonical(i.pack) in names],
         )
 
 
@@ -96,14 +134,45 @@ def check_catalog(
     today = today or datetime.date.today()
     report = Report()
     for pack in catalog.packs:
-        if pack.status == "failed":
+        if pack.status == "failed" and pack.problems:  # invalid content: each, located
+            report.problems += [
+                Problem(
+                    "error",
+                    pack.name,
+                    p.file,
+                    p.item,
+                    p.field,
+                    _at_line(p.line, p.message),
+                    loading=True,
+                )
+                for p in pack.problems
+            ]
+        elif pack.status == "failed":
+            clashed = {p for c in catalog.clashes if pack.name in c.packs for p in c.packs}
             report.problems.append(
-                _problem("error", pack.name, "", "", f"failed to load: {pack.error}")
+                Problem(
+                    "error",
+                    pack.name,
+                    "",
+                    "",
+                    "",
+                    f"{FAILED_TO_LOAD}{pack.error}",
+                    tuple(sorted(clashed - {pack.name})),
+                    loading=True,
+                )
             )
+            report.problems += _if_loaded(catalog, pack, limit)
         elif pack.status == "loaded":
             for content in pack.content:
                 report.problems += check_citations(pack.name, content, today)
-                report.problems += check_pointers(pack.name, content, catalog.packs)
+                report.problems += check_basis(pack.name, content)
+                report.inferences += [
+                    Inference(pack.name, where, note) for where, note in inferences(content)
+                ]
+                report.problems += check_pointers(
+                    pack.name, content, catalog.packs, catalog.reserved.commands
+                )
+                report.problems += check_extends(pack.name, content, catalog.flows)
     for flow in catalog.flows.values():
         problems, summary = check_flow(flow, limit)
         report.problems += problems
@@ -139,6 +208,8 @@ class _Tally:
     gaps: _Seen = field(default_factory=_Seen)
     conflicts: dict[tuple[str, str], _Seen] = field(default_factory=dict)  # (winner, loser)
     conflicting: int = 0  # combinations with a conflict
+    # (contributor's rule, owner's rule it overrode): the outcome changed from the owner's
+    overrides: dict[tuple[str, str], _Seen] = field(default_factory=dict)
 
 
 def check_flow(
@@ -149,9 +220,9 @@ def check_flow(
     Only questions that some rule tests are enumerated: the others cannot change any
     rule, and are reported as unused instead.
     """
-    tested = {q for rule in flow.rules for q in rule["questions"]}
-    questions = [q for q in flow.questions if q["id"] in tested]
-    total = math.prod(len(q["choices"]) for q in questions)
+    tested = {q for rule in flow.rules for q in rule.questions}
+    questions = [q for q in flow.questions if q.id in tested]
+    total = math.prod(len(q.choices) for q in questions)
     summary = FlowSummary(
         flow.id, flow.owner, list(flow.packs), total, False, sorted(flow.outcomes)
     )
@@ -176,7 +247,7 @@ def check_flow(
             )
         )
         problems += [
-            _problem("warning", r["pack"], _rule(flow, r), "when", "its condition never holds")
+            _problem("warning", r.pack, _rule(flow, r), "when", "its condition never holds")
             for r in flow.rules
             if not _satisfiable(flow, r, limit)
         ]
@@ -187,36 +258,41 @@ def check_flow(
     summary.gaps, summary.conflicts = tally.gaps.count, tally.conflicting
     problems += _gap_problems(flow, tally, total)
     problems += _conflict_problems(flow, tally)
+    problems += _override_problems(flow, tally)
     problems += _unreachable_outcomes(flow, tally)
     problems += _shadowed_rules(flow, tally, limit)
     return problems, summary
 
 
-def _enumerate(flow: Flow, questions: list[dict[str, Any]]) -> _Tally:
+def _enumerate(flow: Flow, questions: list[Question]) -> _Tally:
     tally = _Tally()
-    ids = [q["id"] for q in questions]
-    for combo in product(*([c["id"] for c in q["choices"]] for q in questions)):
+    ids = [q.id for q in questions]
+    for combo in product(*(q.choice_ids for q in questions)):
         answers = dict(zip(ids, combo, strict=True))
         decision = engine.decide(flow, answers)
-        tally.fires.update(r["id"] for r in decision.advice)
+        tally.fires.update(r.id for r in decision.advice)
         if decision.outcome == engine.NO_OUTCOME:
             tally.gaps.add(answers)
             continue
         assert decision.outcome is not None  # every question is answered
         tally.reached.add(decision.outcome)
-        holding = [r for r in flow.outcome_rules if r["test"](answers, None)]
+        holding = [r for r in flow.outcome_rules if r.test(answers, None)]
         top = holding[0]  # outcome rules are sorted by priority: this is the one decide took
         conflict = False
         for rule in holding:
-            tally.holds.add(rule["id"])
-            if rule["priority"] == top["priority"]:
-                tally.decides.add(rule["id"])
-                if rule["outcome"] != top["outcome"]:
-                    tally.conflicts.setdefault((top["id"], rule["id"]), _Seen()).add(answers)
+            tally.holds.add(rule.id)
+            if rule.priority == top.priority:
+                tally.decides.add(rule.id)
+                if rule.outcome != top.outcome:
+                    tally.conflicts.setdefault((top.id, rule.id), _Seen()).add(answers)
                     conflict = True
             else:
-                tally.outranked_by.setdefault(rule["id"], top["id"])
+                tally.outranked_by.setdefault(rule.id, top.id)
         tally.conflicting += conflict
+        owners = (r for r in holding if r.pack == flow.owner)
+        owner_top = next(owners, None)
+        if top.pack != flow.owner and owner_top and owner_top.outcome != top.outcome:
+            tally.overrides.setdefault((top.id, owner_top.id), _Seen()).add(answers)
     return tally
 
 
@@ -237,22 +313,138 @@ def _gap_problems(flow: Flow, tally: _Tally, total: int) -> list[Problem]:
 
 
 def _conflict_problems(flow: Flow, tally: _Tally) -> list[Problem]:
-    rules = {r["id"]: r for r in flow.outcome_rules}
+    rules = {r.id: r for r in flow.outcome_rules}
     problems = []
     for (winner_id, loser_id), seen in tally.conflicts.items():
         winner, loser = rules[winner_id], rules[loser_id]
+        blamed = _contributor(flow, loser, winner)
         problems.append(
             _problem(
                 "error",
-                loser["pack"],
+                blamed.pack,
                 _rule(flow, loser),
                 "priority",
-                f"holds together with rule '{winner_id}' ({winner['pack']}) at the same "
-                f"priority {loser['priority']} but routes to '{loser['outcome']}' instead of "
-                f"'{winner['outcome']}', in {seen.count} combination(s), for example "
+                f"holds together with rule '{winner_id}' ({winner.pack}) at the same "
+                f"priority {loser.priority} but routes to '{loser.outcome}' instead of "
+                f"'{winner.outcome}', in {seen.count} combination(s), for example "
                 f"{_answers(seen.example)}; give one a higher priority or narrow its 'when'",
+                tuple(sorted({winner.pack, loser.pack} - {blamed.pack})),
             )
         )
+    return problems
+
+
+def _contributor(flow: Flow, loser: CompiledRule, winner: CompiledRule) -> CompiledRule:
+    """The rule to blame for a conflict: a contributor's, not the flow owner's."""
+    if loser.pack == flow.owner and winner.pack != flow.owner:
+        return winner
+    return loser
+
+
+def _override_problems(flow: Flow, tally: _Tally) -> list[Problem]:
+    """A contributor's rule that changes the owner's outcome must name what it overrides."""
+    rules = {r.id: r for r in flow.outcome_rules}
+    unnamed: dict[str, list[tuple[str, _Seen]]] = {}
+    for (rule_id, owner_rule), seen in tally.overrides.items():
+        if owner_rule not in rules[rule_id].rule.overrides:
+            unnamed.setdefault(rule_id, []).append((owner_rule, seen))
+    problems = []
+    for rule_id, missing in unnamed.items():
+        rule = rules[rule_id]
+        count = sum(seen.count for _, seen in missing)
+        owner_rule, seen = missing[0]
+        ids = ", ".join(f'"{r}"' for r, _ in missing)
+        problems.append(
+            _problem(
+                "error",
+                rule.pack,
+                _rule(flow, rule),
+                "overrides",
+                f"changes the outcome that {flow.owner} (which owns the flow) gives in "
+                f"{count} answer combination(s), for example {_answers(seen.example)}: "
+                f"'{rule.outcome}' instead of '{rules[owner_rule].outcome}' (rule "
+                f"'{owner_rule}'); if that is intended, add overrides = [{ids}] to the rule, "
+                "otherwise narrow its 'when' or lower its 'priority'",
+                (flow.owner or "",),
+            )
+        )
+    for rule in flow.outcome_rules:
+        owner_ids = {r.id for r in flow.outcome_rules if r.pack == flow.owner}
+        for name in rule.rule.overrides:
+            if rule.pack != flow.owner and name not in owner_ids:
+                problems.append(
+                    _problem(
+                        "error",
+                        rule.pack,
+                        _rule(flow, rule),
+                        "overrides",
+                        f"names '{name}', which is not an outcome rule of {flow.owner}, the "
+                        f"pack that owns flow '{flow.id}'",
+                        (flow.owner or "",),
+                    )
+                )
+    return problems
+
+
+def _if_loaded(catalog: Catalog, pack: LoadedPack, limit: int) -> list[Problem]:
+    """Overrides a pack that failed to load would make, checked as if it had loaded."""
+    if not any(part.rules for c in pack.content for part in c.flows):
+        return []
+    try:
+        flows = flows_of(catalog, adding=pack)
+    except FlowProblem:
+        return []  # its flow part is broken: the load error already says how
+    problems = []
+    for flow in flows.values():
+        if flow.owner is None or flow.owner == pack.name or pack.name not in flow.packs:
+            continue
+        tested = {q for rule in flow.rules for q in rule.questions}
+        questions = [q for q in flow.questions if q.id in tested]
+        if math.prod(len(q.choices) for q in questions) > limit:
+            continue
+        for problem in _override_problems(flow, _enumerate(flow, questions)):
+            if problem.pack == pack.name:
+                message = f"if it loaded, this rule {problem.message}"
+                problems.append(
+                    _problem(
+                        "error", pack.name, problem.item, problem.field, message, problem.related
+                    )
+                )
+    return problems
+
+
+def check_extends(pack: str, content: Content, flows: dict[str, Flow]) -> list[Problem]:
+    """A contribution to another pack's flow declares the owner in ``extends``."""
+    problems = []
+    for part in content.flows:
+        flow = flows.get(part.id)
+        if part.title is not None or flow is None or flow.owner is None:
+            continue
+        where = f"flow '{part.id}'"
+        if part.extends is None:
+            problems.append(
+                _problem(
+                    "warning",
+                    pack,
+                    where,
+                    "extends",
+                    f"adds to a flow owned by {flow.owner}: declare it with "
+                    f'extends = "{flow.owner}"',
+                    (flow.owner,),
+                )
+            )
+        elif canonical(part.extends) != canonical(flow.owner):
+            problems.append(
+                _problem(
+                    "error",
+                    pack,
+                    where,
+                    "extends",
+                    f"extends {part.extends}, but the flow is owned by {flow.owner}: check "
+                    "that this pack was written for the flow it now joins",
+                    (flow.owner,),
+                )
+            )
     return problems
 
 
@@ -260,7 +452,7 @@ def _unreachable_outcomes(flow: Flow, tally: _Tally) -> list[Problem]:
     problems = []
     for outcome_id, outcome in flow.outcomes.items():
         if outcome_id not in tally.reached:
-            rules = [r["id"] for r in flow.outcome_rules if r["outcome"] == outcome_id]
+            rules = [r.id for r in flow.outcome_rules if r.outcome == outcome_id]
             why = (
                 f"its rules ({', '.join(rules)}) never decide the outcome"
                 if rules
@@ -269,7 +461,7 @@ def _unreachable_outcomes(flow: Flow, tally: _Tally) -> list[Problem]:
             problems.append(
                 _problem(
                     "error",
-                    outcome["pack"],
+                    outcome.pack,
                     f"flow '{flow.id}' outcome '{outcome_id}'",
                     "",
                     f"no answers lead to it: {why}",
@@ -282,25 +474,25 @@ def _shadowed_rules(flow: Flow, tally: _Tally, limit: int) -> list[Problem]:
     """Outcome rules that never decide the outcome, advice rules that never apply."""
     problems = []
     for rule in flow.outcome_rules:
-        if rule["id"] in tally.decides:
+        if rule.id in tally.decides:
             continue
-        if rule["id"] in tally.holds:
+        if rule.id in tally.holds:
             field_, message = (
                 "priority",
                 "never decides the outcome: whenever it holds, a rule with a higher priority "
-                f"holds too (for example '{tally.outranked_by[rule['id']]}')",
+                f"holds too (for example '{tally.outranked_by[rule.id]}')",
             )
         else:
             field_, message = "when", "never decides the outcome: its condition never holds"
-        problems.append(_problem("warning", rule["pack"], _rule(flow, rule), field_, message))
+        problems.append(_problem("warning", rule.pack, _rule(flow, rule), field_, message))
     for rule in flow.advice_rules:
-        if rule["id"] not in tally.fires:
+        if rule.id not in tally.fires:
             message = (
                 "never applies: its condition holds only with an outcome those answers never reach"
                 if _satisfiable(flow, rule, limit)
                 else "never applies: its condition never holds"
             )
-            problems.append(_problem("warning", rule["pack"], _rule(flow, rule), "when", message))
+            problems.append(_problem("warning", rule.pack, _rule(flow, rule), "when", message))
     return problems
 
 
@@ -308,34 +500,34 @@ def _unused_questions(flow: Flow, tested: set[str]) -> list[Problem]:
     return [
         _problem(
             "warning",
-            q["pack"],
-            f"flow '{flow.id}' question '{q['id']}'",
+            q.pack,
+            f"flow '{flow.id}' question '{q.id}'",
             "",
             "no rule tests it, so it is never asked and its answer changes nothing",
         )
         for q in flow.questions
-        if q["id"] not in tested
+        if q.id not in tested
     ]
 
 
-def _satisfiable(flow: Flow, rule: dict[str, Any], limit: int) -> bool:
+def _satisfiable(flow: Flow, rule: CompiledRule, limit: int) -> bool:
     """Can the rule's condition hold for some answers to its own questions (and outcome)?
 
     Too many combinations of its own questions count as satisfiable (not checked).
     """
-    choices = [[c["id"] for c in flow.question(q)["choices"]] for q in rule["questions"]]
+    choices = [flow.question(q).choice_ids for q in rule.questions]
     if math.prod(map(len, choices)) > limit:
         return True
-    outcomes = list(flow.outcomes) if rule["advice"] is not None else [None]
+    outcomes = list(flow.outcomes) if rule.advice is not None else [None]
     return any(
-        rule["test"](dict(zip(rule["questions"], combo, strict=True)), outcome)
+        rule.test(dict(zip(rule.questions, combo, strict=True)), outcome)
         for combo in product(*choices)
         for outcome in outcomes
     )
 
 
-def _rule(flow: Flow, rule: dict[str, Any]) -> str:
-    return f"flow '{flow.id}' rule '{rule['id']}'"
+def _rule(flow: Flow, rule: CompiledRule) -> str:
+    return f"flow '{flow.id}' rule '{rule.id}'"
 
 
 def _answers(answers: dict[str, str]) -> str:
@@ -345,21 +537,18 @@ def _answers(answers: dict[str, str]) -> str:
 # --- sources and pointers --------------------------------------------------------------
 
 
-def check_citations(pack: str, content: dict[str, Any], today: datetime.date) -> list[Problem]:
-    """Every item must cite a resolved source; one checked over a year ago is stale."""
+def check_citations(pack: str, content: Content, today: datetime.date) -> list[Problem]:
+    """Every item must cite a source; one checked over a year ago is stale."""
     problems = []
-    for item, node in _cited_items(content):
-        cite = node.get("source")
-        if not isinstance(cite, dict) or not cite.get("url") or not cite.get("quote"):
-            problems.append(
-                _problem("error", pack, item, "source", "cites no source with a url and quote")
-            )
+    for located in walk(content):
+        if not cited(located):
             continue
+        cite = located.item.source
         try:
-            checked = datetime.date.fromisoformat(str(cite.get("checked")))
+            checked = datetime.date.fromisoformat(cite.checked)
         except ValueError:
             problems.append(
-                _problem("error", pack, item, "source.checked", "'checked' is not a date")
+                _problem("error", pack, located.where, "source.checked", "'checked' is not a date")
             )
             continue
         if today - checked > STALE_AFTER:
@@ -367,32 +556,54 @@ def check_citations(pack: str, content: dict[str, Any], today: datetime.date) ->
                 _problem(
                     "warning",
                     pack,
-                    item,
+                    located.where,
                     "source.checked",
                     f"last checked against its source on {checked}, {(today - checked).days} "
-                    f"days ago: compare the quote with {cite['url']} again and update 'checked'",
+                    f"days ago: compare the quote with {cite.url} again and update 'checked'",
                 )
             )
     return problems
 
 
-def check_pointers(pack: str, content: dict[str, Any], packs: list[LoadedPack]) -> list[Problem]:
+def check_basis(pack: str, content: Content) -> list[Problem]:
+    """A ``page`` item may not add a fact its quote lacks (what can be told mechanically:
+    numbers, negations, always, never, only, must)."""
+    return [
+        _problem(
+            "error",
+            pack,
+            where,
+            "text",
+            f"{problem}: say only what the quote says, or mark the item basis = "
+            '"inference" with a basis_note that says why',
+        )
+        for where, problem in content_problems(content)
+    ]
+
+
+def check_pointers(
+    pack: str, content: Content, packs: list[LoadedPack], core_commands: Collection[str] = ()
+) -> list[Problem]:
     """A pointer to a pack that is loaded must name a topic or command that pack has.
 
     A pointer to a pack that is not loaded is fine: indcli tells the reader to install it.
     """
     loaded = {canonical(p.name): p for p in packs if p.status == "loaded"}
     problems = []
-    for item, field_, pointer in _pointers(content):
-        target = loaded.get(canonical(pointer["pack"]))
+    for located in walk(content):
+        if located.kind != "pointer":
+            continue
+        pointer = located.item
+        target = loaded.get(canonical(pointer.pack))
         if target is None:
             continue
-        if pointer.get("topic") is not None:
-            kind, name = "topic", pointer["topic"]
-            has = any(t["id"] == name for c in target.content for t in c["topics"])
+        item, _, field_ = located.where.rpartition(" ")
+        if pointer.topic is not None:
+            kind, name = "topic", pointer.topic
+            has = any(t.id == name for c in target.content for t in c.topics)
         else:
-            kind, name = "command", pointer["command"].split()[0]
-            has = name in CORE_COMMANDS or any(c.name == name for c in target.commands)
+            kind, name = "command", pointer.command.split()[0]
+            has = name in core_commands or name in _commands_of(target)
         if not has:
             problems.append(
                 _problem(
@@ -407,41 +618,120 @@ def check_pointers(pack: str, content: dict[str, Any], packs: list[LoadedPack]) 
     return problems
 
 
-def _cited_items(content: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(name, item) for every item of a content file that must cite its source."""
-    for topic in content["topics"]:
-        name = f"topic '{topic['id']}'"
-        yield name, topic
-        yield from ((f"{name} body[{i}]", p) for i, p in enumerate(topic["body"]))
-    for guide in content["guides"]:
-        name = f"guide '{guide['id']}'"
-        yield name, guide
-        for part in ("intro", "closing"):
-            yield from ((f"{name} {part}[{i}]", p) for i, p in enumerate(guide[part]))
-        for n, step in enumerate(guide["steps"], 1):
-            yield f"{name} step {n}", step
-            for m, sub in enumerate(step["substeps"], 1):
-                yield f"{name} step {n} substep {m}", sub
-    for flow in content["flows"]:
-        for kind in ("questions", "outcomes", "rules"):
-            for node in flow[kind]:
-                yield f"flow '{flow['id']}' {kind[:-1]} '{node['id']}'", node
+def _commands_of(pack: LoadedPack) -> set[str]:
+    names = {c.name for c in pack.commands}
+    for content in pack.content:
+        names |= {x.key for x in walk(content) if x.kind == "command" and x.key}
+    return names
 
 
-def _pointers(content: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(item, field, pointer) for every pointer to a topic or command of some pack."""
-    for topic in content["topics"]:
-        for i, pointer in enumerate(topic["related"]):
-            yield f"topic '{topic['id']}'", f"related[{i}]", pointer
-    for flow in content["flows"]:
-        for question in flow["questions"]:
-            if question["unsure"] is not None:
-                name = f"flow '{flow['id']}' question '{question['id']}'"
-                yield name, "unsure", question["unsure"]
-        for rule in flow["rules"]:
-            if rule["see"] is not None:
-                yield f"flow '{flow['id']}' rule '{rule['id']}'", "see", rule["see"]
+def _at_line(line: int | None, message: str) -> str:
+    return f"line {line}: {message}" if line else message
 
 
-def _problem(severity: Severity, pack: str, item: str, field_: str, message: str) -> Problem:
-    return Problem(severity, pack, "", item, field_, message)
+def _problem(
+    severity: Severity,
+    pack: str,
+    item: str,
+    field_: str,
+    message: str,
+    related: tuple[str, ...] = (),
+) -> Problem:
+    return Problem(severity, pack, "", item, field_, message, related)
+
+
+# --- compatibility: the flows with and without a pack -----------------------------------
+
+COMPAT_EXAMPLES = 3
+
+
+@dataclass
+class _Examples:
+    count: int = 0
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, example: dict[str, Any]) -> None:
+        self.count += 1
+        if len(self.examples) < COMPAT_EXAMPLES:
+            self.examples.append(example)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "examples": self.examples}
+
+
+def check_compat(
+    catalog: Catalog, pack: str, limit: int = MAX_CHECK_COMBINATIONS
+) -> list[dict[str, Any]]:
+    """How each flow ``pack`` takes part in routes with it, compared with without it.
+
+    Over every combination of answers: answer sets that were complete without the pack
+    and now need more answers (scripts that would break), outcomes that change, and
+    advice added or removed; counts and a few examples of each.
+    """
+    try:
+        before_flows = flows_of(catalog, without=pack)
+    except FlowProblem as problem:  # pragma: no cover - removing a pack cannot break refs
+        return [{"flow": "", "skipped": problem.message}]
+    reports = []
+    for flow in catalog.flows.values():
+        if canonical(pack) not in {canonical(p) for p in flow.packs} or flow.owner is None:
+            continue
+        before = before_flows.get(flow.id)
+        if before is None or before.owner is None:
+            reports.append({"flow": flow.id, "skipped": f"without {pack} nobody owns the flow"})
+            continue
+        reports.append(_compare(before, flow, limit))
+    return reports
+
+
+def _compare(before: Flow, after: Flow, limit: int) -> dict[str, Any]:
+    old_q = _tested(before)
+    new_q = _tested(after)
+    union = old_q + [q for q in new_q if q.id not in {x.id for x in old_q}]
+    total = math.prod(len(q.choices) for q in union)
+    report: dict[str, Any] = {"flow": after.id, "combinations": total}
+    if total > limit:
+        report["skipped"] = f"{total} answer combinations are more than the {limit} tried"
+        return report
+    needs_more, changed = _Examples(), _Examples()
+    added: dict[str, _Examples] = {}
+    removed: dict[str, _Examples] = {}
+    old_ids = [q.id for q in old_q]
+    for combo in product(*(q.choice_ids for q in old_q)):
+        answers = dict(zip(old_ids, combo, strict=True))
+        missing = engine.route(after, dict(answers)).relevant
+        if missing:
+            needs_more.add({"answers": answers, "missing": missing})
+    ids = [q.id for q in union]
+    for combo in product(*(q.choice_ids for q in union)):
+        answers = dict(zip(ids, combo, strict=True))
+        old = engine.decide(before, {q: answers[q] for q in old_ids})
+        new = engine.decide(after, answers)
+        if old.outcome != new.outcome:
+            rule = new.outcome_rules[0] if new.outcome_rules else None
+            changed.add(
+                {
+                    "answers": answers,
+                    "before": old.outcome,
+                    "after": new.outcome,
+                    "rule": rule.id if rule else None,
+                    "pack": rule.pack if rule else None,
+                }
+            )
+        old_advice = {r.id for r in old.advice}
+        new_advice = {r.id for r in new.advice}
+        for rid in sorted(new_advice - old_advice):
+            added.setdefault(rid, _Examples()).add({"answers": answers})
+        for rid in sorted(old_advice - new_advice):
+            removed.setdefault(rid, _Examples()).add({"answers": answers})
+    report["answers_before"] = math.prod(len(q.choices) for q in old_q)
+    report["needs_more_answers"] = needs_more.as_dict()
+    report["outcome_changes"] = changed.as_dict()
+    report["advice_added"] = {k: v.as_dict() for k, v in added.items()}
+    report["advice_removed"] = {k: v.as_dict() for k, v in removed.items()}
+    return report
+
+
+def _tested(flow: Flow) -> list[Question]:
+    tested = {q for rule in flow.rules for q in rule.questions}
+    return [q for q in flow.questions if q.id in tested]

@@ -18,8 +18,9 @@ from typing import Any, NoReturn
 import click
 
 from indcli import __version__
-from indcli.app import App
-from indcli.commands import CORE_COMMANDS
+from indcli.app import App, current_app
+from indcli.catalog import Served
+from indcli.commands import CORE_COMMANDS, reserved_names
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
 from indcli.limits import env_flag, one_line, printable
 from indcli.output import Terminated
@@ -41,26 +42,21 @@ INDCLI_CACHE_DIR, NO_COLOR. See the README.
 """
 
 
-def get_app(ctx: click.Context) -> App:
-    app = ctx.ensure_object(App)
-    if ctx.resilient_parsing:  # shell completion: keep the prompt line clean
-        app.quiet = True
-    args = getattr(ctx.find_root().command, "args", [])
-    app.json_messages, app.command_name = _wants_json(args), _command_name(args)
-    return app
-
-
 class RootGroup(click.Group):
     """Core commands plus the commands that loaded packs contribute."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(CORE_COMMANDS) | set(get_app(ctx).catalog.commands))
+        return sorted(set(CORE_COMMANDS) | current_app(ctx).catalog.command_names)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in CORE_COMMANDS:  # imported only when used (click's lazy loading)
             module, _, attribute = CORE_COMMANDS[cmd_name].partition(":")
             return getattr(importlib.import_module(module), attribute)
-        return get_app(ctx).catalog.commands.get(cmd_name)
+        catalog = current_app(ctx).catalog
+        served = catalog.served.get(cmd_name)
+        if served is not None:
+            return _served_command(served)
+        return catalog.commands.get(cmd_name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         name = args[0] if args else ""
@@ -70,11 +66,15 @@ class RootGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         args = list(sys.argv[1:] if args is None else args)
-        self.args = args  # for messages before parsing is done: JSON or text, which command
+        prog_name = prog_name or "indcli"
+        app = extra.get("obj")
+        if not isinstance(app, App):
+            app = extra["obj"] = App()
+        _set_up(app, args, prog_name)
         extra.pop("standalone_mode", None)
         _sturdy_streams()
         try:
-            code = super().main(args, prog_name or "indcli", standalone_mode=False, **extra)
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
             if sys.stdout is not None:
                 sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit
         except click.ClickException as exc:
@@ -200,8 +200,30 @@ def _die_of(signum: int) -> NoReturn:
     sys.exit(128 + signum)
 
 
+def _set_up(app: App, args: list[str], prog_name: str) -> None:
+    """The one place an invocation's App is configured, before any command runs."""
+    if app.reserved is None:
+        app.reserved = reserved_names()
+    app.json_messages, app.command_name = _wants_json(args), _command_name(args)
+    complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+    if os.environ.get(complete_var):  # shell completion: keep the prompt line clean
+        app.quiet = True
+
+
+def _served_command(served: Served) -> click.Command:
+    """The command a flow or guide names in content, built by the core."""
+    spec = served.spec
+    if served.kind == "flow":
+        from indcli.routing import route_command
+
+        return route_command(served.target, spec.name, spec.help, spec.examples)
+    from indcli.guides import guide_command
+
+    return guide_command(served.target, spec.name, spec.help, spec.examples)
+
+
 def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoReturn:
-    app = get_app(ctx)
+    app = current_app(ctx)
     message = f"no command '{printable(name)[:64]}'"
     owner = app.catalog.pointed_to("command").get(name)
     if owner:

@@ -7,6 +7,8 @@ with ``--format json``), then the exit code. No traceback unless ``--debug``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import click
 
 from indcli.limits import printable
@@ -32,19 +34,77 @@ class PackError(IndcliError):
     kind = "pack"
 
 
-class ContentError(PackError):
-    """Invalid content, located by pack, file, item and field."""
+@dataclass(frozen=True)
+class ContentProblem:
+    """One problem in a content file: where (file, line, item, field) and what."""
 
-    def __init__(self, pack: str, file: str, item: str, field: str, problem: str) -> None:
+    file: str
+    item: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def where(self) -> str:
+        where = self.file
+        if self.line:
+            where += f", line {self.line}"
+        if self.item:
+            where += f", {_short(self.item)}"
+        if self.field:  # a hostile file can make this path thousands of keys long
+            where += f", field '{_short(self.field)}'"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+
+class ContentError(PackError):
+    """Invalid content, located by pack, file, item and field (and line, when known).
+
+    A file can have several problems: ``problems`` holds them all; the message is one
+    line that lists them (up to :data:`MAX_LISTED`, then says where to see the rest).
+    """
+
+    MAX_LISTED = 20
+
+    def __init__(
+        self,
+        pack: str,
+        file: str,
+        item: str,
+        field: str,
+        problem: str,
+        *,
+        line: int | None = None,
+        problems: list[ContentProblem] | None = None,
+    ) -> None:
         self.pack, self.file, self.item, self.field, self.problem = pack, file, item, field, problem
-        where = file
-        if item:
-            where += f", {_short(item)}"
-        if field:  # a hostile file can make this path thousands of keys long
-            where += f", field '{_short(field)}'"
+        self.line = line
+        self.problems = problems or [ContentProblem(file, item, field, problem, line)]
+        first = self.problems[0]
+        if len(self.problems) == 1:
+            text = f"invalid content in {first}"
+        else:
+            listed = "; ".join(
+                f"({n}) {str(p).removeprefix(file + ', ')}"
+                for n, p in enumerate(self.problems[: self.MAX_LISTED], 1)
+            )
+            text = f"invalid content in {file}: {len(self.problems)} problems: {listed}"
+            rest = len(self.problems) - self.MAX_LISTED
+            if rest > 0:
+                text += f"; {rest} more are listed by: indcli check {pack} --format json"
         # Keys, ids and messages here come from the pack's file: never let them drive the
         # terminal (the message is shown in warnings and in 'indcli plugins').
-        super().__init__(printable(f"invalid content in {where}: {problem}").replace("\n", " "))
+        super().__init__(printable(text).replace("\n", " "))
+
+    @classmethod
+    def of(cls, pack: str, problems: list[ContentProblem]) -> ContentError:
+        """One error for all ``problems`` (at least one) of a file."""
+        first = problems[0]
+        return cls(
+            pack, first.file, first.item, first.field, first.message,
+            line=first.line, problems=problems,
+        )  # fmt: skip
 
 
 def _short(text: str, limit: int = 160) -> str:

@@ -9,11 +9,26 @@ True, False, or None when they still depend on a missing answer (three-valued lo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 
-Predicate = Callable[[dict[str, str], str | None], bool | None]
+from indcli.model import (
+    AllOf,
+    AnswerTest,
+    AnyOf,
+    CommandSpec,
+    Condition,
+    FlowPart,
+    Not,
+    Outcome,
+    OutcomeTest,
+    Question,
+    Rule,
+    walk_condition,
+)
+
+Predicate = Callable[[Mapping[str, str], str | None], bool | None]
 
 
 class FlowProblem(Exception):
@@ -24,96 +39,149 @@ class FlowProblem(Exception):
         self.pack, self.message = pack, message
 
 
-@dataclass
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledRule:
+    """A rule with its condition compiled, and the questions the condition tests."""
+
+    rule: Rule
+    questions: tuple[str, ...]
+    test: Predicate
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def pack(self) -> str:
+        return self.rule.pack
+
+    @property
+    def outcome(self) -> str | None:
+        return self.rule.outcome
+
+    @property
+    def advice(self) -> str | None:
+        return self.rule.advice
+
+    @property
+    def priority(self) -> int:
+        return self.rule.priority
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Flow:
     id: str
     title: str | None
     owner: str | None
-    questions: list[dict[str, Any]]
-    outcomes: dict[str, dict[str, Any]]
-    outcome_rules: list[dict[str, Any]]
-    advice_rules: list[dict[str, Any]]
-    packs: list[str] = field(default_factory=list)
+    questions: tuple[Question, ...]
+    outcomes: Mapping[str, Outcome]
+    outcome_rules: tuple[CompiledRule, ...]
+    advice_rules: tuple[CompiledRule, ...]
+    packs: tuple[str, ...]
+    command: CommandSpec | None = None
 
     @property
     def question_ids(self) -> list[str]:
-        return [q["id"] for q in self.questions]
+        return [q.id for q in self.questions]
 
-    def question(self, question_id: str) -> dict[str, Any]:
-        return next(q for q in self.questions if q["id"] == question_id)
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)
 
     @property
-    def rules(self) -> list[dict[str, Any]]:
+    def rules(self) -> tuple[CompiledRule, ...]:
         return self.outcome_rules + self.advice_rules
 
 
-def build_flow(flow_id: str, contributions: list[tuple[str, dict[str, Any]]]) -> Flow:
-    """Merge (pack, flow contribution) pairs, already in pack-name order."""
-    questions, outcomes, rules = [], {}, []
-    owner, title = None, None
-    for pack, part in contributions:
-        if part["title"] is not None:
-            owner, title = pack, part["title"]
-        for i, q in enumerate(part["questions"]):
-            questions.append({**q, "pack": pack, "_key": (q["order"], pack, i)})
-        for o in part["outcomes"]:
-            outcomes[o["id"]] = {**o, "pack": pack}
-        for i, r in enumerate(part["rules"]):
-            rules.append({**r, "pack": pack, "_pos": (pack, i)})
-    questions.sort(key=lambda q: q["_key"])
-    by_id = {q["id"]: q for q in questions}
+def build_flow(
+    flow_id: str, parts: Sequence[FlowPart], reserved_options: Collection[str] = ()
+) -> Flow:
+    """Merge the contributions to one flow, already in pack-name order.
+
+    ``reserved_options``: option names of the command that serves flows; a question id
+    may not take one (its option would shadow it).
+    """
+    keyed: list[tuple[tuple[int, str, int], Question]] = []
+    outcomes: dict[str, Outcome] = {}
+    positioned: list[tuple[tuple[str, int], Rule]] = []
+    owner, title, command = None, None, None
+    for part in parts:
+        if part.title is not None:
+            owner, title, command = part.pack, part.title, part.command
+        for i, question in enumerate(part.questions):
+            if question.id in reserved_options:
+                raise FlowProblem(
+                    part.pack,
+                    f"question '{question.id}' has the name of a route option; rename it",
+                )
+            keyed.append(((question.order, part.pack, i), question))
+        for outcome in part.outcomes:
+            outcomes[outcome.id] = outcome
+        positioned += [((part.pack, i), rule) for i, rule in enumerate(part.rules)]
+    questions = tuple(q for _, q in sorted(keyed, key=lambda pair: pair[0]))
     if owner is not None:  # a flow nobody owns is inert; its parts are not checked here
-        for rule in rules:
+        by_id = {q.id: q for q in questions}
+        for _, rule in positioned:
             _check_references(rule, by_id, outcomes)
-    for rule in rules:
-        rule["questions"] = sorted(_questions_in(rule["when"]))
-        rule["test"] = compile_condition(rule["when"])
-    outcome_rules = sorted(
-        (r for r in rules if r["outcome"] is not None),
-        key=lambda r: (-r["priority"], r["_pos"]),
+    compiled = [(pos, compile_rule(rule)) for pos, rule in positioned]
+    outcome_rules = tuple(
+        c
+        for pos, c in sorted(
+            (p for p in compiled if p[1].outcome is not None),
+            key=lambda p: (-p[1].priority, p[0]),
+        )
     )
-    advice_rules = sorted(
-        (r for r in rules if r["advice"] is not None), key=lambda r: (r["order"], r["_pos"])
+    advice_rules = tuple(
+        c
+        for pos, c in sorted(
+            (p for p in compiled if p[1].advice is not None),
+            key=lambda p: (p[1].rule.order, p[0]),
+        )
     )
     return Flow(
         flow_id,
         title,
         owner,
         questions,
-        outcomes,
+        MappingProxyType(outcomes),
         outcome_rules,
         advice_rules,
-        packs=[p for p, _ in contributions],
+        tuple(p.pack for p in parts),
+        command,
     )
 
 
-def compile_condition(cond: dict[str, Any] | None) -> Predicate:
+def compile_rule(rule: Rule) -> CompiledRule:
+    return CompiledRule(rule, tuple(sorted(questions_in(rule.when))), compile_condition(rule.when))
+
+
+def compile_condition(cond: Condition | None) -> Predicate:
     """Turn a condition into a three-valued predicate over (answers, outcome)."""
     if cond is None:
         return lambda answers, outcome: True
-    if "question" in cond:
-        question, wanted = cond["question"], _as_set(cond["is"])
+    if isinstance(cond, AnswerTest):
+        question, wanted = cond.question, cond.values
 
-        def answer_test(answers: dict[str, str], outcome: str | None) -> bool | None:
+        def answer_test(answers: Mapping[str, str], outcome: str | None) -> bool | None:
             value = answers.get(question)
             return None if value is None else value in wanted
 
         return answer_test
-    if "outcome" in cond:
-        outcomes = _as_set(cond["outcome"])
+    if isinstance(cond, OutcomeTest):
+        outcomes = cond.outcomes
         return lambda answers, outcome: None if outcome is None else outcome in outcomes
-    if "not" in cond:
-        inner = compile_condition(cond["not"])
+    if isinstance(cond, Not):
+        inner = compile_condition(cond.part)
 
-        def negation(answers: dict[str, str], outcome: str | None) -> bool | None:
+        def negation(answers: Mapping[str, str], outcome: str | None) -> bool | None:
             value = inner(answers, outcome)
             return None if value is None else not value
 
         return negation
-    parts = [compile_condition(c) for c in cond.get("all") or cond["any"]]
-    decisive = "all" not in cond  # any() is decided by a True, all() by a False
+    parts = [compile_condition(c) for c in cond.parts]
+    decisive = isinstance(cond, AnyOf)  # any() is decided by a True, all() by a False
+    assert isinstance(cond, AllOf | AnyOf)
 
-    def combination(answers: dict[str, str], outcome: str | None) -> bool | None:
+    def combination(answers: Mapping[str, str], outcome: str | None) -> bool | None:
         result: bool | None = not decisive
         for part in parts:
             value = part(answers, outcome)
@@ -126,44 +194,28 @@ def compile_condition(cond: dict[str, Any] | None) -> Predicate:
     return combination
 
 
-def _as_set(value: str | list[str]) -> frozenset[str]:
-    return frozenset([value] if isinstance(value, str) else value)
-
-
-def _walk(cond: dict[str, Any] | None):
-    if cond is None:
-        return
-    yield cond
-    for child in cond.get("all") or cond.get("any") or []:
-        yield from _walk(child)
-    if "not" in cond:
-        yield from _walk(cond["not"])
-
-
-def _questions_in(cond: dict[str, Any] | None) -> set[str]:
-    return {c["question"] for c in _walk(cond) if "question" in c}
+def questions_in(cond: Condition | None) -> set[str]:
+    return {c.question for c in walk_condition(cond) if isinstance(c, AnswerTest)}
 
 
 def _check_references(
-    rule: dict[str, Any], questions: dict[str, dict[str, Any]], outcomes: dict[str, Any]
+    rule: Rule, questions: Mapping[str, Question], outcomes: Mapping[str, Outcome]
 ) -> None:
-    where = f"rule '{rule['id']}'"
-    for cond in _walk(rule["when"]):
-        if "question" in cond:
-            question = questions.get(cond["question"])
+    where = f"rule '{rule.id}'"
+    for cond in walk_condition(rule.when):
+        if isinstance(cond, AnswerTest):
+            question = questions.get(cond.question)
             if question is None:
+                raise FlowProblem(rule.pack, f"{where} tests unknown question '{cond.question}'")
+            allowed = set(question.choice_ids)
+            for value in sorted(cond.values - allowed):
                 raise FlowProblem(
-                    rule["pack"], f"{where} tests unknown question '{cond['question']}'"
-                )
-            allowed = {c["id"] for c in question["choices"]}
-            for value in _as_set(cond["is"]) - allowed:
-                raise FlowProblem(
-                    rule["pack"],
-                    f"{where} tests question '{question['id']}' for '{value}', "
+                    rule.pack,
+                    f"{where} tests question '{question.id}' for '{value}', "
                     f"which is not one of its choices ({', '.join(sorted(allowed))})",
                 )
-        if "outcome" in cond:
-            for value in _as_set(cond["outcome"]) - outcomes.keys():
-                raise FlowProblem(rule["pack"], f"{where} tests unknown outcome '{value}'")
-    if rule["outcome"] is not None and rule["outcome"] not in outcomes:
-        raise FlowProblem(rule["pack"], f"{where} routes to unknown outcome '{rule['outcome']}'")
+        if isinstance(cond, OutcomeTest):
+            for value in sorted(cond.outcomes - outcomes.keys()):
+                raise FlowProblem(rule.pack, f"{where} tests unknown outcome '{value}'")
+    if rule.outcome is not None and rule.outcome not in outcomes:
+        raise FlowProblem(rule.pack, f"{where} routes to unknown outcome '{rule.outcome}'")

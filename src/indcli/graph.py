@@ -45,10 +45,10 @@ def decision_graph(flow: Flow) -> Graph:
     edges: dict[tuple[str, str, str], list[str]] = {}  # (from, to, extra advice) -> choices
     for n, (outcome_id, group) in enumerate(by_outcome.items(), 1):
         node = f"o{n}"
-        advice = [[r["id"] for r in leaf.decision.advice] for leaf in group]
+        advice = [[r.id for r in leaf.decision.advice] for leaf in group]
         common = [a for a in advice[0] if all(a in other for other in advice)]
         if outcome_id:
-            kind, label = "outcome", f"{outcome_id}\n{flow.outcomes[outcome_id]['title']}"
+            kind, label = "outcome", f"{outcome_id}\n{flow.outcomes[outcome_id].title}"
         else:
             kind, label = "gap", "no outcome: a gap in the rules"
         if common:
@@ -82,11 +82,11 @@ def _visit(
         )
     question = flow.question(result.next_question)
     node = f"q{graph.questions}"
-    graph.nodes.append((node, "question", f"{question['id']}\n{question['prompt']}"))
+    graph.nodes.append((node, "question", f"{question.id}\n{question.prompt}"))
     if parent is not None:
         graph.edges.append((parent, node, choice))
-    for c in question["choices"]:
-        _visit(flow, {**answers, question["id"]: c["id"]}, node, c["id"], graph, leaves)
+    for c in question.choice_ids:
+        _visit(flow, {**answers, question.id: c}, node, c, graph, leaves)
 
 
 # --- Mermaid -------------------------------------------------------------------------

@@ -8,27 +8,40 @@ applies where a step has alternatives.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import click
 
+from indcli.app import current_app
 from indcli.errors import PackError
-from indcli.render import Doc, Item, format_option, payload, render, to_text
+from indcli.guide_data import describe_guide, guide_payload, step_data, step_item
+from indcli.model import Example, Guide
+from indcli.render import Doc, Item, format_option, render, to_text
 
 
-def guide_command(guide_id: str, name: str | None = None, help: str | None = None) -> click.Command:
+def guide_command(
+    guide_id: str,
+    name: str | None = None,
+    help: str | None = None,
+    examples: Sequence[Example] = (),
+) -> click.Command:
     """A click command that shows the guide ``guide_id`` from the loaded content."""
     command_name = name or f"{guide_id}-steps"
+    lines = [(e.run, e.about or "") for e in examples] + [
+        (f"indcli {command_name}", ""),
+        (f"indcli {command_name} --step 3", ""),
+        (f"indcli {command_name} --interactive", "one step at a time"),
+        (f"indcli {command_name} --format markdown > steps.md", ""),
+    ]
+    width = max(len(run) for run, _ in lines) + 2
+    epilog = "\b\nExamples:\n" + "\n".join(
+        f"  {run.ljust(width)}{about}".rstrip() for run, about in lines
+    )
 
     @click.command(
         command_name,
         help=help or f"Show the steps of the {guide_id} guide, each with its source.",
-        epilog=f"""\b
-Examples:
-  indcli {command_name}
-  indcli {command_name} --step 3
-  indcli {command_name} --interactive      one step at a time
-  indcli {command_name} --format markdown > steps.md""",
+        epilog=epilog,
     )
     @click.option("--step", type=int, metavar="N", help="Show only step N.")
     @click.option(
@@ -40,16 +53,14 @@ Examples:
     @format_option
     @click.pass_context
     def command(ctx: click.Context, step: int | None, interactive: bool, fmt: str) -> None:
-        from indcli.cli import get_app
-
-        app = get_app(ctx)
+        app = current_app(ctx)
         guide = app.catalog.guides.get(guide_id)
         if guide is None:
             raise PackError(
                 f"the guide '{guide_id}' that '{command_name}' shows is not loaded; "
                 "run 'indcli plugins' to see which packs loaded."
             )
-        count = len(guide["steps"])
+        count = len(guide.steps)
         if step is not None and not 1 <= step <= count:
             raise click.UsageError(
                 f"--step must be a number from 1 to {count}; this guide has {count} steps.", ctx
@@ -71,65 +82,18 @@ Examples:
     return command
 
 
-def guide_payload(command: str, guide: dict[str, Any], step: int | None = None) -> dict[str, Any]:
-    steps = [
-        {
-            "number": n,
-            "text": s["text"],
-            "note": s["note"],
-            "substeps": s["substeps"],
-            "source": s["source"],
-        }
-        for n, s in enumerate(guide["steps"], 1)
-        if step is None or n == step
-    ]
-    whole = step is None
-    return payload(
-        command,
-        guide=guide["id"],
-        title=guide["title"],
-        intro=guide["intro"] if whole else [],
-        steps=steps,
-        closing=guide["closing"] if whole else [],
-        source=guide["source"],
-    )
-
-
-def _step_item(step: dict[str, Any], cited: bool = True) -> Item:
-    return Item(
-        step["text"],
-        step["source"] if cited else None,
-        children=[
-            Item(s["text"], s["source"] if cited else None, label=s["case"] and f"{s['case']}:")
-            for s in step["substeps"]
-        ],
-        notes=[f"Note: {step['note']}"] if step["note"] else [],
-        number=step.get("number"),
-    )
-
-
-def describe_guide(data: dict[str, Any]) -> Doc:
-    doc = Doc(data["title"])
-    for paragraph in data["intro"]:
-        doc.para(paragraph["text"], paragraph["source"])
-    doc.items([_step_item(s) for s in data["steps"]], "number")
-    for paragraph in data["closing"]:
-        doc.para(paragraph["text"], paragraph["source"])
-    return doc
-
-
-def walk(guide: dict[str, Any], command_name: str, start: int = 1) -> None:
+def walk(guide: Guide, command_name: str, start: int = 1) -> None:
     """Show one step at a time; at a step with cases, ask which applies."""
     from indcli import prompts
 
-    steps = guide["steps"]
-    click.echo(to_text(Doc(guide["title"])))
+    steps = guide.steps
+    click.echo(to_text(Doc(guide.title)))
     for number in range(start, len(steps) + 1):
-        step = {**steps[number - 1], "number": number}
-        cases = _has_cases(step)
+        step = step_data(number, steps[number - 1])
+        cases = steps[number - 1].has_cases
         shown = {**step, "substeps": [] if cases else step["substeps"]}
         click.echo(
-            _plain(f"Step {number} of {len(steps)}", [_step_item(shown, cited=False)], "number")
+            _plain(f"Step {number} of {len(steps)}", [step_item(shown, cited=False)], "number")
         )
         if cases:
             chosen = int(
@@ -146,14 +110,10 @@ def walk(guide: dict[str, Any], command_name: str, start: int = 1) -> None:
                 f"indcli {command_name} --interactive --step {number + 1}"
             )
             return
-    for paragraph in guide["closing"]:
-        click.echo(_plain("Done", [Item(paragraph["text"])]))
-    source = guide["source"]
-    click.echo(f"Source: {source['title']}, {source['url']} (checked {source['checked']})")
-
-
-def _has_cases(step: dict[str, Any]) -> bool:
-    return any(s["case"] for s in step["substeps"])
+    for paragraph in guide.closing:
+        click.echo(_plain("Done", [Item(paragraph.text)]))
+    source = guide.source
+    click.echo(f"Source: {source.title}, {source.url} (checked {source.checked})")
 
 
 def _plain(title: str, items: list[Item], style: str = "bullet") -> str:

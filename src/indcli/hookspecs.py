@@ -51,26 +51,29 @@ def indcli_content() -> Any | Iterable[Any]:
 
 @hookspec
 def indcli_commands() -> Iterable[click.Command]:
-    """Return the click commands this pack adds to ``indcli``.
+    """Return the click commands with code of their own that this pack adds to ``indcli``.
 
     Each command is added under its own ``name``. A name that a core command already uses
-    (see :data:`indcli.commands.CORE_COMMANDS`) or that another pack also contributes makes
-    this pack fail to load, naming both packs. Commands usually come from the core's
-    factories so that they stay generic and data-driven:
-    :func:`indcli.guides.guide_command` (a step-by-step guide from content) and
-    :func:`indcli.routing.route_command` (a routing flow from content). A plain
-    ``@click.command()`` works too; it can reach the loaded content through
-    :func:`indcli.app.current_app`.
+    or that another pack also contributes makes this pack fail to load, naming both
+    packs. A command that only shows a guide or routes through a flow needs no code: name
+    it in the content (``[guides.command]``, ``[flows.command]``) and the core builds it.
+    A plain ``@click.command()`` reaches the loaded content through
+    :func:`indcli.api.current_app`.
 
     Called once per run, when the command list is needed (any command, ``--help``, shell
     completion).
 
     Example::
 
+        import click
         from indcli import hookimpl
-        from indcli.guides import guide_command
+        from indcli.api import current_app
+
+        @click.command("topic-count")
+        def topic_count():
+            click.echo(f"{len(current_app().catalog.topics)} topics")
 
         @hookimpl
         def indcli_commands():
-            return [guide_command("berichtenbox", name="berichtenbox-steps")]
+            return [topic_count]
     """

@@ -12,11 +12,6 @@ MAX_ITEMS = 200
 MAX_CONDITION_DEPTH = 8
 MAX_KEY_PARTS = 100  # dotted TOML key parts
 
-# Route options that question ids may not take.
-RESERVED_OPTION_NAMES = frozenset(
-    {"answers", "no-input", "format", "output", "explain", "batch", "graph", "help"}
-)
-
 # Characters that can drive a terminal or disguise text: C0 controls except tab and
 # newline, DEL, C1 controls, and the invisible format characters (Unicode Cf, Zl, Zp):
 # soft hyphen, Arabic letter mark, zero-width spaces and joiners, LRM/RLM, line and

@@ -83,7 +83,8 @@ class ContentLoader:
             return cached
         from indcli.content import parse_toml, validate_content
 
-        data = validate_content(parse_toml(blob, pack=pack, file=label), pack=pack, file=label)
+        raw, text = parse_toml(blob, pack=pack, file=label), blob.decode("utf-8")
+        data = validate_content(raw, pack=pack, file=label, text=text)
         self.validated += 1
         self._write(path, data)
         return data

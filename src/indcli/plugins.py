@@ -11,8 +11,6 @@ breaks the call for all).
 from __future__ import annotations
 
 import os
-import re
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -20,20 +18,13 @@ from typing import Any
 
 import pluggy
 
-from indcli import ENTRY_POINT_GROUP, PROJECT_NAME, hookspecs
-from indcli.errors import ContentError, PackError
+from indcli import PROJECT_NAME, hookspecs
+from indcli.discovery import PackSource, normalise
+from indcli.errors import ContentError, ContentProblem, PackError
 from indcli.limits import MAX_CONTENT_BYTES, printable
+from indcli.model import Content, content_from_data
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
-
-
-@dataclass
-class PackSource:
-    """Where a pack comes from: an entry point (lazy ``load``) or a module in-process."""
-
-    name: str
-    version: str
-    load: Callable[[], Any]
 
 
 @dataclass
@@ -46,7 +37,11 @@ class LoadedPack:
     error: str | None = None
     hooks: list[str] = field(default_factory=list)
     commands: list[Any] = field(default_factory=list)
-    content: list[dict[str, Any]] = field(default_factory=list)
+    content: list[Content] = field(default_factory=list)
+    # Every problem of an invalid content file (the error's message lists them in one line).
+    problems: list[ContentProblem] = field(default_factory=list)
+    traceback: str | None = None  # of the failure inside the pack, for --debug
+    warnings: list[str] = field(default_factory=list)  # loaded, but something is ignored
 
     def fail(self, error: str) -> None:
         self.status, self.error = "failed", error
@@ -54,7 +49,7 @@ class LoadedPack:
 
 def canonical(name: str) -> str:
     """Normalise a distribution name (PEP 503) so env lists match however it is spelt."""
-    return re.sub(r"[-_.]+", "-", name).lower().strip()
+    return normalise(name)
 
 
 def parse_name_list(value: str | None) -> set[str] | None:
@@ -86,96 +81,6 @@ def module_source(module: ModuleType, name: str | None = None, version: str | No
     return PackSource(dist, version or str(getattr(module, "__version__", "0")), lambda: module)
 
 
-def entry_point_sources(paths: Iterable[str] | None = None) -> list[PackSource]:
-    """Every pack installed on ``paths`` (default ``sys.path``), in name order.
-
-    This reads ``entry_points.txt`` of each ``*.dist-info`` / ``*.egg-info`` folder
-    directly instead of using :mod:`importlib.metadata`, whose import alone costs more
-    than the rest of a typical run. As with importlib.metadata, the first distribution
-    of a name found on the path wins.
-    """
-    found: dict[str, PackSource] = {}
-    for folder in sys.path if paths is None else paths:
-        try:
-            entries = [e for e in os.scandir(folder or ".") if e.name.endswith(_META_SUFFIXES)]
-        except OSError:
-            continue
-        for entry in entries:
-            values = _group_entries(entry.path, ENTRY_POINT_GROUP)
-            if not values:
-                continue
-            name, version = _name_and_version(entry.path, entry.name)
-            if canonical(name) in found:
-                continue
-            for n, (ep_name, value) in enumerate(values):
-                key = name if n == 0 else f"{name}:{ep_name}"
-                found[canonical(key)] = PackSource(key, version, _loader(value))
-    return [found[k] for k in sorted(found)]
-
-
-_META_SUFFIXES = (".dist-info", ".egg-info")
-
-
-def _group_entries(meta_dir: str, group: str) -> list[tuple[str, str]]:
-    """``(name, value)`` pairs of ``group`` in a distribution's entry_points.txt."""
-    try:
-        with open(os.path.join(meta_dir, "entry_points.txt"), encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
-        return []
-    header = f"[{group}]"
-    if header not in text:
-        return []
-    pairs, inside = [], False
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("["):
-            inside = line == header
-        elif inside and "=" in line and not line.startswith(("#", ";")):
-            ep_name, value = line.split("=", 1)
-            pairs.append((ep_name.strip(), value.strip()))
-    return pairs
-
-
-def _name_and_version(meta_dir: str, folder_name: str) -> tuple[str, str]:
-    """Name and version from ``{name}-{version}.dist-info`` (normalised by installers),
-    or from the metadata file when the folder name does not carry them."""
-    stem = folder_name.rsplit(".", 1)[0]
-    name, _, version = stem.partition("-")
-    if version and folder_name.endswith(".dist-info"):
-        return canonical(name), version
-    for file in ("METADATA", "PKG-INFO"):
-        try:
-            with open(os.path.join(meta_dir, file), encoding="utf-8") as handle:
-                for line in handle:
-                    if not line.strip():
-                        break
-                    key, _, value = line.partition(":")
-                    if key == "Name":
-                        name = value.strip()
-                    elif key == "Version":
-                        version = value.strip()
-            break
-        except (OSError, UnicodeDecodeError):
-            continue
-    return name, version or "unknown"
-
-
-def _loader(value: str) -> Callable[[], Any]:
-    """Import an entry point value, ``module`` or ``module:attribute``."""
-
-    def load() -> Any:
-        import importlib
-
-        module_name, _, attribute = value.partition(":")
-        target = importlib.import_module(module_name.strip())
-        for part in filter(None, attribute.strip().split(".")):
-            target = getattr(target, part)
-        return target
-
-    return load
-
-
 def select(
     sources: Iterable[PackSource], environ: Mapping[str, str]
 ) -> tuple[list[PackSource], list[PackSource]]:
@@ -184,12 +89,32 @@ def select(
     deny = parse_name_list(environ.get("INDCLI_DISABLE_PLUGINS")) or set()
     chosen, disabled = [], []
     for source in sources:
-        key = canonical(source.name)
-        if key in deny or (allow is not None and key not in allow):
+        keys = source_names(source)
+        if keys & deny or (allow is not None and not keys & allow):
             disabled.append(source)
         else:
             chosen.append(source)
     return chosen, disabled
+
+
+def source_names(source: PackSource) -> set[str]:
+    """The names that INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS may use for a pack: its
+    distribution name (``dist`` of ``dist:entry-point``) and its entry-point name."""
+    names = {canonical(source.name), canonical(source.name.partition(":")[0])}
+    if source.entry_point:
+        names.add(canonical(source.entry_point))
+    return names
+
+
+def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> list[str]:
+    """``VARIABLE=name`` for each name in the two variables that matches no pack."""
+    known = set().union(*(source_names(s) for s in sources))
+    return [
+        f"{variable}={name}"
+        for variable in ("INDCLI_LOAD_PLUGINS", "INDCLI_DISABLE_PLUGINS")
+        for name in sorted(parse_name_list(environ.get(variable)) or ())
+        if name not in known
+    ]
 
 
 def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader) -> LoadedPack:
@@ -200,7 +125,10 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
         pm.register(module, name=source.name)
         unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
         if unknown:
-            raise PackError(f"unknown hook {', '.join(unknown)}; see docs/hooks.md for the hooks")
+            raise PackError(
+                f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks"
+            )
+        pack.warnings += _unmarked(pm, module)
         for hook in HOOK_NAMES:
             impl = _impl_of(pm, hook, source.name)
             if impl is None:
@@ -208,18 +136,68 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
             pack.hooks.append(hook)
             result = _call(hook, impl.function)
             if hook == "indcli_content":
-                pack.content = [read(source.name, item) for item in _as_list(result)]
+                pack.content = [
+                    content_from_data(read(source.name, item), source.name)
+                    for item in _as_list(result)
+                ]
             elif hook == "indcli_commands":
                 pack.commands = _commands(result)
+        if not pack.hooks:
+            pack.warnings.append(
+                "it implements no hook, so it adds nothing (hooks: "
+                f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
+            )
     except ContentError as exc:
         pack.fail(exc.message)
+        pack.problems = list(exc.problems)
     except PackError as exc:
-        pack.fail(exc.message)
+        pack.fail(exc.message + _where(exc.__cause__))
+        pack.traceback = _traceback(exc.__cause__)
     except (Exception, SystemExit) as exc:  # a pack is arbitrary code: contain it
-        pack.fail(describe(exc))
+        pack.fail(describe(exc) + _where(exc))
+        pack.traceback = _traceback(exc)
     if pack.status == "failed" and pm.has_plugin(source.name):
         pm.unregister(name=source.name)
     return pack
+
+
+def _unmarked(pm: pluggy.PluginManager, module: Any) -> list[str]:
+    """Warnings for ``indcli_*`` functions without ``@hookimpl``: pluggy ignores them."""
+    try:
+        names = [n for n in vars(module) if isinstance(n, str) and n.startswith("indcli_")]
+    except TypeError:  # no __dict__
+        return []
+    return [
+        f"function {printable(name)[:64]} has no @hookimpl, so indcli never calls it; "
+        "put @hookimpl (from indcli import hookimpl) above it"
+        for name in sorted(names)
+        if callable(getattr(module, name, None)) and pm.parse_hookimpl_opts(module, name) is None
+    ]
+
+
+def _where(exc: BaseException | None) -> str:
+    """`` (at FILE:LINE)``: where in the pack's own code ``exc`` was raised, if known."""
+    if exc is None:
+        return ""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return printable(f" (at {exc.filename}:{exc.lineno})")
+    import traceback
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith(("<", here))
+    ]
+    return printable(f" (at {frames[-1].filename}:{frames[-1].lineno})") if frames else ""
+
+
+def _traceback(exc: BaseException | None) -> str | None:
+    if exc is None:
+        return None
+    import traceback
+
+    return "".join(traceback.format_exception(exc))
 
 
 def describe(exc: BaseException) -> str:

@@ -8,28 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from indcli.app import App
-from indcli.commands import CORE_COMMANDS
+from indcli.catalog import Catalog
+from indcli.model import Pointer
 
 
-def resolve(app: App, pointer: dict[str, Any]) -> dict[str, Any]:
+def resolve(catalog: Catalog, pointer: Pointer) -> dict[str, Any]:
     """``{label, command, pack, installed, text}`` for a content pointer."""
-    catalog = app.catalog
-    if pointer["topic"] is not None:
-        command = f"indcli explain {pointer['topic']}"
-        installed = pointer["topic"] in catalog.topics
+    if pointer.topic is not None:
+        command = f"indcli explain {pointer.topic}"
+        installed = pointer.topic in catalog.topics
     else:
-        command = f"indcli {pointer['command']}"
-        name = pointer["command"].split()[0]
-        installed = name in catalog.commands or name in CORE_COMMANDS
-    if installed:
-        text = f"{pointer['label']}: {command}"
-    else:
-        text = f"{pointer['label']}: {command} ({app.pack_hint(pointer['pack'])})"
+        command = f"indcli {pointer.command}"
+        installed = catalog.has_command((pointer.command or "").split()[0])
+    text = f"{pointer.label}: {command}"
+    if not installed:
+        text += f" ({catalog.pack_hint(pointer.pack)})"
     return {
-        "label": pointer["label"],
+        "label": pointer.label,
         "command": command,
-        "pack": pointer["pack"],
+        "pack": pointer.pack,
         "installed": installed,
         "text": text,
     }

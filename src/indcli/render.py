@@ -73,6 +73,17 @@ class Doc:
             self.blocks.append((style, items))
 
 
+INFERENCE_MARK = "indcli's reading (the page does not say this in these words)"
+
+
+def basis_notes(item: Mapping[str, Any]) -> list[str]:
+    """The visible mark of an item whose basis is indcli's reading, not the page."""
+    if item.get("basis") != "inference":
+        return []
+    note = item.get("basis_note")
+    return [f"{INFERENCE_MARK}: {note}" if note else f"{INFERENCE_MARK}."]
+
+
 def payload(command: str, **fields: Any) -> dict[str, Any]:
     """The start of every JSON result: schema version and command name."""
     return {"schema_version": SCHEMA_VERSION, "command": command, **fields}

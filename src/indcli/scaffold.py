@@ -2,9 +2,15 @@
 
 A new pack is a small distribution: ``pyproject.toml`` (hatchling, an entry point in the
 ``indcli`` group, a ``test`` extra), the module with its ``indcli_content`` hook, a content
-file with one cited example topic, a README and a test that uses :mod:`indcli.testing`.
-The example topic's source and quote are placeholders the author must replace; they
-still validate, so the pack installs and its tests pass from the first minute.
+file with one cited example topic, a README, a test that uses :mod:`indcli.testing`, the
+JSON Schema of content files that the content file names for editor completion, and what
+a repository needs: ``.gitignore``, a LICENSE placeholder and a CI workflow that installs
+the pack and runs its tests and ``indcli check --strict``. On request it also starts with
+a question and an advice rule in the partner-permit flow, or with a command. The files
+are rendered from the templates in ``indcli/templates/pack`` (package data). Sources and
+quotes are placeholders the author must replace; they still validate, so the pack
+installs and its tests pass from the first minute. Generated code imports only
+``indcli``, ``indcli.api`` and ``indcli.testing`` of indcli.
 
 The pack is written to a hidden folder next to the target (inside it, when the target is
 an existing empty folder) and renamed into place at the end, so a failure never leaves
@@ -14,15 +20,18 @@ half a pack behind.
 from __future__ import annotations
 
 import datetime
+import functools
 import keyword
 import re
 import secrets
 import shlex
 import shutil
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from indcli import ENTRY_POINT_GROUP, __version__
 
@@ -30,6 +39,12 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_NAME = 64
 PREFIX = "indcli-"
 PLACEHOLDER_URL = "https://example.org/replace-me"
+SCHEMA_FILE = "content.schema.json"  # at the pack's root, so its wheel does not ship it
+# --with-route extends this flow of this pack, and advises on routes to this outcome.
+ROUTE_FLOW = "partner-permit"
+ROUTE_OWNER = "indcli-partner-permit"
+ROUTE_OWNER_REQUIRES = f"{ROUTE_OWNER}>=0.1,<1"
+ROUTE_OUTCOME = "paper-family-member"
 
 
 class ScaffoldError(ValueError):
@@ -44,6 +59,21 @@ class PackNames:
     module: str  # the Python package: indcli_my_topic
     short: str  # the entry point name and the example topic id: my-topic
 
+    @property
+    def question(self) -> str:
+        """The id of the --with-route question (its option is --my-topic-question)."""
+        return f"{self.short}-question"
+
+    @property
+    def rule(self) -> str:
+        """The id of the --with-route advice rule."""
+        return f"{self.short}-warning"
+
+    @property
+    def command(self) -> str:
+        """The name of the --with-command command."""
+        return f"{self.short}-packs"
+
 
 @dataclass(frozen=True)
 class NewPack:
@@ -52,6 +82,8 @@ class NewPack:
     names: PackNames
     directory: Path
     files: list[str]
+    route: bool = False  # started with a question and an advice rule in the route
+    command: bool = False  # started with a command
 
     @property
     def display(self) -> str:
@@ -69,6 +101,8 @@ class NewPack:
             (f"pytest {shlex.quote(where)}", "run its tests"),
             ("indcli plugins", f"see {self.names.dist} loaded"),
             (f"indcli explain {self.names.short}", "see its example topic"),
+            *([("indcli route --help", "see its question in the route")] if self.route else []),
+            *([(f"indcli {self.names.command}", "run its command")] if self.command else []),
         ]
 
 
@@ -120,29 +154,127 @@ def check_target(directory: Path) -> None:
         )
 
 
-def render_files(names: PackNames, checked: datetime.date) -> dict[str, str]:
-    """The new pack's files: path relative to the pack folder -> text."""
+def render_files(
+    names: PackNames, checked: datetime.date, *, route: bool = False, command: bool = False
+) -> dict[str, str]:
+    """The new pack's files: path relative to the pack folder -> text.
+
+    ``route`` adds a question and an advice rule to the partner-permit flow (advice never
+    changes the owner's outcome); ``command`` adds a click command with ``indcli_commands``.
+    """
     major, minor = (int(part) for part in __version__.split(".")[:2])
     values = {
         "dist": names.dist,
         "module": names.module,
         "short": names.short,
         "group": ENTRY_POINT_GROUP,
-        "requires": f"indcli>={major}.{minor},<{major + 1}",
         "url": PLACEHOLDER_URL,
         "topic_cite": _placeholder_cite("the topic rests on", checked),
         "body": "Say here, in plain words, what the topic explains. Give each paragraph the "
         "sentence(s) of the source it rests on.",
         "body_cite": _placeholder_cite("this paragraph rests on", checked),
+        "question": names.question,
+        "rule": names.rule,
+        "command": names.command,
+        "flow": ROUTE_FLOW,
+        "outcome": ROUTE_OUTCOME,
+        "owner_module": ROUTE_OWNER.replace("-", "_"),
+        "extends": f'extends = "{ROUTE_OWNER}"\n' if _flows_declare_owner() else "",
+        "question_cite": _placeholder_cite("the question comes from", checked),
+        "rule_cite": _placeholder_cite("the warning rests on", checked),
     }
+
+    def fill(name: str) -> str:
+        return Template(_template(name)).substitute(values)
+
+    requires = [f"indcli>={major}.{minor},<{major + 1}"] + ([ROUTE_OWNER_REQUIRES] if route else [])
+    adds = [(f"the explain topic `{names.short}`", f"indcli explain {names.short}")]
+    if route:
+        adds.append(
+            (
+                f"the question `--{names.question}` and a warning to `indcli route` "
+                f"(the partner-permit flow of {ROUTE_OWNER})",
+                "indcli route --help",
+            )
+        )
+    if command:
+        adds.append((f"the command `indcli {names.command}`", f"indcli {names.command}"))
+    packs = [values["owner_module"]] if route else []
+    values.update(
+        dependencies="dependencies = [\n" + "".join(f'    "{r}",\n' for r in requires) + "]\n",
+        adds_list="\n".join(f"- {what}: `{run}`" for what, run in adds),
+        adds_doc=textwrap.fill("Adds " + _join([w.replace("`", "``") for w, _ in adds]) + ".", 88),
+        imports=_init_imports(command),
+        commands=fill("commands.py" if command else "commands_example.py"),
+        route=fill("route.toml") if route else "",
+        app_doc="this pack and the pack whose route it extends" if route else "this pack",
+        app_packs=", ".join([*packs, names.module]),
+    )
+    helpers = ["check_packs", "make_app", *(["route_answers"] if route else []), "run"]
+    test_modules = sorted([names.module, *packs])
+    values["test_imports"] = "\n".join(
+        [f"from indcli.testing import {', '.join(helpers)}", ""]
+        + [f"import {m}" for m in test_modules]
+    )
+    values["tests"] = (fill("test_route.py") if route else "") + (
+        fill("test_command.py") if command else ""
+    )
     files = {
-        "pyproject.toml": PYPROJECT,
-        "README.md": README,
-        f"src/{names.module}/__init__.py": INIT,
-        f"src/{names.module}/content.toml": CONTENT,
-        f"tests/test_{names.module}.py": TEST,
+        "pyproject.toml": "pyproject.toml",
+        "README.md": "README.md",
+        ".gitignore": "gitignore",
+        "LICENSE": "LICENSE",
+        ".github/workflows/ci.yml": "ci.yml",
+        f"src/{names.module}/__init__.py": "__init__.py",
+        f"src/{names.module}/content.toml": "content.toml",
+        f"tests/test_{names.module}.py": "test_pack.py",
     }
-    return {path: Template(text).substitute(values) for path, text in files.items()}
+    out = {path: fill(name) for path, name in files.items()}
+    out[SCHEMA_FILE] = _content_schema_text()
+    return out
+
+
+def _init_imports(command: bool) -> str:
+    """The imports of the pack's module: only ``indcli`` and ``indcli.api`` of indcli."""
+    if not command:
+        return "from pathlib import Path\n\nfrom indcli import hookimpl\n"
+    return (
+        "from pathlib import Path\nfrom typing import Any\n\nimport click\n\n"
+        "from indcli import hookimpl\n"
+        "from indcli.api import Doc, Item, current_app, format_option, payload, render\n"
+    )
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _flows_declare_owner() -> bool:
+    """Whether content files know ``extends`` on a flow part (the owner it extends)."""
+    flow = _content_schema()["$defs"]["Flow"]
+    return "extends" in flow.get("properties", {})
+
+
+def _template(name: str) -> str:
+    """A template file shipped in indcli/templates/pack (string.Template syntax: $name is
+    replaced, $$ is a dollar sign), named NAME.tmpl so tools do not take it for code."""
+    from importlib.resources import files
+
+    return (files("indcli") / "templates" / "pack" / f"{name}.tmpl").read_text(encoding="utf-8")
+
+
+@functools.cache
+def _content_schema() -> dict[str, Any]:
+    from indcli.schemas import content_schema
+
+    return content_schema()
+
+
+def _content_schema_text() -> str:
+    """The JSON Schema of content files, for editors (content.toml names it in '#:schema')."""
+    import json
+
+    return json.dumps(_content_schema(), indent=2) + "\n"
 
 
 def _placeholder_cite(what: str, checked: datetime.date) -> str:
@@ -151,9 +283,15 @@ def _placeholder_cite(what: str, checked: datetime.date) -> str:
 
 
 def create_pack(
-    name: str, directory: Path | None = None, checked: datetime.date | None = None
+    name: str,
+    directory: Path | None = None,
+    checked: datetime.date | None = None,
+    *,
+    route: bool = False,
+    command: bool = False,
 ) -> NewPack:
-    """Write a new pack named ``name`` into ``directory`` (default: ``./name``).
+    """Write a new pack named ``name`` into ``directory`` (default: ``./name``); ``route``
+    and ``command`` as for :func:`render_files`.
 
     Raises :class:`ScaffoldError` for a bad name or target before anything is written,
     and :class:`OSError` if writing fails (then nothing is left behind).
@@ -161,7 +299,7 @@ def create_pack(
     names = pack_names(name)
     target = Path(name) if directory is None else directory
     check_target(target)
-    files = render_files(names, checked or datetime.date.today())
+    files = render_files(names, checked or datetime.date.today(), route=route, command=command)
     absolute = target.absolute()
     exists = absolute.is_dir()
     # Stage next to the target (or inside it, when it is an existing empty folder such as
@@ -179,7 +317,7 @@ def create_pack(
             staging.rename(absolute)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # already gone after success
-    return NewPack(names, target, sorted(files))
+    return NewPack(names, target, sorted(files), route, command)
 
 
 def _move_into(staging: Path, target: Path) -> None:
@@ -203,152 +341,3 @@ def _shell_path(path: Path) -> str:
     if path.is_absolute() or text.startswith("."):
         return text
     return "./" + text  # pip then reads it as a folder, not as a package name
-
-
-# --- templates (string.Template: $name is replaced, $$ is a dollar sign) --------------
-
-PYPROJECT = """\
-[build-system]
-requires = ["hatchling>=1.18"]
-build-backend = "hatchling.build"
-
-[project]
-name = "$dist"
-version = "0.1.0"
-description = "An indcli content pack."
-readme = "README.md"
-requires-python = ">=3.11"
-dependencies = ["$requires"]
-
-[project.optional-dependencies]
-test = ["pytest"]
-
-# This is how indcli finds the pack: an entry point in the "$group" group that names the
-# module with the hook implementations.
-[project.entry-points.$group]
-$short = "$module"
-
-[tool.hatch.build.targets.wheel]
-packages = ["src/$module"]
-
-[tool.pytest.ini_options]
-testpaths = ["tests"]
-"""
-
-README = """\
-# $dist
-
-A content pack for indcli, the command-line guide to the IND's partner residence permit
-application page. It adds the explain topic `$short`:
-
-```
-indcli explain $short
-```
-
-## Develop
-
-```
-pip install -e '.[test]'     # install the pack (editable) and pytest
-pytest                       # its tests: the content validates, the topic shows
-indcli plugins               # $dist is listed as loaded, with what it adds
-```
-
-The content lives in `src/$module/content.toml`; the hooks are in
-`src/$module/__init__.py`. The indcli documentation describes every hook
-(`docs/hooks.md`) and every content field (`docs/content.md`), and its tutorial
-(`docs/tutorial.md`) adds a routing question, a rule and a command step by step.
-
-## Before you publish
-
-- Replace the placeholder source (`$url`) and the placeholder quotes in
-  `src/$module/content.toml` with the page your content really comes from and the exact
-  sentences each item rests on, and set `checked` to the day you compared them.
-- Run `indcli check` with the packs yours is used with.
-"""
-
-INIT = '''\
-"""$dist: an indcli content pack.
-
-Adds the explain topic ``$short`` (``indcli explain $short``). The content is data in
-``content.toml`` next to this file, validated by indcli when it loads the pack. Hooks:
-docs/hooks.md in the indcli documentation; content fields: docs/content.md.
-"""
-
-from pathlib import Path
-
-from indcli import hookimpl
-
-
-@hookimpl
-def indcli_content() -> Path:
-    """The pack's content file: explain topics, guides and routing flows, each cited."""
-    return Path(__file__).with_name("content.toml")
-
-
-# To add a command, implement indcli_commands too (docs/hooks.md), for example:
-#
-# import click
-#
-# @click.command("$short-hello")
-# def hello() -> None:
-#     """Say hello."""
-#     click.echo("Hello from $dist")
-#
-# @hookimpl
-# def indcli_commands() -> list[click.Command]:
-#     return [hello]
-'''
-
-CONTENT = """\
-# Content of the $dist pack. Every field is described in docs/content.md of the indcli
-# documentation; indcli rejects unknown fields and uncited items.
-#
-# PLACEHOLDER: the source and the quotes below are examples made by `indcli new-pack`.
-# Replace the source with the page your content really comes from, quote the exact
-# sentence(s) each item rests on, and set `checked` to the day you compared them.
-
-format = 1
-
-[[sources]]
-id = "replace-me"
-url = "$url"
-title = "Placeholder source: replace with the page this pack quotes"
-
-[[topics]]
-id = "$short"
-title = "Example topic of $dist"
-summary = "A placeholder topic made by indcli new-pack: replace it with your own."
-note = "This topic and its source are placeholders; they are not advice."
-source = $topic_cite
-
-[[topics.body]]
-text = "$body"
-source = $body_cite
-"""
-
-TEST = '''\
-"""Tests of the $dist pack, run in-process with indcli.testing: the pack takes part
-exactly as when installed, and nothing else installed on the machine does."""
-
-import json
-
-from indcli.testing import check_packs, make_app, run
-
-import $module
-
-
-def test_the_content_is_valid():
-    # The errors `indcli check` reports for this pack: it fails to load, a route breaks.
-    # (It also warns, for instance about a quote last checked over a year ago.)
-    problems = check_packs(make_app($module), "$dist")
-    assert [p.message for p in problems if p.severity == "error"] == []
-
-
-def test_the_topic_shows_with_its_source():
-    result = run(make_app($module), ["explain", "$short", "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert data["topic"] == "$short"
-    assert data["source"]["url"].startswith("https://")
-    assert data["body"], "the topic has no text"
-'''

@@ -4,15 +4,23 @@ Build an :class:`~indcli.app.App` from pack modules registered in-process, so a 
 sees exactly the packs it names and nothing installed on the machine, then run the CLI
 against it with click's :class:`~click.testing.CliRunner`::
 
-    from indcli.testing import make_app, run
     import my_pack
+
+    from indcli.testing import make_app, run
 
     def test_my_topic():
         result = run(make_app(my_pack), ["explain", "my-topic", "--format", "json"])
         assert result.exit_code == 0
 
 indcli registers this module as a pytest plugin (entry point ``pytest11``), so a pack's
-tests can also use its fixtures without importing anything::
+tests can also use its fixtures, ``indcli_app_factory(*packs, environ=None) -> App`` and
+``indcli_run(args, *packs, input=None, environ=None) -> click.testing.Result``, without
+importing them::
+
+    import indcli_partner_permit
+    import my_pack
+
+    from indcli.testing import check_packs, route_answers
 
     def test_my_pack(indcli_app_factory, indcli_run):
         app = indcli_app_factory(indcli_partner_permit, my_pack)
@@ -46,7 +54,14 @@ def make_app(
     interactive: bool = False,
 ) -> App:
     """An App with exactly ``packs`` (modules or :class:`PackSource`), cache off."""
-    return App(list(packs), {**TEST_ENVIRON, **(environ or {})}, interactive=interactive)
+    from indcli.commands import reserved_names
+
+    return App(
+        list(packs),
+        {**TEST_ENVIRON, **(environ or {})},
+        interactive=interactive,
+        reserved=reserved_names(),
+    )
 
 
 def run(app: App, args: Sequence[str], input: str | bytes | None = None, **kwargs: Any) -> Result:
@@ -66,18 +81,23 @@ def route_answers(
     question or choice, as ``indcli route`` does.
     """
     from indcli.answers import check_answers
-    from indcli.engine import NO_OUTCOME, route
-    from indcli.routing import route_payload
+    from indcli.engine import ContentGap, MissingAnswers, settle
+    from indcli.result import RouteResult
 
-    loaded = app.catalog.flows.get(flow)
-    if loaded is None or loaded.owner is None:
+    catalog = app.load_catalog()
+    loaded = catalog.flow(flow)
+    if loaded is None:
         raise ValueError(f"flow '{flow}' is not loaded (or no loaded pack owns it)")
-    result = route(loaded, check_answers(loaded, answers, "answers"))
-    if not result.done:
-        raise ValueError(f"answers still needed for flow '{flow}': {', '.join(result.relevant)}")
-    if result.decision.outcome == NO_OUTCOME:
-        raise ValueError(f"no outcome of flow '{flow}' matches these answers (a gap)")
-    return route_payload(app, loaded, result)
+    try:
+        settled = settle(loaded, check_answers(loaded, answers, "answers"))
+    except MissingAnswers as exc:
+        raise ValueError(
+            f"answers still needed for flow '{flow}': {', '.join(exc.missing)}"
+        ) from None
+    except ContentGap:
+        raise ValueError(f"no outcome of flow '{flow}' matches these answers (a gap)") from None
+    command = loaded.command.name if loaded.command else "route"
+    return RouteResult(loaded, settled, catalog, command).to_dict()
 
 
 def check_packs(app: App, *names: str) -> list[Problem]:
@@ -91,7 +111,7 @@ def check_packs(app: App, *names: str) -> list[Problem]:
     if unknown:
         raise ValueError(f"no pack {', '.join(unknown)} in this app; it has: {sorted(known)}")
     report = check_catalog(catalog)
-    return (report.only(names) if names else report).problems
+    return (report.only(names, load_problems=app.strict) if names else report).problems
 
 
 try:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
+from indcli.app import current_app
 from indcli.catalog import Catalog
-from indcli.checks import Report, check_catalog
-from indcli.cli import get_app
+from indcli.checks import Problem, Report, check_catalog, check_compat
+from indcli.model import walk
 from indcli.plugins import canonical
 from indcli.render import Doc, Item, format_option, payload, render
 
@@ -22,6 +24,8 @@ Examples:
   indcli check my-pack --strict         one pack; warnings fail too (for CI)
   indcli check --format json
   INDCLI_LOAD_PLUGINS=indcli-partner-permit,my-pack indcli check my-pack
+  indcli check my-pack --compat         what installing my-pack changes in routes
+  indcli check --source-file ind-partner-forms=saved-page.html
 
 \b
 Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict),
@@ -29,22 +33,49 @@ Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict)
 )
 @click.argument("packs", nargs=-1, metavar="[PACK]...")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--compat",
+    is_flag=True,
+    help="Compare the routes with and without each PACK over every combination of answers.",
+)
+@click.option(
+    "--source-file",
+    "source_files",
+    multiple=True,
+    metavar="SOURCE_ID=FILE",
+    help="Check every quote citing SOURCE_ID against a saved copy of the page (HTML or "
+    "text). Repeatable.",
+)
 @format_option
 @click.pass_context
-def check(ctx: click.Context, packs: tuple[str, ...], strict: bool, fmt: str) -> None:
+def check(
+    ctx: click.Context,
+    packs: tuple[str, ...],
+    strict: bool,
+    compat: bool,
+    source_files: tuple[str, ...],
+    fmt: str,
+) -> None:
     """Check content packs: content, references, sources and routing flows.
 
     Reports packs that fail to load, routing flows in which some answers reach no outcome
     or two outcomes at once, outcomes no answers reach, rules that never take effect,
     questions no rule tests, pointers to topics or commands a loaded pack lacks, and
-    sources last checked more than a year ago. With PACK names, only their problems are
-    shown, but flows are still built from every loaded pack, as `indcli route` does.
+    sources last checked more than a year ago. With PACK names, the problems that involve
+    them on either side are shown (a clash, a conflict, a changed outcome), but flows are
+    still built from every loaded pack, as `indcli route` does. With
+    INDCLI_STRICT_PLUGINS=1, every pack that failed to load is a problem too.
     """
-    catalog = get_app(ctx).load_catalog()  # a failed pack is a problem to list, not a warning
+    app = current_app(ctx)
+    catalog = app.load_catalog()  # a failed pack is a problem to list, not a warning
     _check_names(ctx, catalog, packs)
+    if compat and not packs:
+        raise click.UsageError("--compat compares the routes with and without PACK: name one.")
+    pages = _read_pages(ctx, catalog, source_files)
     report = check_catalog(catalog)
+    report.problems += _drift_problems(catalog, pages)
     if packs:
-        report = report.only(packs)
+        report = report.only(packs, load_problems=app.strict)
     names = {canonical(p) for p in packs}
     checked = [
         p.name
@@ -52,7 +83,10 @@ def check(ctx: click.Context, packs: tuple[str, ...], strict: bool, fmt: str) ->
         if p.status != "disabled" and (not names or canonical(p.name) in names)
     ]
     failing = report.errors > 0 or (strict and report.warnings > 0)
-    click.echo(render(fmt, check_payload(report, checked, not failing), _describe), nl=False)
+    data = check_payload(report, checked, not failing)
+    if compat:
+        data["compat"] = {p: check_compat(catalog, p) for p in packs}
+    click.echo(render(fmt, data, _describe), nl=False)
     if failing:
         ctx.exit(EXIT_PROBLEMS)
 
@@ -67,6 +101,7 @@ def check_payload(report: Report, packs: list[str], ok: bool) -> dict[str, Any]:
         warnings=report.warnings,
         problems=[p.as_dict() for p in report.problems],
         flows=[f.as_dict() for f in report.flows],
+        inferences=[i.as_dict() for i in report.inferences],
     )
 
 
@@ -86,6 +121,68 @@ def _check_names(ctx: click.Context, catalog: Catalog, packs: tuple[str, ...]) -
             )
 
 
+def _read_pages(
+    ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]
+) -> dict[str, tuple[str, str]]:
+    """SOURCE_ID -> (file name, page text); exit 2 for a bad spec, file or source id."""
+    from indcli.source_check import cited_sources, page_text
+
+    contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
+    known = cited_sources(contents)
+    pages = {}
+    for spec in specs:
+        source_id, sep, file = spec.partition("=")
+        if not sep or not source_id or not file:
+            raise click.BadParameter(
+                f"{spec!r} is not SOURCE_ID=FILE", ctx, param_hint="--source-file"
+            )
+        if source_id not in known:
+            raise click.BadParameter(
+                f"no loaded item cites source '{source_id}'; cited: {', '.join(sorted(known))}",
+                ctx,
+                param_hint="--source-file",
+            )
+        try:
+            raw = Path(file).read_bytes().decode("utf-8", "replace")
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot read {file}: {exc.strerror}", ctx, param_hint="--source-file"
+            ) from None
+        pages[source_id] = (file, page_text(raw))
+    return pages
+
+
+def _drift_problems(catalog: Catalog, pages: dict[str, tuple[str, str]]) -> list[Problem]:
+    from indcli.source_check import missing_quotes
+
+    if not pages:
+        return []
+    texts = {source: text for source, (_, text) in pages.items()}
+    files = {source: file for source, (file, _) in pages.items()}
+    contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
+    problems = []
+    for pack, item, passage, near in missing_quotes(contents, texts):
+        source = next(
+            x.item.source.source
+            for c in contents
+            if c.pack == pack
+            for x in walk(c)
+            if x.where == item
+        )
+        problems.append(
+            Problem(
+                "error",
+                pack,
+                "",
+                item,
+                "source.quote",
+                f'the quote "{passage}" is not in {files[source]}; the closest passage '
+                f'there is "{near}": check the item against the page and update it',
+            )
+        )
+    return problems
+
+
 def _describe(data: dict[str, Any]) -> Doc:
     counts = f"{_count(data['errors'], 'error')}, {_count(data['warnings'], 'warning')}"
     doc = Doc(f"Checked {_count(len(data['packs']), 'pack')}: {counts}")
@@ -99,7 +196,51 @@ def _describe(data: dict[str, Any]) -> Doc:
     if data["flows"]:
         doc.heading("Routing flows")
         doc.items([_flow_item(f) for f in data["flows"]])
+    if data["inferences"]:
+        doc.heading("indcli's own readings (basis = inference), for a reviewer")
+        doc.items([Item(f"{i['pack']}, {i['item']}: {i['note']}") for i in data["inferences"]])
+    for pack, flows in data.get("compat", {}).items():
+        for flow in flows:
+            doc.heading(f"With and without {pack}: flow {flow['flow']}")
+            doc.items(_compat_items(flow))
     return doc
+
+
+def _compat_items(flow: dict[str, Any]) -> list[Item]:
+    if "skipped" in flow:
+        return [Item(f"not compared: {flow['skipped']}")]
+    more, changed = flow["needs_more_answers"], flow["outcome_changes"]
+    items = [
+        Item(
+            f"{more['count']} of {flow['answers_before']} complete answer sets now need "
+            "more answers (scripts that give them would stop with exit 2)",
+            notes=[
+                f"{_answers(e['answers'])} now needs: " + ", ".join(f"--{q}" for q in e["missing"])
+                for e in more["examples"]
+            ],
+        ),
+        Item(
+            f"{changed['count']} of {flow['combinations']} answer combinations change outcome",
+            notes=[
+                f"{_answers(e['answers'])}: {e['before'] or 'no outcome'} -> "
+                f"{e['after'] or 'no outcome'} (rule {e['rule']}, {e['pack']})"
+                for e in changed["examples"]
+            ],
+        ),
+    ]
+    for key, verb in (("advice_added", "added"), ("advice_removed", "removed")):
+        for rule, seen in flow[key].items():
+            items.append(
+                Item(
+                    f"advice '{rule}' {verb} in {seen['count']} answer combinations",
+                    notes=[_answers(e["answers"]) for e in seen["examples"]],
+                )
+            )
+    return items
+
+
+def _answers(answers: dict[str, str]) -> str:
+    return " ".join(f"--{q} {v}" for q, v in answers.items())
 
 
 def _flow_item(flow: dict[str, Any]) -> Item:

@@ -6,16 +6,15 @@ from typing import Any
 
 import click
 
-from indcli.app import App
-from indcli.cli import get_app
-from indcli.pointers import resolve
+from indcli.app import App, current_app
 from indcli.render import Doc, Item, format_option, payload, render
+from indcli.topics import describe_topic, topic_payload
 
 EXAMPLE_PACK = "indcli-public-funds"
 
 
 def _complete_topic(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    return [t for t in sorted(get_app(ctx).catalog.topics) if t.startswith(incomplete)]
+    return [t for t in sorted(current_app(ctx).catalog.topics) if t.startswith(incomplete)]
 
 
 @click.command(
@@ -33,37 +32,21 @@ def explain(ctx: click.Context, topic: str | None, fmt: str) -> None:
 
     Without TOPIC, list the installed topics with a one-line summary each.
     """
-    app = get_app(ctx)
+    app = current_app(ctx)
     topics = app.catalog.topics
     if topic is None:
         data = payload(
             "explain",
             topics=[
-                {"id": t["id"], "title": t["title"], "summary": t["summary"], "pack": t["pack"]}
-                for t in sorted(topics.values(), key=lambda t: t["id"])
+                {"id": t.id, "title": t.title, "summary": t.summary, "pack": t.pack}
+                for t in sorted(topics.values(), key=lambda t: t.id)
             ],
         )
         click.echo(render(fmt, data, _describe_list), nl=False)
         return
     if topic not in topics:
         raise click.UsageError(_unknown_topic(app, topic), ctx)
-    click.echo(render(fmt, topic_payload(app, topic), describe_topic), nl=False)
-
-
-def topic_payload(app: App, topic_id: str) -> dict[str, Any]:
-    """The JSON result for one loaded topic, with its pointers resolved."""
-    t = app.catalog.topics[topic_id]
-    return payload(
-        "explain",
-        topic=t["id"],
-        title=t["title"],
-        summary=t["summary"],
-        body=t["body"],
-        note=t["note"],
-        related=[resolve(app, p) for p in t["related"]],
-        source=t["source"],
-        pack=t["pack"],
-    )
+    click.echo(render(fmt, topic_payload(app.catalog, topic), describe_topic), nl=False)
 
 
 def _unknown_topic(app: App, topic: str) -> str:
@@ -82,7 +65,10 @@ def _unknown_topic(app: App, topic: str) -> str:
     close = difflib.get_close_matches(topic, installed, n=1, cutoff=0.5)
     if close:
         message += f" Did you mean '{close[0]}'?"
-    return message + f" Installed topics: {', '.join(installed)}."
+    message += f" Installed topics: {', '.join(installed)}."
+    if EXAMPLE_PACK not in {p.name for p in app.catalog.packs if p.status == "loaded"}:
+        message += f" More topics come from content packs, for example: pip install {EXAMPLE_PACK}"
+    return message
 
 
 def _describe_list(data: dict[str, Any]) -> Doc:
@@ -95,17 +81,4 @@ def _describe_list(data: dict[str, Any]) -> Doc:
     doc.items([Item(f"{t['id']}: {t['summary']}") for t in data["topics"]])
     if data["topics"]:
         doc.para("Show one with: indcli explain TOPIC")
-    return doc
-
-
-def describe_topic(data: dict[str, Any]) -> Doc:
-    doc = Doc(data["title"])
-    doc.para(data["summary"])
-    for paragraph in data["body"]:
-        doc.para(paragraph["text"], paragraph["source"])
-    if data["note"]:
-        doc.para(f"Note: {data['note']}")
-    if data["related"]:
-        doc.heading("Related")
-        doc.items([Item(p["text"]) for p in data["related"]])
     return doc

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from indcli.cli import get_app
+from indcli.app import current_app
 from indcli.errors import EXIT_PACK
 from indcli.render import Doc, Item, format_option, payload, render
 
@@ -26,7 +26,7 @@ def plugins(ctx: click.Context, fmt: str) -> None:
     With INDCLI_STRICT_PLUGINS=1 the list is still shown, then indcli exits with code 3
     if any pack failed to load.
     """
-    app = get_app(ctx)
+    app = current_app(ctx)
     catalog = app.load_catalog()
     data = payload(
         "plugins",
@@ -36,12 +36,17 @@ def plugins(ctx: click.Context, fmt: str) -> None:
                 "version": pack.version,
                 "status": pack.status,
                 "hooks": pack.hooks,
-                "contributes": catalog.contributions(pack),
+                # a failed pack adds nothing, whatever it tried to
+                "contributes": catalog.contributions(pack)
+                if pack.status == "loaded"
+                else {kind: [] for kind in ("commands", "topics", "guides", "flows")},
                 "error": pack.error,
+                "warnings": pack.warnings,
             }
             for pack in catalog.packs
         ],
     )
+    data["unknown_names"] = catalog.unknown_plugin_names
     click.echo(render(fmt, data, _describe), nl=False)
     if app.strict and catalog.failed:
         ctx.exit(EXIT_PACK)
@@ -60,6 +65,7 @@ def _describe(data: dict[str, Any]) -> Doc:
         notes = []
         if pack["error"]:
             notes.append(f"error: {pack['error']}")
+        notes += [f"warning: {warning}" for warning in pack["warnings"]]
         if pack["hooks"]:
             notes.append("hooks: " + ", ".join(pack["hooks"]))
         for kind, names in pack["contributes"].items():
@@ -67,4 +73,10 @@ def _describe(data: dict[str, Any]) -> Doc:
                 notes.append(f"{kind}: " + ", ".join(names))
         items.append(Item(f"{pack['name']} {pack['version']} ({pack['status']})", notes=notes))
     doc.items(items)
+    if data["unknown_names"]:
+        doc.para(
+            "No installed pack is named "
+            + ", ".join(data["unknown_names"])
+            + "; use a distribution name or entry-point name from this list."
+        )
     return doc

@@ -17,6 +17,8 @@ from indcli.render import Doc, Item, format_option, payload, render
 Examples:
   indcli new-pack indcli-my-topic                  creates ./indcli-my-topic
   indcli new-pack indcli-my-topic ~/src/my-pack    in a folder of your choice
+  indcli new-pack indcli-my-topic --with-route     also a question and a warning in indcli route
+  indcli new-pack indcli-my-topic --with-command   also a command of its own
   indcli new-pack indcli-my-topic --format json    what was written, for scripts
 
 \b
@@ -27,8 +29,21 @@ Then, from the same folder:
 )
 @click.argument("name")
 @click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--with-route",
+    "route",
+    is_flag=True,
+    help="Also add a question and an advice rule (a warning) to indcli route, extending the "
+    "partner-permit flow of indcli-partner-permit; the pack then depends on that pack.",
+)
+@click.option(
+    "--with-command",
+    "command",
+    is_flag=True,
+    help="Also add a command (click code with the indcli_commands hook) and its test.",
+)
 @format_option
-def new_pack(name: str, directory: Path | None, fmt: str) -> None:
+def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt: str) -> None:
     """Create a new content pack NAME in DIR (default: ./NAME), ready to install and test.
 
     NAME is the distribution name, the one people pip install: lowercase letters, digits
@@ -38,8 +53,15 @@ def new_pack(name: str, directory: Path | None, fmt: str) -> None:
 
     The pack has a pyproject.toml (hatchling, an entry point in the "indcli" group), its
     module with the indcli_content hook, a content file with one cited example topic, a
-    README and a test. The topic's source and quotes are placeholders: replace them with
-    the page your content comes from (docs/content.md describes every field).
+    README, tests, content.schema.json (the content file's JSON Schema, which the
+    content file names for editor completion; 'indcli schema content' prints it), a
+    .gitignore, a LICENSE placeholder and a CI workflow (.github/workflows/ci.yml) that
+    runs the tests and 'indcli check --strict'. The sources and quotes are placeholders:
+    replace them with the page your content comes from ('indcli docs content' describes
+    every field).
+
+    --with-route adds a question and a warning to indcli route. A warning is advice: it
+    never changes where the partner-permit pack routes anyone.
 
     DIR must be new or an empty folder. The pack is written to a temporary folder and
     moved into place at the end, so a failure never leaves half a pack.
@@ -47,7 +69,7 @@ def new_pack(name: str, directory: Path | None, fmt: str) -> None:
     from indcli.scaffold import ScaffoldError, create_pack
 
     try:
-        pack = create_pack(name, directory)
+        pack = create_pack(name, directory, route=route, command=command)
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -60,6 +82,8 @@ def new_pack(name: str, directory: Path | None, fmt: str) -> None:
         name=pack.names.dist,
         module=pack.names.module,
         topic=pack.names.short,
+        question=pack.names.question if pack.route else None,
+        pack_command=pack.names.command if pack.command else None,
         directory=pack.display,
         files=pack.files,
         next_steps=[{"command": c, "does": d} for c, d in pack.next_steps()],
@@ -78,7 +102,7 @@ def _describe(data: dict[str, Any]) -> Doc:
     doc.para(
         f"Then replace the placeholder source and quotes in "
         f"{where}/src/{data['module']}/content.toml with the page your content comes from. "
-        "The indcli documentation describes every field (docs/content.md) and has a "
-        "tutorial that adds a routing question, a rule and a command (docs/tutorial.md)."
+        "'indcli docs content' describes every field, and 'indcli docs tutorial' adds a "
+        "routing question, a rule and a command step by step."
     )
     return doc

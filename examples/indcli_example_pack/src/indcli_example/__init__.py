@@ -3,7 +3,7 @@
 Adds a question, an outcome and a rule to ``indcli route`` (``--example-demo``), the
 explain topic ``example-pack`` and the command ``indcli example-questions``. The content
 is data in ``content.toml`` next to this file; the command is plain click code that reads
-the loaded content through :func:`indcli.app.current_app`.
+the loaded content through :func:`indcli.api.current_app`.
 """
 
 from pathlib import Path
@@ -12,9 +12,7 @@ from typing import Any
 import click
 
 from indcli import hookimpl
-from indcli.app import current_app
-from indcli.errors import PackError
-from indcli.render import Doc, Item, format_option, payload, render
+from indcli.api import Doc, Item, PackError, current_app, format_option, payload, render
 
 FLOW = "partner-permit"
 
@@ -43,10 +41,10 @@ def example_questions(fmt: str) -> None:
     """List the questions of indcli route and the pack each comes from.
 
     An example of a plain click command in a pack: it reads the content of every loaded
-    pack through indcli.app.current_app().
+    pack through indcli.api.current_app().
     """
-    flow = current_app().catalog.flows.get(FLOW)
-    if flow is None or flow.owner is None:
+    flow = current_app().catalog.flow(FLOW)
+    if flow is None:
         raise PackError(
             f"the routing flow '{FLOW}' is not loaded: install indcli-partner-permit, and "
             "run 'indcli plugins' to see which packs loaded."
@@ -56,10 +54,10 @@ def example_questions(fmt: str) -> None:
         flow=flow.id,
         questions=[
             {
-                "id": q["id"],
-                "prompt": q["prompt"],
-                "choices": [c["id"] for c in q["choices"]],
-                "pack": q["pack"],
+                "id": q.id,
+                "prompt": q.prompt,
+                "choices": list(q.choice_ids),
+                "pack": q.pack,
             }
             for q in flow.questions
         ],

@@ -1,0 +1,168 @@
+"""indcli's public Python API: the one module packs and programs import (with ``indcli``
+for :data:`~indcli.hookimpl`, and :mod:`indcli.testing` in tests). Everything else in
+``indcli`` is internal and may change between releases.
+
+For programs that embed indcli (an adviser's portal, an HR system)::
+
+    from indcli import api
+
+    result = api.route({"eu-long-term-resident": "no", "temporary-permit": "yes",
+                        "partner-abroad": "no"})
+    result.to_dict()["outcome"]["id"]        # 'paper-family-member'
+
+``result.to_dict()`` is exactly the ``indcli route --format json`` object for the same
+answers and packs. :class:`MissingAnswers` (``.missing``: question ids still needed) and
+:class:`InvalidAnswer` (``.question``, ``.value``, ``.allowed``) say what is wrong.
+:func:`explain` and :func:`guide` return the JSON objects of ``indcli explain TOPIC`` and
+of a guide's command. :func:`load` chooses which packs load (installed ones by default,
+or modules you pass in, or only some installed ones by name).
+
+For pack authors: :data:`hookimpl`, the content types (:class:`Topic`, :class:`Guide`,
+:class:`Question`, ...), and what a code command needs: :func:`current_app`,
+:class:`App`, the renderers (:class:`Doc`, :class:`Item`, :func:`render`,
+:func:`payload`, :data:`format_option`) and the errors (:class:`IndcliError` exit 1,
+:class:`PackError` exit 3).
+
+Names are loaded lazily: importing this module costs nothing until a name is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from indcli.app import App
+    from indcli.result import RouteResult
+
+_LAZY = {
+    # packs
+    "hookimpl": "indcli:hookimpl",
+    "App": "indcli.app:App",
+    "current_app": "indcli.app:current_app",
+    "Doc": "indcli.render:Doc",
+    "Item": "indcli.render:Item",
+    "render": "indcli.render:render",
+    "payload": "indcli.render:payload",
+    "format_option": "indcli.render:format_option",
+    "IndcliError": "indcli.errors:IndcliError",
+    "PackError": "indcli.errors:PackError",
+    # content types
+    "Citation": "indcli.model:Citation",
+    "Topic": "indcli.model:Topic",
+    "Paragraph": "indcli.model:Paragraph",
+    "Guide": "indcli.model:Guide",
+    "Step": "indcli.model:Step",
+    "Question": "indcli.model:Question",
+    "Choice": "indcli.model:Choice",
+    "Outcome": "indcli.model:Outcome",
+    "Rule": "indcli.model:Rule",
+    "Flow": "indcli.flow:Flow",
+    # programs
+    "RouteResult": "indcli.result:RouteResult",
+    "RouteError": "indcli.engine:RouteError",
+    "MissingAnswers": "indcli.engine:MissingAnswers",
+    "InvalidAnswer": "indcli.engine:InvalidAnswer",
+    "ContentGap": "indcli.engine:ContentGap",
+}
+
+__all__ = sorted([*_LAZY, "explain", "guide", "load", "route"])
+
+DEFAULT_FLOW = "partner-permit"
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'indcli.api' has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+def load(
+    packs: Iterable[ModuleType] | None = None,
+    *,
+    names: Iterable[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> App:
+    """An :class:`App` with the packs to use: ``packs`` (modules, in-process), or the
+    installed packs (only those in ``names``, if given: distribution names). ``environ``
+    replaces ``os.environ`` (for INDCLI_* settings such as INDCLI_NO_CACHE)."""
+    from indcli.app import App
+    from indcli.commands import reserved_names
+
+    env = dict(environ) if environ is not None else None
+    if names is not None:
+        import os
+
+        env = dict(os.environ if env is None else env)
+        env["INDCLI_LOAD_PLUGINS"] = ",".join(names)
+    return App(
+        None if packs is None else list(packs),
+        env,
+        interactive=False,
+        reserved=reserved_names(),
+    )
+
+
+_default: App | None = None
+
+
+def _app(app: App | None) -> App:
+    global _default
+    if app is not None:
+        return app
+    if _default is None:
+        _default = load()
+    return _default
+
+
+def route(
+    answers: Mapping[str, str], *, flow: str = DEFAULT_FLOW, app: App | None = None
+) -> RouteResult:
+    """Route ``answers`` (question id -> choice id) through ``flow``.
+
+    Raises :class:`InvalidAnswer`, :class:`MissingAnswers`, :class:`ContentGap`, or
+    LookupError when no loaded pack owns ``flow``.
+    """
+    from indcli.engine import settle, validate_answers
+    from indcli.result import RouteResult
+
+    app = _app(app)
+    catalog = app.load_catalog()
+    loaded = catalog.flow(flow)
+    if loaded is None:
+        raise LookupError(f"flow '{flow}' is not loaded (or no loaded pack owns it)")
+    settled = settle(loaded, validate_answers(loaded, answers))
+    command = loaded.command.name if loaded.command else "route"
+    return RouteResult(loaded, settled, catalog, command)
+
+
+def explain(topic: str, *, app: App | None = None) -> dict[str, Any]:
+    """The ``indcli explain TOPIC --format json`` object; LookupError for an unknown topic."""
+    from indcli.topics import topic_payload
+
+    catalog = _app(app).load_catalog()
+    if topic not in catalog.topics:
+        raise LookupError(f"topic '{topic}' is not loaded; topics: {', '.join(catalog.topics)}")
+    return topic_payload(catalog, topic)
+
+
+def guide(guide_id: str, *, app: App | None = None) -> dict[str, Any]:
+    """The ``--format json`` object of the command that shows the guide ``guide_id``."""
+    from indcli.guide_data import guide_payload
+
+    catalog = _app(app).load_catalog()
+    loaded = catalog.guides.get(guide_id)
+    if loaded is None:
+        raise LookupError(f"guide '{guide_id}' is not loaded; guides: {', '.join(catalog.guides)}")
+    command = loaded.command.name if loaded.command else f"{guide_id}-steps"
+    return guide_payload(command, loaded)

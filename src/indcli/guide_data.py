@@ -1,0 +1,73 @@
+"""Step-by-step guides as output: the guide command's JSON object and its description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indcli.model import Guide, Step
+from indcli.render import Doc, Item, basis_notes, payload
+from indcli.topics import paragraph_data
+
+
+def guide_payload(command: str, guide: Guide, step: int | None = None) -> dict[str, Any]:
+    whole = step is None
+    return payload(
+        command,
+        guide=guide.id,
+        title=guide.title,
+        intro=[paragraph_data(p) for p in guide.intro] if whole else [],
+        steps=[step_data(n, s) for n, s in enumerate(guide.steps, 1) if step is None or n == step],
+        closing=[paragraph_data(p) for p in guide.closing] if whole else [],
+        source=guide.source.to_dict(),
+    )
+
+
+def step_data(number: int, step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "number": number,
+        "text": step.text,
+        "note": step.note,
+        "substeps": [
+            {
+                "case": s.case,
+                "text": s.text,
+                "source": s.source.to_dict(),
+                "basis": s.basis,
+                **({"basis_note": s.basis_note} if s.basis_note else {}),
+            }
+            for s in step.substeps
+        ],
+        "source": step.source.to_dict(),
+        "basis": step.basis,
+    }
+    if step.basis_note:
+        data["basis_note"] = step.basis_note
+    return data
+
+
+def step_item(step: dict[str, Any], cited: bool = True) -> Item:
+    return Item(
+        step["text"],
+        step["source"] if cited else None,
+        children=[
+            Item(
+                s["text"],
+                s["source"] if cited else None,
+                label=s["case"] and f"{s['case']}:",
+                notes=basis_notes(s),
+            )
+            for s in step["substeps"]
+        ],
+        notes=([f"Note: {step['note']}"] if step["note"] else []) + basis_notes(step),
+        number=step.get("number"),
+    )
+
+
+def describe_guide(data: dict[str, Any]) -> Doc:
+    doc = Doc(data["title"])
+    for paragraph in data["intro"]:
+        doc.para(paragraph["text"], paragraph["source"])
+    doc.items([step_item(s) for s in data["steps"]], "number")
+    for paragraph in data["closing"]:
+        doc.para(paragraph["text"], paragraph["source"])
+    return doc

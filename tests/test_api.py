@@ -1,0 +1,164 @@
+"""``indcli.api``: the public API equals the CLI, raises typed errors, and is what packs use."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PACKS
+
+from indcli import api
+from indcli.testing import make_app, run
+
+REPO = Path(__file__).resolve().parents[1]
+FLOW = "partner-permit"
+
+
+def _app():
+    return api.load(packs=PACKS, environ={"INDCLI_NO_CACHE": "1"})
+
+
+def test_api_route_equals_the_cli_json_for_every_combination():
+    app = _app()
+    cli_app = make_app(*PACKS)
+    flow = app.load_catalog().flow(FLOW)
+    combos = list(itertools.product(*(q.choice_ids for q in flow.questions)))
+    assert len(combos) == 384
+    for combo in combos:
+        answers = dict(zip(flow.question_ids, combo, strict=True))
+        flags = [part for q, v in answers.items() for part in (f"--{q}", v)]
+        result = run(cli_app, ["route", "--no-input", "--format", "json", *flags])
+        assert result.exit_code == 0, result.stderr
+        assert api.route(answers, app=app).to_dict() == json.loads(result.stdout), answers
+
+
+def test_batch_records_come_from_the_same_result(tmp_path):
+    app = _app()
+    answers = {"eu-long-term-resident": "no", "temporary-permit": "yes", "partner-abroad": "no"}
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(answers) + "\n")
+    result = run(make_app(*PACKS), ["route", "--batch", str(cases)])
+    record = json.loads(result.stdout)
+    assert record.pop("line") == 1
+    assert record == api.route(answers, app=app).to_record()
+
+
+def test_missing_answers_name_the_questions_still_needed():
+    with pytest.raises(api.MissingAnswers) as caught:
+        api.route({"eu-long-term-resident": "no"}, app=_app())
+    assert caught.value.missing[0] == "temporary-permit"
+    assert "partner-abroad" in caught.value.missing
+    assert caught.value.choices["temporary-permit"] == ["yes", "no"]
+    assert isinstance(caught.value, api.RouteError)
+
+
+@pytest.mark.parametrize(
+    ("answers", "question", "value", "unknown"),
+    [
+        ({"temporary-permit": "maybe"}, "temporary-permit", "maybe", False),
+        ({"temporary-permit": 1}, "temporary-permit", 1, False),
+        ({"no-such-question": "yes"}, "no-such-question", "yes", True),
+    ],
+)
+def test_invalid_answers_are_typed(answers, question, value, unknown):
+    with pytest.raises(api.InvalidAnswer) as caught:
+        api.route(answers, app=_app())
+    error = caught.value
+    assert (error.question, error.value, error.unknown_question) == (question, value, unknown)
+    assert error.allowed and isinstance(error, ValueError)
+
+
+def test_a_gap_in_the_content_is_a_content_gap(tmp_path):
+    from conftest import CITE, make_pack
+
+    gap = make_pack(
+        "indcli-gappy",
+        tmp_path,
+        f"""
+[[flows]]
+id = "gappy"
+title = "A flow with a gap"
+[[flows.questions]]
+id = "a"
+prompt = "A?"
+help = "h"
+choices = [{{ id = "yes", label = "Yes" }}, {{ id = "no", label = "No" }}]
+source = {CITE}
+[[flows.outcomes]]
+id = "one"
+channel = "paper"
+title = "One"
+form = {{ title = "f", how = "h" }}
+source = {CITE}
+[[flows.rules]]
+id = "only-yes"
+when = {{ question = "a", is = "yes" }}
+outcome = "one"
+text = "t"
+source = {CITE}
+""",
+    )
+    app = api.load(packs=[gap], environ={"INDCLI_NO_CACHE": "1"})
+    assert api.route({"a": "yes"}, flow="gappy", app=app).outcome_id == "one"
+    with pytest.raises(api.ContentGap):
+        api.route({"a": "no"}, flow="gappy", app=app)
+
+
+def test_explain_and_guide_equal_their_commands():
+    app, cli_app = _app(), make_app(*PACKS)
+    topic = run(cli_app, ["explain", "public-funds", "--format", "json"])
+    assert api.explain("public-funds", app=app) == json.loads(topic.stdout)
+    steps = run(cli_app, ["berichtenbox-steps", "--format", "json"])
+    assert api.guide("berichtenbox", app=app) == json.loads(steps.stdout)
+    with pytest.raises(LookupError):
+        api.explain("no-such-topic", app=app)
+    with pytest.raises(LookupError):
+        api.route({}, flow="no-such-flow", app=app)
+
+
+def test_load_by_name_chooses_installed_packs():
+    app = api.load(names=["indcli-partner-permit"], environ={"INDCLI_NO_CACHE": "1"})
+    assert app.environ["INDCLI_LOAD_PLUGINS"] == "indcli-partner-permit"
+
+
+def test_every_public_name_resolves_and_importing_the_api_imports_nothing_heavy():
+    for name in api.__all__:
+        assert getattr(api, name) is not None, name
+    code = (
+        "import sys, indcli.api; "
+        "print(sorted(m for m in sys.modules if m.startswith(('indcli.', 'pydantic', 'click'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['indcli.api']"
+
+
+def _python_blocks(markdown: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", markdown, flags=re.S)
+
+
+@pytest.mark.parametrize("block", _python_blocks((REPO / "docs" / "api.md").read_text()))
+def test_the_examples_in_api_md_run(block, monkeypatch):
+    """docs/api.md's examples run as written, against the shipped packs in-process."""
+    app = _app()
+    monkeypatch.setattr(api, "_default", app)
+    # names= would pick installed packs; in tests only in-process ones take part
+    monkeypatch.setattr(api, "load", lambda packs=None, names=None, environ=None: app)
+    exec(compile(block, "docs/api.md", "exec"), {})
+
+
+def test_every_route_result_matches_indcli_schema_route():
+    import jsonschema
+
+    from indcli.route_schema import route_schema
+
+    app = _app()
+    validator = jsonschema.Draft202012Validator(route_schema())
+    flow = app.load_catalog().flow(FLOW)
+    for combo in itertools.product(*(q.choice_ids for q in flow.questions)):
+        answers = dict(zip(flow.question_ids, combo, strict=True))
+        validator.validate(api.route(answers, app=app).to_dict())

@@ -19,7 +19,6 @@ by another core are removed when a new entry is written.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -28,6 +27,14 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+try:  # CPython's own SHA-256: hashlib loads OpenSSL first, 2-3 ms of every start-up
+    from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+    except ImportError:
+        from hashlib import sha256
 
 from indcli import __version__
 from indcli.limits import MAX_CONTENT_BYTES, env_flag, has_control_chars
@@ -92,7 +99,7 @@ class ContentLoader:
     def _entry(self, blob: bytes) -> Path | None:
         if self.directory is None or not self._folder_trusted():
             return None
-        made_from = hashlib.sha256(_models_fingerprint().encode() + b"\0" + blob).hexdigest()
+        made_from = sha256(_models_fingerprint().encode() + b"\0" + blob).hexdigest()
         return Path(os.path.join(self.directory, f"content-{_core_tag()}-{made_from}.json"))
 
     def _folder_trusted(self) -> bool:
@@ -110,7 +117,7 @@ class ContentLoader:
         from indcli.output import atomic_file
 
         body = json.dumps(data, separators=(",", ":")).encode()  # ASCII: escapes are visible
-        head = json.dumps({"format": CACHE_FORMAT, "sha256": hashlib.sha256(body).hexdigest()})
+        head = json.dumps({"format": CACHE_FORMAT, "sha256": sha256(body).hexdigest()})
         with contextlib.suppress(OSError):
             with atomic_file(path, durable=False) as out:
                 out.write(head.encode() + b"\n" + body)
@@ -165,7 +172,7 @@ def _read(path: Path | None) -> dict[str, Any] | None:
             len(blob) > MAX_ENTRY_BYTES
             or not isinstance(meta, dict)
             or meta.get("format") != CACHE_FORMAT
-            or meta.get("sha256") != hashlib.sha256(body).hexdigest()
+            or meta.get("sha256") != sha256(body).hexdigest()
             or _ESCAPED_CONTROL.search(body)
             or has_control_chars(body.decode("ascii"))
         ):
@@ -211,7 +218,7 @@ def _evict(kept: Path) -> None:
 
 def _core_tag() -> str:
     """A short name for the core's fingerprint, shared by every entry it makes."""
-    return hashlib.sha256(_models_fingerprint().encode()).hexdigest()[:16]
+    return sha256(_models_fingerprint().encode()).hexdigest()[:16]
 
 
 _fingerprint: str | None = None

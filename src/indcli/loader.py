@@ -37,7 +37,7 @@ except ImportError:
         from hashlib import sha256
 
 from indcli import __version__
-from indcli.limits import MAX_CONTENT_BYTES, env_flag, has_control_chars
+from indcli.limits import MAX_CONTENT_BYTES, env_flag
 from indcli.plugins import read_content_bytes
 
 CACHE_FORMAT = "2"
@@ -173,8 +173,11 @@ def _read(path: Path | None) -> dict[str, Any] | None:
             or not isinstance(meta, dict)
             or meta.get("format") != CACHE_FORMAT
             or meta.get("sha256") != sha256(body).hexdigest()
+            # Written ASCII-only: a raw control is invalid JSON except DEL, and any raw
+            # non-ASCII character (C1, bidi, format) means someone else wrote it.
+            or not body.isascii()
+            or b"\x7f" in body
             or _ESCAPED_CONTROL.search(body)
-            or has_control_chars(body.decode("ascii"))
         ):
             return None
         data = json.loads(body)

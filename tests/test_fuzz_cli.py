@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tomlwriter import toml_string, toml_value
 
-from indcli.limits import MAX_ANSWERS_BYTES, has_control_chars, printable
+from indcli.limits import MAX_ANSWERS_BYTES, has_control_chars, one_line
 from indcli.testing import make_app, run
 
 FUZZ = settings(
@@ -411,7 +411,7 @@ def test_random_answers_are_accepted_or_rejected_naming_the_key(
     assert result.exit_code == 2, note
     message = error_message(result, fmt)
     assert f"answers file {path}: " in message, note
-    shown = printable(key)[:80]
+    shown = one_line(key)[:80]
     if kind == "unknown":
         assert f"'{shown}' is not a question of this flow" in message, note
         assert "Questions: eu-long-term-resident" in message, note

@@ -503,7 +503,7 @@ def _damage_cache(folder: Path, change) -> int:
     """Apply ``change`` to every dict with a 'topics' list in every cache entry's data
     (the checksum in the entry's header is left as it was, as damage would leave it)."""
     changed = 0
-    for path in folder.glob("*.cache"):
+    for path in folder.glob("content-*.json"):
         head, _, body = path.read_bytes().partition(b"\n")
         data = json.loads(body)
         for _, node in paths(data):

@@ -15,20 +15,15 @@ import click
 
 from indcli.engine import InvalidAnswer, validate_answers
 from indcli.flow import Flow
-from indcli.limits import MAX_ANSWERS_BYTES, printable
+from indcli.limits import MAX_ANSWERS_BYTES, MAX_KEY_PARTS, long_key_line, one_line
 
 
 def read_answers_file(name: str) -> dict[str, Any]:
     """Parse the answers file ``name`` (``-`` is stdin)."""
-    label = "answers from stdin" if name == "-" else f"answers file {printable(name)}"
+    label = "answers from stdin" if name == "-" else f"answers file {one_line(name)}"
     try:
         if name == "-":
-            stdin = getattr(sys.stdin, "buffer", None)
-            if stdin is None:  # started with stdin closed
-                raise click.UsageError(
-                    "cannot read answers from stdin: stdin is closed; give --answers FILE."
-                )
-            blob = stdin.read(MAX_ANSWERS_BYTES + 1)
+            blob = stdin_bytes("answers", "--answers FILE").read(MAX_ANSWERS_BYTES + 1)
         else:
             with open(name, "rb") as stream:
                 blob = stream.read(MAX_ANSWERS_BYTES + 1)
@@ -54,8 +49,20 @@ def read_answers_file(name: str) -> dict[str, Any]:
     )
     import tomllib
 
+    if not as_json and (number := long_key_line(text)) is not None:
+        raise click.UsageError(
+            f"{label}: line {number} has a key of {MAX_KEY_PARTS} parts or more; "
+            "answers are question id = answer."
+        )
     try:
-        data = json.loads(text) if as_json else tomllib.loads(text)
+        if as_json:
+            data = json.loads(text, object_pairs_hook=_no_duplicates)
+        else:
+            data = tomllib.loads(text)
+    except _Duplicate as exc:
+        raise click.UsageError(
+            f"{label} gives '{one_line(exc.key)[:80]}' twice; give each answer once."
+        ) from None
     except json.JSONDecodeError as exc:
         raise click.UsageError(
             f"{label} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
@@ -64,11 +71,65 @@ def read_answers_file(name: str) -> dict[str, Any]:
         raise click.UsageError(f"{label} is not valid TOML (or JSON): {exc}.") from None
     except RecursionError:
         raise click.UsageError(f"{label} is nested too deeply to be answers.") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise click.UsageError(f"{label} holds a value Python cannot read: {exc}.") from None
     if not isinstance(data, dict):
         raise click.UsageError(
             f"{label} must hold one object of question id -> answer, not {_kind(data)}."
         )
     return data
+
+
+class _Duplicate(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects with a key given twice are ambiguous (TOML refuses them too)."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _Duplicate(key)
+        data[key] = value
+    return data
+
+
+def stdin_bytes(what: str, instead: str) -> Any:
+    """Binary stdin, or a usage error when indcli was started with stdin closed."""
+    stdin = getattr(sys.stdin, "buffer", None)
+    if stdin is None:
+        raise click.UsageError(f"cannot read {what} from stdin: stdin is closed; give {instead}.")
+    return stdin
+
+
+def check_inputs(options: dict[str, Any], ctx: click.Context | None = None) -> str | None:
+    """Refuse option combinations whose meaning is unclear; return the answers file.
+
+    ``--answers`` takes one file (given twice, which wins?); ``--answers -`` and
+    ``--batch -`` cannot share stdin; ``--graph`` draws the whole flow, so answers and
+    a batch would be silently ignored."""
+    files = options.get("answers_file") or ()
+    files = (files,) if isinstance(files, str) else tuple(files)
+    if len(files) > 1:
+        raise click.UsageError(
+            "--answers is given more than once; give one answers file (options on the "
+            "command line can add to it).",
+            ctx,
+        )
+    answers = files[0] if files else None
+    batch = options.get("batch_file")
+    if answers == "-" and batch == "-":
+        raise click.UsageError(
+            "--answers - and --batch - would both read stdin; put one of them in a file.", ctx
+        )
+    if options.get("graph") and (batch is not None or answers is not None):
+        used = "--batch" if batch is not None else "--answers"
+        raise click.UsageError(
+            f"--graph draws the whole flow and takes no answers; leave out {used}.", ctx
+        )
+    return answers
 
 
 def _kind(value: Any) -> str:
@@ -103,9 +164,9 @@ def describe_invalid(exc: InvalidAnswer, where: str, *, option_names: bool = Fal
     where = f"{where}: " if where else ""
     if exc.unknown_question:
         return (
-            f"{where}'{printable(str(exc.question))[:80]}' is not a question of this flow. "
+            f"{where}'{one_line(str(exc.question))[:80]}' is not a question of this flow. "
             f"Questions: {', '.join(exc.allowed)}."
         )
-    shown = printable(json.dumps(exc.value, ensure_ascii=False))[:80]
+    shown = one_line(json.dumps(exc.value, ensure_ascii=False))[:80]
     name = f"--{exc.question}" if option_names else f"'{exc.question}'"
     return f"{where}{shown} is not a valid answer for {name}; use one of: {', '.join(exc.allowed)}."

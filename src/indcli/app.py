@@ -19,7 +19,7 @@ import click
 
 from indcli.catalog import Catalog, Reserved, load_catalog
 from indcli.errors import PackError
-from indcli.limits import printable
+from indcli.limits import env_flag, printable
 from indcli.loader import ContentLoader, cache_dir
 from indcli.plugins import PackSource, module_source
 
@@ -90,7 +90,7 @@ class App:
         """--debug (on the root command) or INDCLI_DEBUG: show tracebacks of packs too."""
         ctx = click.get_current_context(silent=True)
         flag = bool(ctx and ctx.find_root().params.get("debug"))
-        return flag or self.environ.get("INDCLI_DEBUG", "") not in ("", "0")
+        return flag or env_flag(self.environ, "INDCLI_DEBUG")
 
     def warn(self, message: str, **details: str) -> None:
         """One warning line on stderr: text, or a JSON object when output is JSON."""
@@ -106,7 +106,7 @@ class App:
 
     @property
     def strict(self) -> bool:
-        return self.environ.get("INDCLI_STRICT_PLUGINS", "") not in ("", "0")
+        return env_flag(self.environ, "INDCLI_STRICT_PLUGINS")
 
     def interactive(self) -> bool:
         """May we prompt? Only when both stdin and stdout are terminals."""

@@ -7,12 +7,14 @@ result of each distinct set of answers is computed once and its JSON reused; a f
 100,000 cases holds at most a few thousand distinct ones. Results carry ids, not texts:
 `indcli route` with the same answers shows the texts and their sources.
 
-Ctrl-C stops after the line being written, so stdout holds only complete lines; with
-``--output`` the file appears only when every line is done (atomic, like elsewhere).
+Ctrl-C stops at once (even while blocked reading), but never in the middle of writing a
+line, so stdout holds only complete lines; with ``--output`` the file appears only when
+every line is done (atomic, like elsewhere), so an interrupted batch writes no file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
@@ -20,10 +22,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from indcli.answers import describe_invalid
+import click
+
+from indcli.answers import describe_invalid, stdin_bytes
 from indcli.engine import ContentGap, InvalidAnswer, MissingAnswers, settle, validate_answers
 from indcli.errors import Interrupted
 from indcli.flow import Flow
+from indcli.limits import one_line
 from indcli.result import RouteResult
 
 MAX_LINE_BYTES = 64 * 1024
@@ -34,19 +39,36 @@ TOO_LONG = None  # marks a line longer than MAX_LINE_BYTES
 def run_batch(flow: Flow, defaults: dict[str, str], source: str, out: IO[bytes]) -> int:
     """Route every line of ``source`` (``-``: stdin) into ``out``; return failed lines."""
     memo: dict[Any, tuple[bool, bytes]] = {}
-    failed = 0
-    with _lines(source) as lines, _stop_on_sigint() as stopped:
-        for number, line in lines:
-            if line is TOO_LONG:
-                ok, fragment = False, _error(f"longer than {MAX_LINE_BYTES // 1024} KiB")
-            else:
-                ok, fragment = _result(flow, defaults, line, memo)
-            failed += not ok
-            out.write(b'{"line":%d,%s}\n' % (number, fragment))
-            if stopped():
+    failed = written = 0
+    to_stdout = out is getattr(sys.stdout, "buffer", None)
+    try:
+        with _stop_on_sigint() as stopped, _lines(source) as lines:
+            for number, line in lines:
+                if line is TOO_LONG:
+                    ok, fragment = False, _error(f"longer than {MAX_LINE_BYTES // 1024} KiB")
+                else:
+                    ok, fragment = _result(flow, defaults, line, memo)
+                failed += not ok
+                with stopped.holding():  # a line is written whole, or not at all
+                    out.write(b'{"line":%d,%s}\n' % (number, fragment))
+                    written = number
+                    if stopped():
+                        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        if to_stdout:
+            with contextlib.suppress(OSError, ValueError):
                 out.flush()
-                raise Interrupted(f"Interrupted after line {number}; results so far are complete.")
+        raise Interrupted(_interrupted(written, to_stdout)) from None
     return failed
+
+
+def _interrupted(number: int, to_stdout: bool) -> str:
+    """What was written when Ctrl-C arrived: said as it is."""
+    if not to_stdout:
+        return "Interrupted; nothing was written to the --output file."
+    if number == 0:
+        return "Interrupted before the first line; no results were printed."
+    return f"Interrupted after line {number}; the results of lines 1-{number} are complete."
 
 
 def _result(
@@ -54,15 +76,16 @@ def _result(
 ) -> tuple[bool, bytes]:
     try:
         raw = json.loads(line)
-    except ValueError as exc:
+    except ValueError as exc:  # includes integers of more than 4,300 digits
         return False, _error(f"not valid JSON ({exc})")
+    except RecursionError:
+        return False, _error("nested too deeply to be answers")
     if not isinstance(raw, dict):
         return False, _error(f"a line must be one JSON object of answers, not {_kind(raw)}")
-    try:
-        key = tuple(sorted(raw.items()))
-        hit = memo.get(key)
-    except TypeError:  # an unhashable value (list, object): invalid, and reported below
-        key, hit = None, None
+    # Only all-string answers are memoised: 1, 1.0 and true are equal as dict keys, so
+    # they would share one (wrong) error record; invalid lines are cheap to check anyway.
+    key = tuple(sorted(raw.items())) if all(isinstance(v, str) for v in raw.values()) else None
+    hit = None if key is None else memo.get(key)
     if hit is None:
         hit = _route(flow, {**defaults, **raw})
         if key is not None and len(memo) < MAX_MEMO:
@@ -98,7 +121,15 @@ def _kind(value: Any) -> str:
 @contextmanager
 def _lines(source: str) -> Iterator[Iterator[tuple[int, bytes | None]]]:
     """Numbered non-blank lines; an overlong line is cut and reported, never kept whole."""
-    handle = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
+    if source == "-":
+        handle = stdin_bytes("a batch", "--batch FILE")
+    else:
+        try:
+            handle = open(source, "rb")  # noqa: SIM115
+        except OSError as exc:
+            raise click.UsageError(
+                f"cannot read --batch {one_line(source)}: {exc.strerror or exc}."
+            ) from None
 
     def numbered() -> Iterator[tuple[int, bytes | None]]:
         number = 0
@@ -121,16 +152,43 @@ def _lines(source: str) -> Iterator[Iterator[tuple[int, bytes | None]]]:
             handle.close()
 
 
+class _Stop:
+    """Ctrl-C during a batch: a flag while a line is being written (so stdout holds only
+    whole lines), an immediate KeyboardInterrupt otherwise, in particular while blocked
+    reading input (stdin, a FIFO, a terminal, /dev/zero), which a flag alone would never
+    interrupt: Python restarts the read after the signal handler returns."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self.held = False
+
+    def __call__(self) -> bool:
+        return self.pressed
+
+    def handler(self, signum: int, frame: Any) -> None:
+        self.pressed = True
+        if not self.held:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        self.held = True
+        try:
+            yield
+        finally:
+            self.held = False
+
+
 @contextmanager
-def _stop_on_sigint() -> Iterator[Any]:
-    """Turn Ctrl-C into a flag checked between lines, so no line is ever cut in half."""
-    flag: list[bool] = []
+def _stop_on_sigint() -> Iterator[_Stop]:
+    """Install :class:`_Stop` as the SIGINT handler for the batch."""
+    stop = _Stop()
     try:
-        previous = signal.signal(signal.SIGINT, lambda *_: flag.append(True))
+        previous = signal.signal(signal.SIGINT, stop.handler)
     except ValueError:  # not the main thread (some test runners): plain KeyboardInterrupt
-        yield lambda: False
+        yield stop
         return
     try:
-        yield lambda: bool(flag)
+        yield stop
     finally:
         signal.signal(signal.SIGINT, previous)

@@ -7,7 +7,10 @@ code, and a traceback only with ``--debug``.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
+import io
 import os
 import sys
 from typing import Any, NoReturn
@@ -20,7 +23,8 @@ from indcli.catalog import Served
 from indcli.commands import CORE_COMMANDS, reserved_names
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
 from indcli.helpformat import HelpContext, use_help_format
-from indcli.limits import printable
+from indcli.limits import env_flag, one_line, printable
+from indcli.output import Terminated
 from indcli.render import payload, to_json_line
 
 EPILOG = """\b
@@ -33,8 +37,9 @@ Examples:
   indcli plugins                        which content packs are installed
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 pack or content error,
-130 interrupted. Environment: INDCLI_LOAD_PLUGINS, INDCLI_DISABLE_PLUGINS,
-INDCLI_STRICT_PLUGINS, INDCLI_NO_CACHE, NO_COLOR. See the README.
+130 interrupted, 141 stdout closed by its reader. Environment: INDCLI_LOAD_PLUGINS,
+INDCLI_DISABLE_PLUGINS, INDCLI_STRICT_PLUGINS, INDCLI_NO_CACHE, INDCLI_DEBUG,
+INDCLI_CACHE_DIR, NO_COLOR. See the README.
 """
 
 
@@ -99,15 +104,30 @@ class RootGroup(click.Group):
             app = extra["obj"] = App()
         _set_up(app, args, prog_name)
         extra.pop("standalone_mode", None)
+        _sturdy_streams()
         try:
             code = super().main(args, prog_name, standalone_mode=False, **extra)
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit
         except click.ClickException as exc:
             _report(exc, args)
             sys.exit(exc.exit_code)
         except (click.Abort, KeyboardInterrupt, EOFError):
             _report(Interrupted(), args)
             sys.exit(EXIT_INTERRUPTED)
+        except Terminated as exc:
+            _die_of(exc.signum)
+        except BrokenPipeError:
+            _quiet_closed_pipe()
+        except SystemExit:
+            if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):  # click's EPIPE exit
+                _quiet_closed_pipe()
+            raise
         except Exception as exc:
+            if isinstance(exc, OSError) and _output_failed(exc):
+                _report(IndcliError(f"cannot write output: {exc.strerror or exc}."), args)
+                _silence_stdout()
+                sys.exit(EXIT_RUNTIME)
             if _debug(args):
                 raise
             _report(
@@ -119,6 +139,97 @@ class RootGroup(click.Group):
             )
             sys.exit(EXIT_RUNTIME)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as tools killed by SIGPIPE exit in a shell
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in ("EBADF", "ENOSPC", "EDQUOT", "EFBIG", "EIO", "EPIPE")
+    if hasattr(errno, name)
+)
+
+
+class _ClosedStream(io.RawIOBase):
+    """Stands in for a standard stream indcli was started without (``>&-``)."""
+
+    failed = False  # once the failure is reported, output is dropped
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.failed:
+            return len(data)
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+def _sturdy_streams() -> None:
+    """Make output degrade instead of crash: a closed stdout fails writes with one clear
+    error (exit 1), a closed stderr swallows messages (the exit code still tells), and a
+    non-UTF-8 stdout/stderr gets ASCII look-alikes or '?' for what it cannot encode."""
+    if sys.stdout is None:
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedStream()), encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+        if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError, io.UnsupportedOperation):
+                stream.reconfigure(errors=_ascii_fallback())
+
+
+_LOOKALIKES = {
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+    "\u2014": "--", "\u2026": "...", "\u00a0": " ", "\u2022": "*", "\u2192": "->",
+}  # fmt: skip
+
+
+def _ascii_fallback() -> str:
+    """The name of a codec error handler: ASCII look-alikes, else '?'."""
+    import codecs
+
+    def handler(exc: UnicodeError) -> tuple[str, int]:
+        if not isinstance(exc, UnicodeEncodeError):
+            raise exc
+        bad = exc.object[exc.start : exc.end]
+        return "".join(_LOOKALIKES.get(char, "?") for char in bad), exc.end
+
+    with contextlib.suppress(LookupError):
+        codecs.lookup_error("indcli-ascii")
+        return "indcli-ascii"
+    codecs.register_error("indcli-ascii", handler)
+    return "indcli-ascii"
+
+
+def _output_failed(exc: OSError) -> bool:
+    """Whether an OSError is a failed write to stdout or stderr (not a file error)."""
+    return exc.errno in _WRITE_ERRNOS and exc.filename is None
+
+
+def _quiet_closed_pipe() -> NoReturn:
+    """The reader of our output went away (``| head -1``): stop quietly with exit 141,
+    as a tool killed by SIGPIPE would; nothing more can be said on a closed pipe."""
+    _silence_stdout()
+    sys.exit(EXIT_CLOSED_PIPE)
+
+
+def _silence_stdout() -> None:
+    """After a failed write to stdout, drop what is still buffered: Python's flush at
+    exit must not fail again (or print "Exception ignored")."""
+    _ClosedStream.failed = True
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _die_of(signum: int) -> NoReturn:
+    """SIGTERM or SIGHUP: temporary files are gone; now end as that signal would."""
+    import signal
+
+    with contextlib.suppress(OSError, ValueError):
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+    sys.exit(128 + signum)
 
 
 def _set_up(app: App, args: list[str], prog_name: str) -> None:
@@ -166,7 +277,7 @@ def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoRetur
 
 
 def _debug(args: list[str]) -> bool:
-    return "--debug" in args or os.environ.get("INDCLI_DEBUG", "") not in ("", "0")
+    return "--debug" in args or env_flag(os.environ, "INDCLI_DEBUG")
 
 
 VALUE_OPTIONS = {"--format", "--output", "-o", "--answers", "--batch", "--step", "--graph"}
@@ -188,17 +299,23 @@ def _command_name(args: list[str]) -> str:
     or an option's value."""
     for i, arg in enumerate(args):
         if not arg.startswith("-") and (i == 0 or args[i - 1] not in VALUE_OPTIONS):
-            return printable(arg)[:64]
+            return one_line(arg)[:64]
     return "indcli"
 
 
 def _report(exc: click.ClickException, args: list[str]) -> None:
-    """Show an error: click's usual text, or one JSON object with --format json."""
+    """Show an error: click's usual text, or one JSON object with --format json.
+
+    The message is made one printable line here, in one place, whoever wrote it (click's
+    own usage and bad-parameter messages included): user input echoed in it can neither
+    drive the terminal nor forge a line of its own."""
+    message = one_line(exc.format_message())
     if _wants_json(args):
         kind = getattr(exc, "kind", "usage" if isinstance(exc, click.UsageError) else "runtime")
-        error = {"code": exc.exit_code, "kind": kind, "message": exc.format_message()}
+        error = {"code": exc.exit_code, "kind": kind, "message": message}
         click.echo(to_json_line(payload(_command_name(args), error=error)), err=True)
     else:
+        exc.format_message = lambda: message  # type: ignore[method-assign]
         exc.show()
 
 

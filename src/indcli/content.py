@@ -36,6 +36,7 @@ from indcli.limits import (
     MAX_ITEMS,
     MAX_KEY_PARTS,
     MAX_TEXT,
+    check_source_url,
     has_control_chars,
 )
 
@@ -73,7 +74,7 @@ class Source(Model):
     """A document content is taken from."""
 
     id: Id
-    url: Annotated[Line, StringConstraints(pattern=r"^https://\S+$")]
+    url: Annotated[Line, AfterValidator(check_source_url)]
     title: Line
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 MAX_CONTENT_BYTES = 512 * 1024
 MAX_ANSWERS_BYTES = 1024 * 1024
@@ -11,8 +12,19 @@ MAX_ITEMS = 200
 MAX_CONDITION_DEPTH = 8
 MAX_KEY_PARTS = 100  # dotted TOML key parts
 
-# C0 controls except tab and newline, DEL, C1 controls, and bidi overrides/isolates.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters that can drive a terminal or disguise text: C0 controls except tab and
+# newline, DEL, C1 controls, and the invisible format characters (Unicode Cf, Zl, Zp):
+# soft hyphen, Arabic letter mark, zero-width spaces and joiners, LRM/RLM, line and
+# paragraph separators, bidi embeddings, overrides and isolates, word joiners, BOM,
+# interlinear annotation, and tag characters.
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")
+_CONTROL_OR_NEWLINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT}]")
 
 
 def has_control_chars(text: str) -> bool:
@@ -34,6 +46,66 @@ def printable(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def one_line(text: str) -> str:
+    """:func:`printable`, and newlines escaped too: for user input echoed in a message,
+    where a newline could forge a line of its own (``Error: ...``)."""
+    return _CONTROL_OR_NEWLINE.sub(_escape, text)
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def long_key_line(text: str) -> int | None:
+    """The number of the first line of TOML ``text`` that could hold a dotted key of
+    :data:`MAX_KEY_PARTS` parts or more (tomllib takes quadratic time on those), or None."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.count(".") >= MAX_KEY_PARTS:
+            return number
+    return None
+
+
+_URL = re.compile(
+    r"https://([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?(?:[/?#]\S*)?"
+)
+_URL_FORBIDDEN = set("()<>[]{}\"'`\\ ^|")
+
+
+def check_source_url(value: str) -> str:
+    """A source URL: https, a host name, no spaces, and none of the characters that
+    close a markdown link or start HTML (a pydantic ``AfterValidator``)."""
+    match = _URL.fullmatch(value)
+    if match is None or "." not in match.group(1) or ".." in match.group(1):
+        raise ValueError("must be an https:// URL with a host name, such as https://ind.nl/...")
+    bad = sorted(_URL_FORBIDDEN.intersection(value))
+    if bad or not value.isascii():
+        shown = " ".join(repr(c) for c in bad) or "non-ASCII characters"
+        raise ValueError(f"may not contain {shown}; percent-encode them (%28 for '(')")
+    return value
+
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
+
+
+def env_flag(environ: Mapping[str, str], name: str) -> bool:
+    """A boolean environment variable: 1/true/yes/on switch it on, 0/false/no/off or
+    empty or unset leave it off (case and surrounding spaces ignored). Anything else is
+    off, with a one-line warning on stderr: a typo must not silently change behaviour."""
+    value = environ.get(name, "").strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value not in FALSE_WORDS:
+        import sys
+
+        if sys.stderr is not None:
+            shown = one_line(environ[name])[:40]
+            print(
+                f"indcli: warning: {name}={shown} is not a boolean (1/true/yes or "
+                "0/false/no); treating it as off.",
+                file=sys.stderr,
+            )
+    return False

@@ -2,11 +2,18 @@
 
 Validating with pydantic costs far more than the rest of a run (importing pydantic
 alone takes longer than starting Python). Content only changes when a pack or the core
-changes, so the validated, JSON-ready result is cached, together with the exact text it
-was made from and a fingerprint of the core's models: an entry is used only when both
-match, so a changed file or core is validated again, and a damaged entry is ignored.
-The cache holds pack content only, never answers; it lives in the platform's cache
-folder (or ``INDCLI_CACHE_DIR``) and ``INDCLI_NO_CACHE=1`` switches it off.
+changes, so the validated, JSON-ready result is cached under a name that is the SHA-256
+of what it was made from (a fingerprint of the core's models and the file's exact bytes):
+a changed file or core simply has another name. The cache holds pack content only, never
+answers; it lives in the platform's cache folder (or ``INDCLI_CACHE_DIR``), and
+``INDCLI_NO_CACHE=1`` switches it off.
+
+The cache is trusted only as far as the folder is: it is used only when the folder is
+owned by the user and writable by no one else (indcli creates it 0700), and an entry is
+read only if it is a regular file owned by the user, under a size cap, with an intact
+checksum, the right shape and no control or format characters in its text. Anything else
+is a cache miss (the content is validated again), never an error or a hang. Entries made
+by another core are removed when a new entry is written.
 """
 
 from __future__ import annotations
@@ -14,31 +21,57 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import stat
 import sys
-import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+try:  # CPython's own SHA-256: hashlib loads OpenSSL first, 2-3 ms of every start-up
+    from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+    except ImportError:
+        from hashlib import sha256
+
 from indcli import __version__
+from indcli.limits import MAX_CONTENT_BYTES, env_flag
 from indcli.plugins import read_content_bytes
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
+MAX_ENTRY_BYTES = 8 * MAX_CONTENT_BYTES  # validated JSON is larger than its TOML
+MAX_ENTRIES = 1024  # per core, far more than packs installed; the oldest go first
+CONTENT_KEYS = frozenset({"format", "topics", "guides", "flows"})
+# Escaped controls and format characters in JSON written with ensure_ascii (never in
+# validated content: the validators reject them).
+_ESCAPED_CONTROL = re.compile(
+    rb"\\u(?:00[01][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|00[aA][dD]|061[cC]|180[eE]"
+    rb"|200[b-fB-F]|202[8-9a-eA-E]|206[0-9a-fA-F]|[fF][eE][fF][fF]|[dD][bB]40)"
+)
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path | None:
-    """Where validated content is cached, or ``None`` when caching is off."""
-    if environ.get("INDCLI_NO_CACHE", "") not in ("", "0"):
+    """Where validated content is cached, or ``None`` when caching is off or no usable
+    (absolute) folder is known: an unset, empty or relative HOME or XDG_CACHE_HOME never
+    puts the cache in ``/`` or in the current folder."""
+    if env_flag(environ, "INDCLI_NO_CACHE"):
         return None
-    if environ.get("INDCLI_CACHE_DIR"):
-        return Path(environ["INDCLI_CACHE_DIR"])
+    chosen = environ.get("INDCLI_CACHE_DIR", "")
+    if chosen:
+        return Path(chosen) if os.path.isabs(chosen) else None
+    home = environ.get("HOME", "")
+    if not os.path.isabs(home):
+        home = ""
     if sys.platform == "win32":
-        base = environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        base = environ.get("LOCALAPPDATA", "") or (home and os.path.join(home, "AppData", "Local"))
     elif sys.platform == "darwin":
-        base = str(Path.home() / "Library" / "Caches")
+        base = home and os.path.join(home, "Library", "Caches")
     else:
-        base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "indcli"
+        xdg = environ.get("XDG_CACHE_HOME", "")
+        base = xdg if os.path.isabs(xdg) else home and os.path.join(home, ".cache")
+    return Path(base) / "indcli" if base and os.path.isabs(base) else None
 
 
 class ContentLoader:
@@ -47,12 +80,12 @@ class ContentLoader:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self.validated = 0  # how many files needed pydantic this run (for tests)
+        self._trusted: bool | None = None
 
     def __call__(self, pack: str, item: Any) -> dict[str, Any]:
         label, blob = read_content_bytes(pack, item)
-        key = f"{_models_fingerprint()}\0{blob.decode('utf-8', 'replace')}"
-        path = self._entry(key)
-        cached = self._read(path, key)
+        path = self._entry(blob)
+        cached = _read(path)
         if cached is not None:
             return cached
         from indcli.content import parse_toml, validate_content
@@ -60,58 +93,135 @@ class ContentLoader:
         raw, text = parse_toml(blob, pack=pack, file=label), blob.decode("utf-8")
         data = validate_content(raw, pack=pack, file=label, text=text)
         self.validated += 1
-        self._write(path, key, data)
+        self._write(path, data)
         return data
 
-    def _entry(self, key: str) -> Path | None:
-        if self.directory is None:
+    def _entry(self, blob: bytes) -> Path | None:
+        if self.directory is None or not self._folder_trusted():
             return None
-        # Only a file name: the entry itself holds the full key and is checked against it.
-        name = f"content-{zlib.crc32(key.encode()):08x}-{len(key)}.cache"
-        return Path(os.path.join(self.directory, name))
+        made_from = sha256(_models_fingerprint().encode() + b"\0" + blob).hexdigest()
+        return Path(os.path.join(self.directory, f"content-{_core_tag()}-{made_from}.json"))
 
-    @staticmethod
-    def _read(path: Path | None, key: str) -> dict[str, Any] | None:
-        """The cached data, if the entry is for ``key`` and its body is intact.
+    def _folder_trusted(self) -> bool:
+        """Create the folder (0700) if needed; trust it only if it is the user's own."""
+        if self._trusted is None:
+            assert self.directory is not None
+            with contextlib.suppress(OSError):
+                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._trusted = _private_folder(self.directory)
+        return self._trusted
 
-        An entry is a header line ``{"key", "crc"}`` and the data's JSON: the checksum
-        catches a damaged or edited body without re-serialising it, so data that was not
-        written by validation is never used.
-        """
-        if path is None:
-            return None
-        try:
-            head, _, body = path.read_bytes().partition(b"\n")
-            meta = json.loads(head)
-            if meta.get("key") != key or meta.get("crc") != zlib.crc32(body):
-                return None
-            data = json.loads(body)
-        except (OSError, ValueError, AttributeError):
-            return None
-        return data if isinstance(data, dict) else None
-
-    @staticmethod
-    def _write(path: Path | None, key: str, data: dict[str, Any]) -> None:
+    def _write(self, path: Path | None, data: dict[str, Any]) -> None:
         if path is None:
             return
-        import tempfile
+        from indcli.output import atomic_file
 
-        tmp = None
-        try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            body = json.dumps(data, separators=(",", ":")).encode()
-            head = json.dumps({"key": key, "crc": zlib.crc32(body)}).encode()
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".cache")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(head + b"\n" + body)
-            os.replace(tmp, path)
-            tmp = None
-        except OSError:
-            pass
-        finally:
-            if tmp is not None:
+        body = json.dumps(data, separators=(",", ":")).encode()  # ASCII: escapes are visible
+        head = json.dumps({"format": CACHE_FORMAT, "sha256": sha256(body).hexdigest()})
+        with contextlib.suppress(OSError):
+            with atomic_file(path, durable=False) as out:
+                out.write(head.encode() + b"\n" + body)
+            _evict(path)
+
+
+def _private_folder(folder: Path) -> bool:
+    """A real folder (not a link) owned by this user and writable by no one else."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    if hasattr(os, "geteuid"):
+        return st.st_uid == os.geteuid() and not st.st_mode & 0o022
+    return True
+
+
+def _read(path: Path | None) -> dict[str, Any] | None:
+    """The cached data, if the entry is usable; any doubt is a miss (``None``).
+
+    An entry is a header line ``{"format", "sha256"}`` and the data's JSON: the checksum
+    catches a damaged body, the shape check keeps data the commands cannot use out."""
+    if path is None:
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)  # O_NONBLOCK: a FIFO planted here cannot hang us
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if (
+            not stat.S_ISREG(st.st_mode)
+            or st.st_size > MAX_ENTRY_BYTES
+            or (hasattr(os, "geteuid") and st.st_uid != os.geteuid())
+        ):
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            blob = handle.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    head, _, body = blob.partition(b"\n")
+    try:
+        meta = json.loads(head)
+        if (
+            len(blob) > MAX_ENTRY_BYTES
+            or not isinstance(meta, dict)
+            or meta.get("format") != CACHE_FORMAT
+            or meta.get("sha256") != sha256(body).hexdigest()
+            # Written ASCII-only: a raw control is invalid JSON except DEL, and any raw
+            # non-ASCII character (C1, bidi, format) means someone else wrote it.
+            or not body.isascii()
+            or b"\x7f" in body
+            or _ESCAPED_CONTROL.search(body)
+        ):
+            return None
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return data if _content_shaped(data) else None
+
+
+def _content_shaped(data: Any) -> bool:
+    """What validation returns, at the top two levels: lists of items with an id."""
+    if not isinstance(data, dict) or set(data) != CONTENT_KEYS or data["format"] != 1:
+        return False
+    return all(
+        isinstance(items, list)
+        and all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in items)
+        for key, items in data.items()
+        if key != "format"
+    )
+
+
+def _evict(kept: Path) -> None:
+    """Remove entries another core made (they can never be used again), and the oldest
+    beyond :data:`MAX_ENTRIES`; also entries in older formats."""
+    mine: list[tuple[float, str]] = []
+    prefix = f"content-{_core_tag()}-"
+    with contextlib.suppress(OSError), os.scandir(kept.parent) as entries:
+        for entry in entries:
+            if not entry.name.startswith("content-") or entry.name == kept.name:
+                continue
+            if entry.name.startswith(prefix) and entry.name.endswith(".json"):
                 with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+                    mine.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+    mine.sort(reverse=True)
+    for _, old in mine[MAX_ENTRIES - 1 :]:
+        with contextlib.suppress(OSError):
+            os.unlink(old)
+
+
+def _core_tag() -> str:
+    """A short name for the core's fingerprint, shared by every entry it makes."""
+    return sha256(_models_fingerprint().encode()).hexdigest()[:16]
 
 
 _fingerprint: str | None = None

@@ -1,14 +1,25 @@
 """Writing results: to stdout, or atomically to a file with private permissions.
 
-A file is written to a temporary file in the same folder and then renamed over the
-target, so a failure at any point leaves an existing file as it was. Results can hold
-personal answers, so files are created readable by the owner only (0600).
+A regular file is written to a temporary file in the same folder and then renamed over
+the target, so a failure at any point leaves an existing file as it was. Results can
+hold personal answers, so files are created readable by the owner only (0600). Special
+files (``-``, devices such as ``/dev/null``, FIFOs, sockets, and descriptor names such as
+``/dev/stdout``, ``/dev/fd/N`` or ``/proc/...``) are written to directly, never replaced. An
+existing read-only file is refused, as ``cp`` does. A replaced file is a new file: other
+hard links to it keep the old content, and a symbolic link named as ``--output`` is
+replaced by the file (the file it pointed to is left as it was).
+
+:func:`atomic_file` is the one atomic writer: ``--output`` and the content cache both
+use it. It removes its temporary file on any error, on Ctrl-C, and on SIGTERM or SIGHUP.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +28,22 @@ from typing import IO
 import click
 
 from indcli.errors import IndcliError
+from indcli.limits import one_line
+
+# Names of open descriptors: what they name is written to, never replaced (/dev/shm and
+# the like hold ordinary files, replaced as anywhere else).
+DESCRIPTOR_PATHS = ("/dev/fd/", "/dev/stdout", "/dev/stderr", "/dev/tty", "/proc/")
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived while a temporary file existed (see :func:`atomic_file`).
+
+    A BaseException, so no ``except Exception`` swallows it on the way out; the root
+    command cleans up and then dies of the same signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def emit(text: str, output: str | None = None) -> None:
@@ -24,7 +51,7 @@ def emit(text: str, output: str | None = None) -> None:
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    write_atomic(Path(output), text)
+    write_atomic(output, text)
 
 
 def write_atomic(path: Path | str, text: str) -> None:
@@ -33,48 +60,149 @@ def write_atomic(path: Path | str, text: str) -> None:
 
 
 @contextmanager
-def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
-    """A binary file that replaces ``target`` only if the ``with`` block succeeds."""
+def atomic_file(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
+    """A new 0600 file that replaces ``path`` only if the ``with`` block succeeds.
+
+    Raises :class:`OSError`; the temporary file never outlives the block."""
     import tempfile
 
-    path = Path(target)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:  # is_dir() raises for some errors, e.g. a name that is too long
-        is_folder, folder_is_folder = path.is_dir(), folder.is_dir()
-        folder_exists = folder.exists()
-    except OSError as exc:
-        raise IndcliError(
-            f"cannot write to {path}: {exc.strerror or exc}; choose another --output."
-        ) from None
-    if is_folder:
-        raise IndcliError(f"cannot write to {path}: it is a folder; give a file name.")
-    if path.exists() and not path.is_file():
-        raise IndcliError(
-            f"cannot write to {path}: it is not a regular file (a device, pipe or socket); "
-            "give a file name, or leave out --output to print."
-        )
-    if not folder_is_folder:
-        problem = (
-            f"{folder} is a file, not a folder"
-            if folder_exists
-            else f"folder {folder} does not exist; create it first"
-        )
-        raise IndcliError(f"cannot write to {path}: {problem}.")
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise IndcliError(
-            f"cannot write to {path}: {exc.strerror or exc}; choose another --output."
-        ) from None
+        with _terminate_cleanly():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                yield handle
+                handle.flush()
+                if durable:
+                    os.fsync(handle.fileno())
+            os.chmod(tmp, 0o600)  # mkstemp makes it 0600; a umask cannot widen it
+            os.replace(tmp, path)
+            tmp = None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+@contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise :class:`Terminated` (so ``finally``
+    clauses run and remove temporary files) instead of killing the process outright."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    previous: dict[int, object] = {}
+    try:
+        for signum in _TERMINATING:
+            previous[signum] = signal.signal(signum, handler)
+    except ValueError:  # not the main thread: signals cannot be caught here
+        pass
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)  # type: ignore[arg-type]
+
+
+_TERMINATING = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextmanager
+def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
+    """Where ``--output`` writes: ``target`` replaced atomically, or a special file."""
+    shown = one_line(str(target))
+    if str(target) == "-":
+        yield _stdout()
+        return
+    if str(target).endswith(("/", os.sep)):
+        raise click.UsageError(f"--output {shown} ends in a slash; give a file name, not a folder.")
+    path = Path(target)
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None  # a new file; a missing folder is reported below
+    except OSError as exc:
+        raise _cannot(shown, exc) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise click.UsageError(f"--output {shown} is a folder; give a file name.")
+    if st is not None and (
+        not stat.S_ISREG(st.st_mode) or str(path.absolute()).startswith(DESCRIPTOR_PATHS)
+    ):
+        with _special(path, st, shown) as out:
+            yield out
+        return
+    if st is not None and (st.st_mode & 0o222 == 0 or not os.access(path, os.W_OK)):
+        raise IndcliError(
+            f"cannot write to {shown}: the file is read-only; make it writable "
+            f"(chmod u+w) or remove it first if you want to replace it."
+        )
+    folder = path.parent
+    try:
+        folder_ok = folder.is_dir()
+        folder_exists = folder_ok or folder.exists()
+    except OSError as exc:
+        raise _cannot(shown, exc) from None
+    if not folder_ok:
+        problem = (
+            f"{one_line(str(folder))} is a file, not a folder"
+            if folder_exists
+            else f"folder {one_line(str(folder))} does not exist; create it first"
+        )
+        raise IndcliError(f"cannot write to {shown}: {problem}.")
+    try:
+        with atomic_file(path) as out:
+            yield out
+    except OSError as exc:
+        raise _cannot(shown, exc) from None
+
+
+@contextmanager
+def _special(path: Path, st: os.stat_result, shown: str) -> Iterator[IO[bytes]]:
+    """Write straight into a device, FIFO or descriptor path; never replace it."""
+    stream = _standard_stream(st)
+    if stream is not None:  # /dev/stdout and the like: the stream, in order with the rest
+        stream.flush()
+        yield stream.buffer
+        stream.buffer.flush()
+        return
+    flags = os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+    flags |= os.O_APPEND if stat.S_ISREG(st.st_mode) else 0
+    try:
+        fd = os.open(path, flags)  # O_NONBLOCK: a FIFO nobody reads is an error, not a hang
+        os.set_blocking(fd, True)
+    except OSError as exc:
+        if stat.S_ISFIFO(st.st_mode) and exc.errno == 6:  # ENXIO
+            raise IndcliError(
+                f"cannot write to {shown}: it is a pipe (FIFO) that nobody reads; "
+                "start its reader first."
+            ) from None
+        raise _cannot(shown, exc) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+    except BrokenPipeError:
+        raise  # its reader went away: a closed pipe, like stdout's (exit 141)
+    except OSError as exc:
+        raise _cannot(shown, exc) from None
+
+
+def _standard_stream(st: os.stat_result) -> IO[str] | None:
+    for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if stream is not None and os.path.samestat(st, os.fstat(fd)):
+                return stream
+    return None
+
+
+def _stdout() -> IO[bytes]:
+    if sys.stdout is None:
+        raise IndcliError("cannot write output: stdout is closed.")
+    sys.stdout.flush()
+    return sys.stdout.buffer
+
+
+def _cannot(shown: str, exc: OSError) -> IndcliError:
+    return IndcliError(f"cannot write to {shown}: {exc.strerror or exc}; choose another --output.")

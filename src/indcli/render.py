@@ -312,7 +312,7 @@ def to_text(doc: Doc, cols: int | None = None) -> str:
             if document != (cite["title"], cite["url"]):
                 document = (cite["title"], cite["url"])
                 out.extend(wrap(cite["title"], "  ", "  "))
-                out.append(f"  {cite['url']}")
+                out.append(f"  {printable(cite['url'])}")
             lead = f"  [{n}] "
             quote = f"\u201c{cite['quote']}\u201d (checked {cite['checked']})"
             out.extend(wrap(quote, lead, " " * len(lead)))
@@ -356,7 +356,7 @@ def to_markdown(doc: Doc) -> str:
         for n, cite in enumerate(cites.sources, 1):
             out.append(
                 f"[^{n}]: \u201c{_md(cite['quote'])}\u201d [{_md(cite['title'])}]"
-                f"({cite['url']}), checked {cite['checked']}"
+                f"(<{_md(cite['url'])}>), checked {cite['checked']}"
             )
     text = "\n".join(out)
     while "\n\n\n" in text:

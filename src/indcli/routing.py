@@ -16,12 +16,12 @@ from typing import Any
 
 import click
 
-from indcli.answers import check_answers, read_answers_file
+from indcli.answers import check_answers, check_inputs, read_answers_file
 from indcli.app import App, current_app
 from indcli.engine import ContentGap, MissingAnswers, settle
 from indcli.errors import IndcliError, PackError
 from indcli.flow import Flow
-from indcli.limits import printable
+from indcli.limits import one_line, printable
 from indcli.model import Example, Question
 from indcli.output import emit
 from indcli.render import format_param, page, payload, prompt_columns, render, wrap_words
@@ -35,6 +35,7 @@ def _route_params() -> list[click.Option]:
         click.Option(
             ["--answers", "answers_file"],
             type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+            multiple=True,
             metavar="FILE",
             help="Read answers from a JSON or TOML object of question id -> answer "
             "('-' for stdin). Options given on the command line win.",
@@ -104,7 +105,7 @@ def _option(question: Question) -> click.Option:
     return click.Option(
         [f"--{question.id}", _param_name(question.id)],
         type=click.Choice(question.choice_ids),
-        help=question.prompt,
+        help=printable(question.prompt),  # validated already; a second guard
     )
 
 
@@ -153,13 +154,13 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
             f"the routing flow '{flow_id}' is not loaded; run 'indcli plugins' to see "
             "which packs loaded."
         )
+    answers_file = check_inputs(options, ctx)
     if options["graph"]:
         _graph(flow, options["graph"], options["fmt"], name)
         return
     answers: dict[str, Any] = {}
-    if options["answers_file"] is not None:
-        path = options["answers_file"]
-        answers = check_answers(flow, read_answers_file(path), _where(path))
+    if answers_file is not None:
+        answers = check_answers(flow, read_answers_file(answers_file), _where(answers_file))
     given = {q: options.get(_param_name(q)) for q in flow.question_ids}
     flags = {q: value for q, value in given.items() if value is not None}
     answers = check_answers(flow, {**answers, **flags}, "options", option_names=True)
@@ -202,7 +203,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
     else:
         emit(text, options["output"])
     if options["output"] not in (None, "-"):
-        click.echo(f"Wrote your route to {printable(options['output'])}.", err=True)
+        click.echo(f"Wrote your route to {one_line(options['output'])}.", err=True)
     elif asked and options["fmt"] != "json" and app.interactive():
         _offer_to_save(render("markdown", data, describe), app.environ)
 
@@ -248,7 +249,7 @@ def _offer_to_save(markdown: str, environ: dict[str, str]) -> None:
         return  # the route is shown; not saving is what the user asked for
     if name:
         write_atomic(name, markdown)
-        saved = f"Saved your checklist to {printable(name)} (readable only by you)."
+        saved = f"Saved your checklist to {one_line(name)} (readable only by you)."
         click.echo("\n".join(wrap_words(saved, prompt_columns())))
 
 
@@ -290,4 +291,4 @@ def _graph(flow: Flow, kind: str, fmt: str, name: str) -> None:
 
 
 def _where(path: str) -> str:
-    return "answers from stdin" if path == "-" else f"answers file {printable(path)}"
+    return "answers from stdin" if path == "-" else f"answers file {one_line(path)}"

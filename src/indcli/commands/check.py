@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from indcli.app import current_app
 from indcli.catalog import Catalog
-from indcli.checks import Problem, Report, check_catalog, check_compat
 from indcli.model import walk
 from indcli.plugins import canonical
 from indcli.render import Doc, Item, format_option, payload, render
+
+if TYPE_CHECKING:  # the checks are imported when the command runs, not for --help
+    from indcli.checks import Problem, Report
 
 EXIT_PROBLEMS = 1  # like a linter's findings; usage errors keep exit 2
 
@@ -72,6 +74,8 @@ def check(
     if compat and not packs:
         raise click.UsageError("--compat compares the routes with and without PACK: name one.")
     pages = _read_pages(ctx, catalog, source_files)
+    from indcli.checks import check_catalog, check_compat
+
     report = check_catalog(catalog)
     report.problems += _drift_problems(catalog, pages)
     if packs:
@@ -170,7 +174,7 @@ def _drift_problems(catalog: Catalog, pages: dict[str, tuple[str, str]]) -> list
             if x.where == item
         )
         problems.append(
-            Problem(
+            _problem_class()(
                 "error",
                 pack,
                 "",
@@ -268,3 +272,9 @@ def _problem_item(problem: dict[str, Any]) -> Item:
 
 def _count(n: int, noun: str) -> str:
     return f"{'no' if n == 0 else n} {noun}{'' if n == 1 else 's'}"
+
+
+def _problem_class() -> type[Problem]:
+    from indcli.checks import Problem
+
+    return Problem

@@ -9,22 +9,24 @@ names is always the one of the indcli that printed it.
 
 from __future__ import annotations
 
-import difflib
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from indcli.errors import IndcliError
 from indcli.render import Doc, Item, format_option, payload, render, to_json
 
+if TYPE_CHECKING:  # importlib.resources is imported when the command runs, not for --help
+    from importlib.resources.abc import Traversable
+
 SKIP = {"README"}  # the index of the repository's docs folder: `indcli docs` lists instead
 
 
 def docs_folder() -> Traversable | None:
     """The installed pages (``indcli/docs`` in the wheel), or a checkout's ``docs/``."""
+    from importlib.resources import files
+
     installed = files("indcli") / "docs"
     if installed.is_dir():
         return installed
@@ -82,6 +84,8 @@ def docs(topic: str | None, fmt: str) -> None:
         return
     page = found.get(topic)
     if page is None:
+        import difflib
+
         close = difflib.get_close_matches(topic, list(found), n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise click.UsageError(

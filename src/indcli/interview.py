@@ -189,7 +189,8 @@ class Interview:
         if before or not decision.outcome or not decision.outcome_rules:
             return
         rule = decision.outcome_rules[0].rule
-        self._say(f"\u2192 {rule.text} (The page: \u201c{rule.source.quote}\u201d)")
+        mark = f" ({INFERENCE_MARK}.)" if rule.basis == "inference" else ""
+        self._say(f"\u2192 {rule.text}{mark} (The page: \u201c{rule.source.quote}\u201d)")
         self._say("")
 
     def _explain(self, question: Question) -> None:

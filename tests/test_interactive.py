@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from contextlib import contextmanager
 
 import indcli_berichtenbox
@@ -335,9 +336,10 @@ def test_declining_to_save_writes_nothing(tmp_path, monkeypatch):
 
 
 def test_stdout_piped_asks_on_the_terminal_and_writes_only_the_result(monkeypatch, asked):
-    from indcli import routing
+    from indcli import app
 
-    monkeypatch.setattr(routing, "_stdin_is_terminal", lambda: True)
+    real = app._terminals  # stdin and stderr are the terminal, stdout is piped
+    monkeypatch.setattr(app, "_terminals", lambda *s: s[1] is sys.stderr or real(*s))
     with terminal(NO + YES + YES + SHOW):
         result = run(make_app(*PACKS, interactive=None), ["route"])
     assert result.exit_code == 0, result.stderr

@@ -112,14 +112,28 @@ class App:
         """May we prompt? Only when both stdin and stdout are terminals."""
         if self._interactive is not None:
             return self._interactive
-        try:
-            return sys.stdin.isatty() and sys.stdout.isatty()
-        except (AttributeError, ValueError):
+        return _terminals(sys.stdin, sys.stdout)
+
+    def may_prompt(self) -> bool:
+        """May we ask questions at all? With a terminal on stdin and stderr, stdout may be
+        piped (``indcli route | less``): prompts then go to stderr, the result to stdout."""
+        if self.interactive():
+            return True
+        if self._interactive is not None:  # forced off (tests, indcli.api)
             return False
+        return _terminals(sys.stdin, sys.stderr)
 
     def pack_hint(self, pack: str) -> str:
         """What to do about a pack that is not loaded, as a clause: install or enable it."""
         return self.load_catalog().pack_hint(pack)
+
+
+def _terminals(*streams: object) -> bool:
+    """Whether every stream is a terminal (a closed or missing stream is not)."""
+    try:
+        return all(stream.isatty() for stream in streams)  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
 
 
 def current_app(ctx: click.Context | None = None) -> App:

@@ -168,7 +168,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
         _batch(app, flow, answers, options, ctx, name)
         return
     asked_ids: list[str] = []
-    if not options["no_input"] and _may_ask(app):
+    if not options["no_input"] and app.may_prompt():
         try:
             settle(flow, answers)
         except MissingAnswers:
@@ -206,21 +206,6 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
         click.echo(f"Wrote your route to {one_line(options['output'])}.", err=True)
     elif asked and options["fmt"] != "json" and app.interactive():
         _offer_to_save(render("markdown", data, describe), app.environ)
-
-
-def _may_ask(app: App) -> bool:
-    """Prompts need a terminal on stdin; stdout may be piped (``indcli route | less``):
-    then the prompts go to the terminal on stderr and only the result to stdout."""
-    if app.interactive():
-        return True
-    return app._interactive is None and _stdin_is_terminal()
-
-
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin.isatty() and sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _interview(app: App, flow: Flow, answers: dict[str, str], name: str, options: dict):

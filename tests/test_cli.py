@@ -13,6 +13,25 @@ from indcli import __version__
 from indcli.testing import make_app, run
 
 
+def test_root_help_puts_applicants_commands_first_and_authors_commands_apart(tmp_path):
+    import click
+    from conftest import make_pack
+
+    extra = make_pack("indcli-extra", tmp_path, "", commands=[click.Command("mvv-check")])
+    out = run(make_app(*PACKS, extra), ["--help"]).stdout
+    applicants, _, authors = out.partition("For pack authors and administrators:")
+    authors = authors.split("Examples:")[0]
+    import re
+
+    def listed(name: str, text: str) -> bool:
+        return re.search(rf"\n  {re.escape(name)}(\s|$)", text) is not None
+
+    for name in ("route", "berichtenbox-steps", "explain", "mvv-check"):
+        assert listed(name, applicants) and not listed(name, authors), name
+    for name in ("plugins", "check", "new-pack", "schema", "docs", "completion"):
+        assert listed(name, authors) and not listed(name, applicants), name
+
+
 def test_help_lists_core_and_pack_commands_with_examples():
     result = run(make_app(*PACKS), ["--help"])
     assert result.exit_code == 0

@@ -45,7 +45,7 @@ INDCLI_CACHE_DIR, NO_COLOR. See the README.
 
 # The root help lists these under their own heading; every other command (the route,
 # guides, explain, and what packs add) is for applicants and is listed first.
-ADMIN_COMMANDS = ("plugins", "check", "new-pack", "completion")
+ADMIN_COMMANDS = ("plugins", "check", "new-pack", "schema", "docs", "completion")
 
 
 class RootGroup(click.Group):

@@ -425,7 +425,7 @@ def test_escape_sequences_in_pack_text_are_rejected_at_validation(tmp_path, cont
     [line] = result.stderr.splitlines()
     warning = warning_text(line)
     assert warning.startswith("indcli: warning: pack indcli-evil 1.0 was skipped: ")
-    assert field in warning and "control characters or escape sequences" in warning
+    assert field in warning and "escape sequences or invisible format characters" in warning
     assert clean(result.stdout) and clean(warning)
     strict = run(make_app(*PACKS, pack, environ=STRICT), ["explain"], color=True)
     assert strict.exit_code == 3 and "indcli-evil" in strict.stderr

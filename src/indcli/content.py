@@ -47,7 +47,10 @@ COMMAND_PATTERN = r"^[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?$"
 
 def _printable(value: str) -> str:
     if has_control_chars(value):
-        raise ValueError("text may not contain control characters or escape sequences")
+        raise ValueError(
+            "text may not contain control characters, escape sequences or invisible "
+            "format characters"
+        )
     return value
 
 

@@ -168,23 +168,19 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
         _batch(app, flow, answers, options, ctx, name)
         return
     asked_ids: list[str] = []
-    if not options["no_input"] and app.may_prompt():
-        try:
-            settle(flow, answers)
-        except MissingAnswers:
-            interview = _interview(app, flow, answers, name, options)
-            answers = interview.run()
-            asked_ids = interview.asked
-        except ContentGap:
-            pass  # reported below, by the same settle() every caller uses
     try:
-        route = settle(flow, answers)
-    except MissingAnswers as exc:
-        raise click.UsageError(
-            f"{exc}. Add them as options or in --answers FILE, or run on a terminal "
-            "without --no-input to be asked.",
-            ctx,
-        ) from None
+        try:
+            route = settle(flow, answers)
+        except MissingAnswers as exc:
+            if options["no_input"] or not app.may_prompt():
+                raise click.UsageError(
+                    f"{exc}. Add them as options or in --answers FILE, or run on a terminal "
+                    "without --no-input to be asked.",
+                    ctx,
+                ) from None
+            interview = _interview(app, flow, answers, name, options)
+            route = settle(flow, interview.run())  # the review ends only when nothing is missing
+            asked_ids = interview.asked
     except ContentGap as exc:
         raise PackError(str(exc)) from None
     asked = bool(asked_ids)

@@ -15,6 +15,7 @@ import click
 from indcli.app import current_app
 from indcli.errors import Interrupted, PackError
 from indcli.guide_data import describe_guide, guide_payload, step_data, step_item
+from indcli.helpformat import examples_epilog
 from indcli.model import Example, Guide
 from indcli.render import Doc, Item, command_message, format_option, render, to_text
 
@@ -27,15 +28,14 @@ def guide_command(
 ) -> click.Command:
     """A click command that shows the guide ``guide_id`` from the loaded content."""
     command_name = name or f"{guide_id}-steps"
-    lines = [(e.run, e.about or "") for e in examples] + [
-        (f"indcli {command_name}", ""),
-        (f"indcli {command_name} --step 3", ""),
-        (f"indcli {command_name} --interactive", "one step at a time"),
-        (f"indcli {command_name} --format markdown > steps.md", ""),
-    ]
-    width = max(len(run) for run, _ in lines) + 2
-    epilog = "\b\nExamples:\n" + "\n".join(
-        f"  {run.ljust(width)}{about}".rstrip() for run, about in lines
+    epilog = examples_epilog(
+        examples,
+        [
+            (f"indcli {command_name}", ""),
+            (f"indcli {command_name} --step 3", ""),
+            (f"indcli {command_name} --interactive", "one step at a time"),
+            (f"indcli {command_name} --format markdown > steps.md", ""),
+        ],
     )
 
     @click.command(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import click
 
+from indcli.model import Example
 from indcli.render import terminal_columns, wrap_command, wrap_words
 
 _COLUMNS = re.compile(r"\s{2,}")  # "  command   what it does": the gap between columns
@@ -121,3 +122,12 @@ def use_help_format(command: click.Command | None) -> click.Command | None:
     if command is not None and command.context_class is click.Context:
         command.context_class = HelpContext
     return command
+
+
+def examples_epilog(examples: Iterable[Example], generic: Iterable[tuple[str, str]]) -> str:
+    """The "Examples:" block of a command's help: the pack's own examples (from content)
+    first, then the core's generic ones, each ``(command line, what it does)``."""
+    lines = [(e.run, e.about or "") for e in examples] + list(generic)
+    width = max((len(run) for run, about in lines if about), default=0) + 2
+    body = "\n".join(f"  {run.ljust(width)}{about}".rstrip() for run, about in lines)
+    return f"\b\nExamples:\n{body}"

@@ -21,6 +21,7 @@ from indcli.app import App, current_app
 from indcli.engine import ContentGap, MissingAnswers, settle
 from indcli.errors import IndcliError, PackError
 from indcli.flow import Flow
+from indcli.helpformat import examples_epilog
 from indcli.limits import one_line, printable
 from indcli.model import Example, Question
 from indcli.output import emit
@@ -131,19 +132,19 @@ def route_command(
 
 
 def _epilog(name: str, examples: Sequence[Example]) -> str:
-    lines = [(e.run, e.about or "") for e in examples] + [
-        (f"indcli {name}", "answer the questions on a terminal"),
-        (f"indcli {name} | less", "ask on the terminal, send only the result on"),
-        (f"indcli {name} --answers answers.json --format json", ""),
-        (f"echo 'eu-long-term-resident = \"yes\"' | indcli {name} --answers - --no-input", ""),
-        (f"indcli {name} ... --format markdown --output checklist.md", ""),
-        (f"indcli {name} ... --explain", "show every rule and why it fired"),
-        (f"indcli {name} --batch cases.jsonl > results.jsonl", ""),
-        (f"indcli {name} --graph mermaid", "draw the whole flow"),
-    ]
-    width = max(len(run) for run, _ in lines if _) + 2
-    body = "\n".join(f"  {run.ljust(width)}{about}".rstrip() for run, about in lines)
-    return f"\b\nExamples:\n{body}"
+    return examples_epilog(
+        examples,
+        [
+            (f"indcli {name}", "answer the questions on a terminal"),
+            (f"indcli {name} | less", "ask on the terminal, send only the result on"),
+            (f"indcli {name} --answers answers.json --format json", ""),
+            (f"echo 'eu-long-term-resident = \"yes\"' | indcli {name} --answers - --no-input", ""),
+            (f"indcli {name} ... --format markdown --output checklist.md", ""),
+            (f"indcli {name} ... --explain", "show every rule and why it fired"),
+            (f"indcli {name} --batch cases.jsonl > results.jsonl", ""),
+            (f"indcli {name} --graph mermaid", "draw the whole flow"),
+        ],
+    )
 
 
 def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -> None:

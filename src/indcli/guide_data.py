@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indcli.model import Guide, Step
+from indcli.model import Guide, Step, cited_data
 from indcli.render import Doc, Item, basis_notes, payload
 from indcli.topics import paragraph_data
 
@@ -23,26 +23,12 @@ def guide_payload(command: str, guide: Guide, step: int | None = None) -> dict[s
 
 
 def step_data(number: int, step: Step) -> dict[str, Any]:
-    data: dict[str, Any] = {
+    return {
         "number": number,
-        "text": step.text,
+        **cited_data(step),
         "note": step.note,
-        "substeps": [
-            {
-                "case": s.case,
-                "text": s.text,
-                "source": s.source.to_dict(),
-                "basis": s.basis,
-                **({"basis_note": s.basis_note} if s.basis_note else {}),
-            }
-            for s in step.substeps
-        ],
-        "source": step.source.to_dict(),
-        "basis": step.basis,
+        "substeps": [{"case": s.case, **cited_data(s)} for s in step.substeps],
     }
-    if step.basis_note:
-        data["basis_note"] = step.basis_note
-    return data
 
 
 def step_item(step: dict[str, Any], cited: bool = True) -> Item:

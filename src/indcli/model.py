@@ -306,6 +306,19 @@ class Content(Record):
     flows: tuple[FlowPart, ...] = ()
 
 
+def cited_data(item: Paragraph | Step | Substep | Rule) -> dict[str, Any]:
+    """``text``, ``source``, ``basis`` (and ``basis_note``) of a cited item, as the JSON
+    data every command's output carries for it."""
+    data: dict[str, Any] = {
+        "text": item.text,
+        "source": item.source.to_dict(),
+        "basis": item.basis,
+    }
+    if item.basis_note:
+        data["basis_note"] = item.basis_note
+    return data
+
+
 # --- one walk over a pack's items ----------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from indcli.catalog import Catalog
 from indcli.engine import Route
 from indcli.flow import CompiledRule, Flow
+from indcli.model import cited_data
 from indcli.pointers import resolve
 from indcli.render import payload
 
@@ -130,14 +131,7 @@ class RouteResult:
 
     def _item(self, rule: CompiledRule, key: str = "id") -> dict[str, Any]:
         answers = self.route.answers
-        item: dict[str, Any] = {
-            key: rule.id,
-            "text": rule.rule.text,
-            "source": rule.rule.source.to_dict(),
-            "basis": rule.rule.basis,
-        }
-        if rule.rule.basis_note:
-            item["basis_note"] = rule.rule.basis_note
+        item: dict[str, Any] = {key: rule.id, **cited_data(rule.rule)}
         item["answers"] = {q: answers[q] for q in rule.questions if q in answers}
         if rule.rule.see is not None:
             assert self.catalog is not None, "to_dict() resolves pointers: give a catalog"

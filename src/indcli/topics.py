@@ -5,20 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from indcli.catalog import Catalog
-from indcli.model import Paragraph
+from indcli.model import Paragraph, cited_data
 from indcli.pointers import resolve
 from indcli.render import Doc, Item, basis_notes, payload
 
 
 def paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "text": paragraph.text,
-        "source": paragraph.source.to_dict(),
-        "basis": paragraph.basis,
-    }
-    if paragraph.basis_note:
-        data["basis_note"] = paragraph.basis_note
-    return data
+    return cited_data(paragraph)
 
 
 def topic_payload(catalog: Catalog, topic_id: str, command: str = "explain") -> dict[str, Any]:

@@ -74,7 +74,8 @@ def check(
     if compat and not packs:
         raise click.UsageError("--compat compares the routes with and without PACK: name one.")
     pages = _read_pages(ctx, catalog, source_files)
-    from indcli.checks import check_catalog, check_compat
+    from indcli.checks import check_catalog
+    from indcli.compat import check_compat
 
     report = check_catalog(catalog)
     report.problems += _drift_problems(catalog, pages)

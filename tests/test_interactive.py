@@ -147,7 +147,8 @@ def test_back_returns_to_the_previous_question_with_its_answer_preselected(asked
     assert "--eu-long-term-resident no --temporary-permit yes" in result.stdout
 
 
-def test_back_is_offered_on_every_question_after_the_first(monkeypatch):
+def record_choices(monkeypatch) -> list[list[str]]:
+    """The labels of every select prompt shown, in order (the prompts still run)."""
     offered: list[list[str]] = []
     original = prompts.select
 
@@ -156,6 +157,11 @@ def test_back_is_offered_on_every_question_after_the_first(monkeypatch):
         return original(message, choices, help_text, default)
 
     monkeypatch.setattr(prompts, "select", recording)
+    return offered
+
+
+def test_back_is_offered_on_every_question_after_the_first(monkeypatch):
+    offered = record_choices(monkeypatch)
     keys = NO + NO + NO + ENTER + YES + (DOWN + DOWN + ENTER) + NO + SHOW
     assert interactive_run(["route", "--format", "json"], keys).exit_code == 0
     assert "Back" not in offered[0]
@@ -244,14 +250,7 @@ def test_not_sure_shows_a_short_explanation_and_asks_again(asked):
 
 
 def test_not_sure_twice_offers_a_way_forward_not_the_same_text(asked, monkeypatch):
-    offered: list[list[str]] = []
-    original = prompts.select
-
-    def recording(message, choices, help_text=None, default=None):
-        offered.append([label for _, label in choices])
-        return original(message, choices, help_text, default)
-
-    monkeypatch.setattr(prompts, "select", recording)
+    offered = record_choices(monkeypatch)
     keys = NO + NO + UNSURE + UNSURE + NO + DOWN + ENTER + YES + FINISH
     result = interactive_run(["route"], keys)
     assert result.exit_code == 0, result.stderr
@@ -368,14 +367,7 @@ def test_walk_through_shows_the_intro_then_asks_which_case_applies_at_step_3():
 
 
 def test_walk_through_offers_back_at_every_step_after_the_first(monkeypatch):
-    offered: list[list[str]] = []
-    original = prompts.select
-
-    def recording(message, choices, help_text=None, default=None):
-        offered.append([label for _, label in choices])
-        return original(message, choices, help_text, default)
-
-    monkeypatch.setattr(prompts, "select", recording)
+    offered = record_choices(monkeypatch)
     result = walk(ENTER + ENTER + DOWN + ENTER + ENTER * 6)
     assert result.exit_code == 0, result.stderr
     assert not any(label.startswith("Back") for label in offered[0])

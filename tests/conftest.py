@@ -16,7 +16,7 @@ import indcli_public_funds
 import pytest
 
 from indcli import hookimpl
-from indcli.plugins import PackSource
+from indcli.packs.loading import PackSource
 from indcli.testing import make_app
 
 SEED = Path(__file__).parent / "data" / "ind-partner-application-forms.txt"

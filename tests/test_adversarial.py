@@ -22,7 +22,8 @@ import indcli_berichtenbox
 import pytest
 from conftest import PACKS, make_pack, topic_toml
 
-from indcli import limits, loader
+from indcli import limits
+from indcli.packs import loader
 from indcli.testing import make_app, run
 
 PAPER = ["--eu-long-term-resident", "no", "--temporary-permit", "yes", "--partner-abroad", "no"]

@@ -154,7 +154,7 @@ def test_the_examples_in_api_md_run(block, monkeypatch):
 def test_every_route_result_matches_indcli_schema_route():
     import jsonschema
 
-    from indcli.route_schema import route_schema
+    from indcli.output.route_schema import route_schema
 
     app = _app()
     validator = jsonschema.Draft202012Validator(route_schema())

@@ -10,7 +10,7 @@ import indcli_public_funds
 import pytest
 from conftest import PACKS, make_pack, topic_toml
 
-from indcli.checks import check_flow
+from indcli.checks.flow_checks import check_flow
 from indcli.testing import make_app, run
 
 TODAY = datetime.date.today()

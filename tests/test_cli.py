@@ -52,7 +52,7 @@ def test_unknown_command_suggests_the_closest():
 
 
 def test_internal_errors_are_one_line_unless_debug(monkeypatch):
-    from indcli.result import RouteResult
+    from indcli.output.route_result import RouteResult
 
     def explode(*args, **kwargs):
         raise ValueError("kaput")

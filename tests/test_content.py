@@ -9,7 +9,7 @@ import pytest
 from conftest import CITE, SOURCE, make_pack, topic_toml
 
 from indcli.errors import ContentError
-from indcli.loader import ContentLoader
+from indcli.packs.loader import ContentLoader
 from indcli.testing import make_app, run
 
 
@@ -173,7 +173,7 @@ def test_the_loader_validates_once_and_then_reuses_the_cache(tmp_path):
 
 
 def test_the_cache_can_be_switched_off(tmp_path):
-    from indcli.loader import cache_dir
+    from indcli.packs.loader import cache_dir
 
     assert cache_dir({"INDCLI_NO_CACHE": "1"}) is None
     assert cache_dir({"INDCLI_CACHE_DIR": str(tmp_path)}) == tmp_path

@@ -1,10 +1,10 @@
-"""Entry-point discovery (indcli.discovery) gives what importlib.metadata gives.
+"""Entry-point discovery (indcli.packs.discovery) gives what importlib.metadata gives.
 
 One fresh venv holds varied distributions: a normal wheel with several groups and an
 entry-point value with extras, an editable install of the ``.pth`` path style (hatchling)
 and one of the import-hook style (setuptools, flat layout), an egg-info folder on a path
 added by a ``.pth`` file, and names that appear twice on the path (the first wins, even
-when it has no entry point). Inside that venv, a script runs indcli/discovery.py (by file:
+when it has no entry point). Inside that venv, a script runs indcli/packs/discovery.py (by file:
 indcli itself is not installed there) and ``importlib.metadata.entry_points(group=...)``
 and prints both, with whether each entry point loads the same object.
 """
@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from venvtools import REPO, Venv, build_wheel, describe
 
-from indcli import discovery
-from indcli.discovery import entry_point_sources, entry_points
+from indcli.packs import discovery
+from indcli.packs.discovery import entry_point_sources, entry_points
 
-DISCOVERY = REPO / "src" / "indcli" / "discovery.py"
+DISCOVERY = REPO / "src" / "indcli" / "packs" / "discovery.py"
 GROUPS = ["indcli", "other", "console_scripts"]
 
 COMPARE = """
@@ -257,7 +257,7 @@ def test_discovery_does_not_import_importlib_metadata():
     import subprocess
 
     code = (
-        "import sys, indcli.discovery as d; d.entry_points('indcli'); "
+        "import sys, indcli.packs.discovery as d; d.entry_points('indcli'); "
         "print('importlib.metadata' in sys.modules)"
     )
 

@@ -9,9 +9,9 @@ import indcli_partner_permit
 import pytest
 from conftest import CITE, make_pack
 
-from indcli import engine
-from indcli.flow import compile_condition as compile_typed
-from indcli.model import condition_from_data
+from indcli.content.model import condition_from_data
+from indcli.routing import engine
+from indcli.routing.flow import compile_condition as compile_typed
 from indcli.testing import make_app, run
 
 EXTENSION = f"""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import PACKS, SEED
 
-from indcli import faithfulness as f
-from indcli.model import cited, walk
+from indcli.checks import quotes as f
+from indcli.content.model import cited, walk
 from indcli.testing import make_app
 
 PAGE = SEED.read_text(encoding="utf-8")
@@ -125,7 +125,7 @@ def test_added_facts(text, quote, problems):
 
 
 def test_inferences_are_not_checked_and_are_listed():
-    from indcli.model import content_from_data
+    from indcli.content.model import content_from_data
 
     cite = {"source": "s", "url": "u", "title": "t", "quote": "q", "checked": "2026-11-28"}
 

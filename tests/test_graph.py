@@ -7,7 +7,7 @@ import re
 import indcli_partner_permit
 from conftest import CITE, make_pack
 
-from indcli.graph import decision_graph, to_dot, to_mermaid
+from indcli.routing.graph import decision_graph, to_dot, to_mermaid
 from indcli.testing import make_app
 
 OUTCOMES = (

@@ -29,8 +29,8 @@ from tomlwriter import Raw, to_toml
 
 from indcli import hookimpl
 from indcli.limits import MAX_CONTENT_BYTES, MAX_TEXT, has_control_chars, printable
-from indcli.plugins import PackSource
-from indcli.render import Doc, Item, to_json, to_markdown, to_text
+from indcli.output.render import Doc, Item, to_json, to_markdown, to_text
+from indcli.packs.loading import PackSource
 from indcli.testing import make_app, run
 
 HOSTILE = settings(

@@ -1,9 +1,20 @@
 """The core's layers point down only, and packs use only the public API.
 
+The layers, from the bottom up (docs/README.md draws them)::
+
+    base      errors, limits, hookspecs, utils/       what every layer may use
+    content/  the typed records, the pydantic schema and its messages
+    routing/  flows, the engine, the graph            (no click)
+    packs/    discovery, loading, the cache, the catalog
+    checks/   flow and content checks, quotes, compat
+    output/   documents, text/markdown, the terminal, payloads, schemas
+    app       the per-run App
+    commands/ every command, the interview, prompts, answers
+    top       cli, api, testing, __main__
+
 - No import cycle among the modules of ``src/indcli`` (imports inside functions count).
-- No module below the CLI imports it. The CLI is the root command (``cli``), the
-  commands (``commands``, ``routing``, ``guides``, ``interview``) and the entry points
-  above them (``api``, ``testing``, ``__main__``).
+- Every import points to the same layer or one below it; routing never imports click.
+- The top has at most twelve modules; no module is over 500 lines.
 - The shipped packs and the example pack import only ``indcli``, ``indcli.api`` and
   ``indcli.testing``; the partner_permit and berichtenbox packs have no code commands.
 """
@@ -17,9 +28,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "indcli"
-CLI = {"cli", "commands", "routing", "guides", "interview"}
-TOP = {"api", "testing", "__main__"}
 PUBLIC = {"indcli", "indcli.api", "indcli.testing"}
+LAYERS = [
+    {"indcli", "errors", "limits", "hookspecs", "utils"},
+    {"content"},
+    {"routing"},
+    {"packs"},
+    {"checks"},
+    {"output"},
+    {"app"},
+    {"commands"},
+    {"cli", "api", "testing", "__main__"},
+]
 
 
 def _module_name(path: Path) -> str:
@@ -39,17 +59,33 @@ def _imports(path: Path) -> set[str]:
     return {name for name in found if name == "indcli" or name.startswith("indcli.")}
 
 
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in SRC.rglob("*.py")}
+
+
 def _graph() -> dict[str, set[str]]:
-    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+    """Module -> the modules it imports. A package whose ``__init__`` is only a docstring
+    costs nothing to import, so importing a module from it is no edge to the package."""
+    modules = _modules()
+    empty = {n for n, p in modules.items() if p.name == "__init__.py" and not _code(p)}
     return {
-        name: {i for i in _imports(path) if i in modules and i != name and i != "indcli"}
+        name: {
+            i
+            for i in _imports(path)
+            if i in modules and i != name and i != "indcli" and i not in empty
+        }
         for name, path in modules.items()
     }
 
 
-def _layer(module: str) -> str:
-    first = module.split(".")[1] if "." in module else ""
-    return "top" if first in TOP else "cli" if first in CLI else "core"
+def _code(path: Path) -> bool:
+    body = ast.parse(path.read_text(encoding="utf-8")).body
+    return any(not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)) for n in body)
+
+
+def _layer(module: str) -> int:
+    first = module.split(".")[1] if "." in module else "indcli"
+    return next(i for i, names in enumerate(LAYERS) if first in names)
 
 
 def test_there_is_no_import_cycle():
@@ -71,16 +107,53 @@ def test_there_is_no_import_cycle():
             visit(module, [module])
 
 
-def test_no_module_below_the_cli_imports_it():
+def test_every_module_belongs_to_a_layer():
+    for module in _modules():
+        _layer(module)  # StopIteration names a module no layer holds
+
+
+def test_imports_point_down_only():
     graph = _graph()
     upward = sorted(
         f"{module} imports {target}"
         for module, targets in graph.items()
         for target in targets
-        if _layer(module) == "core" and _layer(target) != "core"
+        if _layer(target) > _layer(module)
     )
     assert upward == []
-    assert any(_layer(m) == "cli" for m in graph) and any(_layer(m) == "core" for m in graph)
+
+
+def test_routing_has_no_click():
+    routing = [p for p in (SRC / "routing").glob("*.py")]
+    assert routing
+    for path in routing:
+        names = {n.split(".")[0] for n in _all_imports(path)}
+        assert "click" not in names, path.name
+
+
+def _all_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_top_is_small_and_every_module_short():
+    top = sorted(p.name for p in SRC.glob("*.py"))
+    assert len(top) <= 12, top
+    packages = [p for p in SRC.iterdir() if (p / "__init__.py").exists()]
+    assert len(packages) >= 5
+    for package in packages:
+        assert not _code(package / "__init__.py"), f"{package.name}/__init__.py holds code"
+    long = {
+        str(p.relative_to(SRC)): n
+        for p in SRC.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}
 
 
 def _pack_files() -> list[Path]:

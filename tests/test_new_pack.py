@@ -23,9 +23,9 @@ import pytest
 from venvtools import PIP_TIMEOUT, REPO, Venv, build_wheel, describe, json_of
 from venvtools import run as venv_run
 
-from indcli import scaffold
-from indcli.content import parse_toml, validate_content
-from indcli.plugins import PackSource
+from indcli.commands import scaffold
+from indcli.content.validation import parse_toml, validate_content
+from indcli.packs.loading import PackSource
 from indcli.testing import make_app, run
 
 FILES = [

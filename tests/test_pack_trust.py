@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import PACKS, SEED, make_pack, topic_toml
 
-from indcli.route_schema import route_schema
+from indcli.output.route_schema import route_schema
 from indcli.testing import check_packs, make_app, route_answers, run
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "examples" / "indcli_example_pack" / "src"))

@@ -8,7 +8,7 @@ from types import ModuleType
 from conftest import PACKS, make_pack, topic_toml
 
 from indcli import hookimpl
-from indcli.plugins import PackSource, select, unknown_names
+from indcli.packs.loading import PackSource, select, unknown_names
 from indcli.testing import make_app, run
 
 

@@ -13,7 +13,7 @@ import sys
 import pytest
 from conftest import PACKS
 
-from indcli import loader
+from indcli.packs import loader
 from indcli.testing import make_app, run
 
 ROUTE = [

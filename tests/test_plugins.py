@@ -12,7 +12,7 @@ import pytest
 from conftest import PACKS, make_pack, topic_toml, warning_text
 
 from indcli import hookimpl
-from indcli.plugins import PackSource, canonical
+from indcli.packs.loading import PackSource, canonical
 from indcli.testing import make_app, run
 
 

@@ -14,7 +14,7 @@ import json
 import pytest
 from conftest import PACKS, QUESTIONS
 
-from indcli import engine
+from indcli.routing import engine
 from indcli.testing import make_app, run
 
 ONLINE = ("online-partner-no-permit", "online-partner-has-permit")

@@ -17,7 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from venvtools import REPO
 
-from indcli.schemas import content_schema
+from indcli.output.content_schema import content_schema
 from indcli.testing import make_app, run
 
 SHIPPED = sorted(

@@ -7,10 +7,10 @@ import shlex
 import pytest
 from conftest import PACKS
 
-from indcli import prompts
-from indcli.guide_data import describe_guide, guide_payload
-from indcli.render import to_text, wrap_command, wrap_words
-from indcli.route_doc import describe_route
+from indcli.commands import prompts
+from indcli.output.guide_payload import describe_guide, guide_payload
+from indcli.output.render import to_text, wrap_command, wrap_words
+from indcli.output.route_doc import describe_route
 from indcli.testing import make_app, route_answers, run
 
 WIDTHS = [40, 50, 60, 80]

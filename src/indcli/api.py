@@ -35,37 +35,37 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from indcli.app import App
-    from indcli.result import RouteResult
+    from indcli.output.route_result import RouteResult
 
 _LAZY = {
     # packs
     "hookimpl": "indcli:hookimpl",
     "App": "indcli.app:App",
     "current_app": "indcli.app:current_app",
-    "Doc": "indcli.render:Doc",
-    "Item": "indcli.render:Item",
-    "render": "indcli.render:render",
-    "payload": "indcli.render:payload",
-    "format_option": "indcli.render:format_option",
+    "Doc": "indcli.output.render:Doc",
+    "Item": "indcli.output.render:Item",
+    "render": "indcli.output.render:render",
+    "payload": "indcli.output.render:payload",
+    "format_option": "indcli.output.render:format_option",
     "IndcliError": "indcli.errors:IndcliError",
     "PackError": "indcli.errors:PackError",
     # content types
-    "Citation": "indcli.model:Citation",
-    "Topic": "indcli.model:Topic",
-    "Paragraph": "indcli.model:Paragraph",
-    "Guide": "indcli.model:Guide",
-    "Step": "indcli.model:Step",
-    "Question": "indcli.model:Question",
-    "Choice": "indcli.model:Choice",
-    "Outcome": "indcli.model:Outcome",
-    "Rule": "indcli.model:Rule",
-    "Flow": "indcli.flow:Flow",
+    "Citation": "indcli.content.model:Citation",
+    "Topic": "indcli.content.model:Topic",
+    "Paragraph": "indcli.content.model:Paragraph",
+    "Guide": "indcli.content.model:Guide",
+    "Step": "indcli.content.model:Step",
+    "Question": "indcli.content.model:Question",
+    "Choice": "indcli.content.model:Choice",
+    "Outcome": "indcli.content.model:Outcome",
+    "Rule": "indcli.content.model:Rule",
+    "Flow": "indcli.routing.flow:Flow",
     # programs
-    "RouteResult": "indcli.result:RouteResult",
-    "RouteError": "indcli.engine:RouteError",
-    "MissingAnswers": "indcli.engine:MissingAnswers",
-    "InvalidAnswer": "indcli.engine:InvalidAnswer",
-    "ContentGap": "indcli.engine:ContentGap",
+    "RouteResult": "indcli.output.route_result:RouteResult",
+    "RouteError": "indcli.routing.engine:RouteError",
+    "MissingAnswers": "indcli.routing.engine:MissingAnswers",
+    "InvalidAnswer": "indcli.routing.engine:InvalidAnswer",
+    "ContentGap": "indcli.routing.engine:ContentGap",
 }
 
 __all__ = sorted([*_LAZY, "explain", "guide", "load", "route"])
@@ -97,7 +97,7 @@ def load(
     installed packs (only those in ``names``, if given: distribution names). ``environ``
     replaces ``os.environ`` (for INDCLI_* settings such as INDCLI_NO_CACHE)."""
     from indcli.app import App
-    from indcli.commands import reserved_names
+    from indcli.commands.registry import reserved_names
 
     env = dict(environ) if environ is not None else None
     if names is not None:
@@ -133,8 +133,8 @@ def route(
     Raises :class:`InvalidAnswer`, :class:`MissingAnswers`, :class:`ContentGap`, or
     LookupError when no loaded pack owns ``flow``.
     """
-    from indcli.engine import settle, validate_answers
-    from indcli.result import RouteResult
+    from indcli.output.route_result import RouteResult
+    from indcli.routing.engine import settle, validate_answers
 
     app = _app(app)
     catalog = app.load_catalog()
@@ -148,7 +148,7 @@ def route(
 
 def explain(topic: str, *, app: App | None = None) -> dict[str, Any]:
     """The ``indcli explain TOPIC --format json`` object; LookupError for an unknown topic."""
-    from indcli.topics import topic_payload
+    from indcli.output.topic_payload import topic_payload
 
     catalog = _app(app).load_catalog()
     if topic not in catalog.topics:
@@ -158,7 +158,7 @@ def explain(topic: str, *, app: App | None = None) -> dict[str, Any]:
 
 def guide(guide_id: str, *, app: App | None = None) -> dict[str, Any]:
     """The ``--format json`` object of the command that shows the guide ``guide_id``."""
-    from indcli.guide_data import guide_payload
+    from indcli.output.guide_payload import guide_payload
 
     catalog = _app(app).load_catalog()
     loaded = catalog.guides.get(guide_id)

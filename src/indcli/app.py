@@ -17,11 +17,11 @@ from types import ModuleType
 
 import click
 
-from indcli.catalog import Catalog, Reserved, load_catalog
 from indcli.errors import PackError
 from indcli.limits import env_flag, printable
-from indcli.loader import ContentLoader, cache_dir
-from indcli.plugins import PackSource, module_source
+from indcli.packs.catalog import Catalog, Reserved, load_catalog
+from indcli.packs.loader import ContentLoader, cache_dir
+from indcli.packs.loading import PackSource, module_source
 
 
 class App:
@@ -97,7 +97,7 @@ class App:
         if self.quiet:
             return
         if self.json_messages:
-            from indcli.render import payload, to_json_line
+            from indcli.output.render import payload, to_json_line
 
             warning = {"message": message, **details}
             click.echo(to_json_line(payload(self.command_name, warning=warning)), err=True)

@@ -19,13 +19,13 @@ import click
 
 from indcli import __version__
 from indcli.app import App, current_app
-from indcli.catalog import Served
-from indcli.commands import CORE_COMMANDS, reserved_names
+from indcli.commands.registry import CORE_COMMANDS, reserved_names
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
-from indcli.helpformat import HelpContext, use_help_format
 from indcli.limits import env_flag, one_line, printable
-from indcli.output import Terminated
-from indcli.render import payload, to_json_line
+from indcli.output.helpformat import HelpContext, use_help_format
+from indcli.output.render import payload, to_json_line
+from indcli.packs.catalog import Served
+from indcli.utils.files import Terminated
 
 EPILOG = """\b
 Examples:
@@ -246,10 +246,10 @@ def _served_command(served: Served) -> click.Command:
     """The command a flow or guide names in content, built by the core."""
     spec = served.spec
     if served.kind == "flow":
-        from indcli.routing import route_command
+        from indcli.commands.route import route_command
 
         return route_command(served.target, spec.name, spec.help, spec.examples)
-    from indcli.guides import guide_command
+    from indcli.commands.guide import guide_command
 
     return guide_command(served.target, spec.name, spec.help, spec.examples)
 

@@ -29,7 +29,7 @@ def indcli_content() -> Any | Iterable[Any]:
     Each item is a path (``str`` or :class:`os.PathLike`) or an
     :class:`importlib.resources.abc.Traversable` pointing at a TOML file shipped inside the
     pack. The core reads each file, validates it against the content models in
-    :mod:`indcli.content` (unknown fields are rejected, every item must cite its source)
+    :mod:`indcli.content.schema` (unknown fields are rejected, every item must cite its source)
     and merges it with what the other packs contribute: explain topics, step-by-step
     guides and routing flows (questions, outcomes, rules).
 

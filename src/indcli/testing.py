@@ -40,10 +40,10 @@ from typing import TYPE_CHECKING, Any
 from click.testing import CliRunner, Result
 
 from indcli.app import App
-from indcli.plugins import PackSource
+from indcli.packs.loading import PackSource
 
 if TYPE_CHECKING:
-    from indcli.checks import Problem
+    from indcli.checks.report import Problem
 
 TEST_ENVIRON = {"INDCLI_NO_CACHE": "1"}
 
@@ -54,7 +54,7 @@ def make_app(
     interactive: bool = False,
 ) -> App:
     """An App with exactly ``packs`` (modules or :class:`PackSource`), cache off."""
-    from indcli.commands import reserved_names
+    from indcli.commands.registry import reserved_names
 
     return App(
         list(packs),
@@ -80,9 +80,9 @@ def route_answers(
     (naming them), or when no outcome matches (a gap); click.UsageError for an unknown
     question or choice, as ``indcli route`` does.
     """
-    from indcli.answers import check_answers
-    from indcli.engine import ContentGap, MissingAnswers, settle
-    from indcli.result import RouteResult
+    from indcli.commands.answers import check_answers
+    from indcli.output.route_result import RouteResult
+    from indcli.routing.engine import ContentGap, MissingAnswers, settle
 
     catalog = app.load_catalog()
     loaded = catalog.flow(flow)
@@ -102,8 +102,8 @@ def route_answers(
 
 def check_packs(app: App, *names: str) -> list[Problem]:
     """What ``indcli check NAMES`` reports (every loaded pack's problems without names)."""
-    from indcli.checks import check_catalog
-    from indcli.plugins import canonical
+    from indcli.checks.runner import check_catalog
+    from indcli.packs.loading import canonical
 
     catalog = app.load_catalog()
     known = {canonical(p.name) for p in catalog.packs}

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from indcli.app import current_app
-from indcli.catalog import Catalog
-from indcli.model import walk
-from indcli.plugins import canonical
-from indcli.render import Doc, Item, format_option, payload, render
+from indcli.content.model import walk
+from indcli.output.render import Doc, Item, format_option, payload, render
+from indcli.packs.catalog import Catalog
+from indcli.packs.loading import canonical
 
 if TYPE_CHECKING:  # the checks are imported when the command runs, not for --help
-    from indcli.checks import Problem, Report
+    from indcli.checks.report import Problem, Report
 
 EXIT_PROBLEMS = 1  # like a linter's findings; usage errors keep exit 2
 
@@ -74,8 +74,8 @@ def check(
     if compat and not packs:
         raise click.UsageError("--compat compares the routes with and without PACK: name one.")
     pages = _read_pages(ctx, catalog, source_files)
-    from indcli.checks import check_catalog
-    from indcli.compat import check_compat
+    from indcli.checks.compat import check_compat
+    from indcli.checks.runner import check_catalog
 
     report = check_catalog(catalog)
     report.problems += _drift_problems(catalog, pages)
@@ -130,7 +130,7 @@ def _read_pages(
     ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]
 ) -> dict[str, tuple[str, str]]:
     """SOURCE_ID -> (file name, page text); exit 2 for a bad spec, file or source id."""
-    from indcli.source_check import cited_sources, page_text
+    from indcli.checks.source_drift import cited_sources, page_text
 
     contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
     known = cited_sources(contents)
@@ -158,7 +158,7 @@ def _read_pages(
 
 
 def _drift_problems(catalog: Catalog, pages: dict[str, tuple[str, str]]) -> list[Problem]:
-    from indcli.source_check import missing_quotes
+    from indcli.checks.source_drift import missing_quotes
 
     if not pages:
         return []
@@ -276,6 +276,6 @@ def _count(n: int, noun: str) -> str:
 
 
 def _problem_class() -> type[Problem]:
-    from indcli.checks import Problem
+    from indcli.checks.report import Problem
 
     return Problem

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from indcli.render import format_option, payload, to_json
+from indcli.output.render import format_option, payload, to_json
 
 SHELLS = ("bash", "zsh", "fish")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from indcli.errors import IndcliError
-from indcli.render import Doc, Item, format_option, payload, render, to_json
+from indcli.output.render import Doc, Item, format_option, payload, render, to_json
 
 if TYPE_CHECKING:  # importlib.resources is imported when the command runs, not for --help
     from importlib.resources.abc import Traversable

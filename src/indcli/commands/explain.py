@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from indcli.app import App, current_app
-from indcli.render import Doc, Item, format_option, payload, render
-from indcli.topics import describe_topic, topic_payload
+from indcli.output.render import Doc, Item, format_option, payload, render
+from indcli.output.topic_payload import describe_topic, topic_payload
 
 EXAMPLE_PACK = "indcli-public-funds"
 

@@ -8,7 +8,7 @@ import click
 
 from indcli.app import current_app
 from indcli.errors import EXIT_PACK
-from indcli.render import Doc, Item, format_option, payload, render
+from indcli.output.render import Doc, Item, format_option, payload, render
 
 
 @click.command(

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from indcli.errors import IndcliError
-from indcli.render import Doc, Item, format_option, payload, render
+from indcli.output.render import Doc, Item, format_option, payload, render
 
 
 @click.command(
@@ -66,7 +66,7 @@ def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt:
     DIR must be new or an empty folder. The pack is written to a temporary folder and
     moved into place at the end, so a failure never leaves half a pack.
     """
-    from indcli.scaffold import ScaffoldError, create_pack
+    from indcli.commands.scaffold import ScaffoldError, create_pack
 
     try:
         pack = create_pack(name, directory, route=route, command=command)

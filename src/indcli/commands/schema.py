@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from indcli.render import format_option, payload, to_json
+from indcli.output.render import format_option, payload, to_json
 
 
 @click.group(
@@ -34,7 +34,7 @@ def content(fmt: str) -> None:
     The schema is made from the models indcli validates content with; indcli itself
     checks more than the schema can say (ids that must exist, cited sources, rules).
     """
-    from indcli.schemas import content_schema
+    from indcli.output.content_schema import content_schema
 
     _print("content", content_schema(), fmt)
 
@@ -52,7 +52,7 @@ def route(fmt: str) -> None:
     Scripts and other programs can validate route results against it; its keys are the
     contract that stays stable within schema_version 1.
     """
-    from indcli.route_schema import route_schema
+    from indcli.output.route_schema import route_schema
 
     _print("route", route_schema(), fmt)
 

@@ -1,0 +1,106 @@
+"""Checks of one pack's content: citations present and fresh, basis honest, pointers that
+lead somewhere."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection
+
+from indcli.checks.quotes import content_problems
+from indcli.checks.report import Problem, make_problem
+from indcli.content.model import Content, cited, walk
+from indcli.packs.loading import LoadedPack, canonical
+
+STALE_AFTER = datetime.timedelta(days=365)
+
+# --- sources and pointers --------------------------------------------------------------
+
+
+def check_citations(pack: str, content: Content, today: datetime.date) -> list[Problem]:
+    """Every item must cite a source; one checked over a year ago is stale."""
+    problems = []
+    for located in walk(content):
+        if not cited(located):
+            continue
+        cite = located.item.source
+        try:
+            checked = datetime.date.fromisoformat(cite.checked)
+        except ValueError:
+            problems.append(
+                make_problem(
+                    "error", pack, located.where, "source.checked", "'checked' is not a date"
+                )
+            )
+            continue
+        if today - checked > STALE_AFTER:
+            problems.append(
+                make_problem(
+                    "warning",
+                    pack,
+                    located.where,
+                    "source.checked",
+                    f"last checked against its source on {checked}, {(today - checked).days} "
+                    f"days ago: compare the quote with {cite.url} again and update 'checked'",
+                )
+            )
+    return problems
+
+
+def check_basis(pack: str, content: Content) -> list[Problem]:
+    """A ``page`` item may not add a fact its quote lacks (what can be told mechanically:
+    numbers, negations, always, never, only, must)."""
+    return [
+        make_problem(
+            "error",
+            pack,
+            where,
+            "text",
+            f"{problem}: say only what the quote says, or mark the item basis = "
+            '"inference" with a basis_note that says why',
+        )
+        for where, problem in content_problems(content)
+    ]
+
+
+def check_pointers(
+    pack: str, content: Content, packs: list[LoadedPack], core_commands: Collection[str] = ()
+) -> list[Problem]:
+    """A pointer to a pack that is loaded must name a topic or command that pack has.
+
+    A pointer to a pack that is not loaded is fine: indcli tells the reader to install it.
+    """
+    loaded = {canonical(p.name): p for p in packs if p.status == "loaded"}
+    problems = []
+    for located in walk(content):
+        if located.kind != "pointer":
+            continue
+        pointer = located.item
+        target = loaded.get(canonical(pointer.pack))
+        if target is None:
+            continue
+        item, _, field_ = located.where.rpartition(" ")
+        if pointer.topic is not None:
+            kind, name = "topic", pointer.topic
+            has = any(t.id == name for c in target.content for t in c.topics)
+        else:
+            kind, name = "command", pointer.command.split()[0]
+            has = name in core_commands or name in _commands_of(target)
+        if not has:
+            problems.append(
+                make_problem(
+                    "warning",
+                    pack,
+                    item,
+                    field_,
+                    f"points to {kind} '{name}' of pack {target.name}, which is loaded but has "
+                    f"no such {kind}",
+                )
+            )
+    return problems
+
+
+def _commands_of(pack: LoadedPack) -> set[str]:
+    names = {c.name for c in pack.commands}
+    for content in pack.content:
+        names |= {x.key for x in walk(content) if x.kind == "command" and x.key}
+    return names

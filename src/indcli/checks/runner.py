@@ -1,0 +1,66 @@
+"""``check_catalog``: every check over the loaded packs, in one :class:`Report`."""
+
+from __future__ import annotations
+
+import datetime
+
+from indcli.checks.content_checks import check_basis, check_citations, check_pointers
+from indcli.checks.flow_checks import MAX_CHECK_COMBINATIONS, _if_loaded, check_extends, check_flow
+from indcli.checks.quotes import inferences
+from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
+from indcli.packs.catalog import Catalog
+from indcli.packs.loading import canonical
+
+
+def check_catalog(
+    catalog: Catalog, today: datetime.date | None = None, limit: int = MAX_CHECK_COMBINATIONS
+) -> Report:
+    """Every problem of the loaded packs, and a summary of each flow they build."""
+    today = today or datetime.date.today()
+    report = Report()
+    for pack in catalog.packs:
+        if pack.status == "failed" and pack.problems:  # invalid content: each, located
+            report.problems += [
+                Problem(
+                    "error",
+                    pack.name,
+                    p.file,
+                    p.item,
+                    p.field,
+                    at_line(p.line, p.message),
+                    loading=True,
+                )
+                for p in pack.problems
+            ]
+        elif pack.status == "failed":
+            clashed = {p for c in catalog.clashes if pack.name in c.packs for p in c.packs}
+            report.problems.append(
+                Problem(
+                    "error",
+                    pack.name,
+                    "",
+                    "",
+                    "",
+                    f"{FAILED_TO_LOAD}{pack.error}",
+                    tuple(sorted(clashed - {pack.name})),
+                    loading=True,
+                )
+            )
+            report.problems += _if_loaded(catalog, pack, limit)
+        elif pack.status == "loaded":
+            for content in pack.content:
+                report.problems += check_citations(pack.name, content, today)
+                report.problems += check_basis(pack.name, content)
+                report.inferences += [
+                    Inference(pack.name, where, note) for where, note in inferences(content)
+                ]
+                report.problems += check_pointers(
+                    pack.name, content, catalog.packs, catalog.reserved.commands
+                )
+                report.problems += check_extends(pack.name, content, catalog.flows)
+    for flow in catalog.flows.values():
+        problems, summary = check_flow(flow, limit)
+        report.problems += problems
+        report.flows.append(summary)
+    report.problems.sort(key=lambda p: (canonical(p.pack), p.severity != "error"))
+    return report

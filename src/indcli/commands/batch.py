@@ -1,0 +1,200 @@
+"""Batch routing: many cases from JSON Lines, one compact JSON result per line.
+
+Built for advisers who route thousands of cases: input is streamed (memory stays flat
+however long the file), results come out in input order with their line number, and a
+bad line gets an error record while the rest go on. The engine is deterministic, so the
+result of each distinct set of answers is computed once and its JSON reused; a file of
+100,000 cases holds at most a few thousand distinct ones. Results carry ids, not texts:
+`indcli route` with the same answers shows the texts and their sources.
+
+Ctrl-C stops at once (even while blocked reading), but never in the middle of writing a
+line, so stdout holds only complete lines; with ``--output`` the file appears only when
+every line is done (atomic, like elsewhere), so an interrupted batch writes no file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+import click
+
+from indcli.commands.answers import describe_invalid, stdin_bytes
+from indcli.errors import Interrupted
+from indcli.limits import one_line
+from indcli.output.route_result import RouteResult
+from indcli.routing.engine import (
+    ContentGap,
+    InvalidAnswer,
+    MissingAnswers,
+    settle,
+    validate_answers,
+)
+from indcli.routing.flow import Flow
+
+MAX_LINE_BYTES = 64 * 1024
+MAX_MEMO = 50_000
+TOO_LONG = None  # marks a line longer than MAX_LINE_BYTES
+
+
+def run_batch(flow: Flow, defaults: dict[str, str], source: str, out: IO[bytes]) -> int:
+    """Route every line of ``source`` (``-``: stdin) into ``out``; return failed lines."""
+    memo: dict[Any, tuple[bool, bytes]] = {}
+    failed = written = 0
+    to_stdout = out is getattr(sys.stdout, "buffer", None)
+    try:
+        with _stop_on_sigint() as stopped, _lines(source) as lines:
+            for number, line in lines:
+                if line is TOO_LONG:
+                    ok, fragment = False, _error(f"longer than {MAX_LINE_BYTES // 1024} KiB")
+                else:
+                    ok, fragment = _result(flow, defaults, line, memo)
+                failed += not ok
+                with stopped.holding():  # a line is written whole, or not at all
+                    out.write(b'{"line":%d,%s}\n' % (number, fragment))
+                    written = number
+                    if stopped():
+                        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        if to_stdout:
+            with contextlib.suppress(OSError, ValueError):
+                out.flush()
+        raise Interrupted(_interrupted(written, to_stdout)) from None
+    return failed
+
+
+def _interrupted(number: int, to_stdout: bool) -> str:
+    """What was written when Ctrl-C arrived: said as it is."""
+    if not to_stdout:
+        return "Interrupted; nothing was written to the --output file."
+    if number == 0:
+        return "Interrupted before the first line; no results were printed."
+    return f"Interrupted after line {number}; the results of lines 1-{number} are complete."
+
+
+def _result(
+    flow: Flow, defaults: dict[str, str], line: bytes, memo: dict[Any, tuple[bool, bytes]]
+) -> tuple[bool, bytes]:
+    try:
+        raw = json.loads(line)
+    except ValueError as exc:  # includes integers of more than 4,300 digits
+        return False, _error(f"not valid JSON ({exc})")
+    except RecursionError:
+        return False, _error("nested too deeply to be answers")
+    if not isinstance(raw, dict):
+        return False, _error(f"a line must be one JSON object of answers, not {_kind(raw)}")
+    # Only all-string answers are memoised: 1, 1.0 and true are equal as dict keys, so
+    # they would share one (wrong) error record; invalid lines are cheap to check anyway.
+    key = tuple(sorted(raw.items())) if all(isinstance(v, str) for v in raw.values()) else None
+    hit = None if key is None else memo.get(key)
+    if hit is None:
+        hit = _route(flow, {**defaults, **raw})
+        if key is not None and len(memo) < MAX_MEMO:
+            memo[key] = hit
+    return hit
+
+
+def _route(flow: Flow, raw: dict[str, Any]) -> tuple[bool, bytes]:
+    try:
+        route = settle(flow, validate_answers(flow, raw))
+    except InvalidAnswer as exc:
+        return False, _error(describe_invalid(exc, ""))
+    except MissingAnswers as exc:
+        return False, _error(str(exc))
+    except ContentGap:
+        return False, _error("no outcome matches these answers (a gap in the content)", 3)
+    record = RouteResult(flow, route).to_record()
+    return True, json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:-1].encode()
+
+
+def _error(message: str, code: int = 2) -> bytes:
+    error = {"error": {"code": code, "message": message}}
+    return json.dumps(error, ensure_ascii=False, separators=(",", ":"))[1:-1].encode()
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {list: "a list", str: "a string", bool: "true or false"}
+    return names.get(type(value), "a number")
+
+
+@contextmanager
+def _lines(source: str) -> Iterator[Iterator[tuple[int, bytes | None]]]:
+    """Numbered non-blank lines; an overlong line is cut and reported, never kept whole."""
+    if source == "-":
+        handle = stdin_bytes("a batch", "--batch FILE")
+    else:
+        try:
+            handle = open(source, "rb")  # noqa: SIM115
+        except OSError as exc:
+            raise click.UsageError(
+                f"cannot read --batch {one_line(source)}: {exc.strerror or exc}."
+            ) from None
+
+    def numbered() -> Iterator[tuple[int, bytes | None]]:
+        number = 0
+        while True:
+            line = handle.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass
+                yield number, TOO_LONG
+            elif line.strip():
+                yield number, line
+
+    try:
+        yield numbered()
+    finally:
+        if source != "-":
+            handle.close()
+
+
+class _Stop:
+    """Ctrl-C during a batch: a flag while a line is being written (so stdout holds only
+    whole lines), an immediate KeyboardInterrupt otherwise, in particular while blocked
+    reading input (stdin, a FIFO, a terminal, /dev/zero), which a flag alone would never
+    interrupt: Python restarts the read after the signal handler returns."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self.held = False
+
+    def __call__(self) -> bool:
+        return self.pressed
+
+    def handler(self, signum: int, frame: Any) -> None:
+        self.pressed = True
+        if not self.held:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        self.held = True
+        try:
+            yield
+        finally:
+            self.held = False
+
+
+@contextmanager
+def _stop_on_sigint() -> Iterator[_Stop]:
+    """Install :class:`_Stop` as the SIGINT handler for the batch."""
+    stop = _Stop()
+    try:
+        previous = signal.signal(signal.SIGINT, stop.handler)
+    except ValueError:  # not the main thread (some test runners): plain KeyboardInterrupt
+        yield stop
+        return
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)

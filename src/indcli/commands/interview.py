@@ -1,0 +1,283 @@
+"""The interview: a route's questions asked on a terminal, one at a time.
+
+Every question after the first offers ``Back``; before the result, a review lists the
+answers in words and offers ``Show my route``, ``Change an answer`` and ``Start again``,
+so no single Enter decides the route. The interview never decides anything itself: after
+each step it asks :func:`indcli.routing.engine.route` what still matters, recomputing from the
+answers kept, so answers that stop mattering after a change are dropped. It is generic:
+every text it shows comes from the flow's content (prompts, rules, outcomes, topics).
+
+Ctrl-C or Ctrl-D ends it with exit 130 and one line that resumes with the answers so far.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice, product
+
+import click
+
+from indcli.app import App
+from indcli.content.model import Question
+from indcli.errors import Interrupted
+from indcli.output.render import INFERENCE_MARK, command_message, prompt_columns, wrap_words
+from indcli.routing.engine import NO_OUTCOME, decide, route
+from indcli.routing.flow import Flow
+
+BACK = "\0back"  # values no choice id can take (ids are [a-z0-9-])
+UNSURE = "\0unsure"
+STOP = "\0stop"
+SHOW, CHANGE, AGAIN = "\0show", "\0change", "\0again"
+MAX_LINES = 8  # an inline "not sure" explanation, with its pointer to the full topic
+MAX_COMPLETIONS = 5000  # answer sets looked at to tell what stays open ("not sure")
+
+
+@dataclass
+class Interview:
+    """One interview over ``flow``, starting from the answers ``given`` on the command
+    line; ``command`` and ``options`` make the resume line (``indcli route ...``)."""
+
+    app: App
+    flow: Flow
+    given: dict[str, str]
+    command: str = "route"
+    options: Sequence[str] = ()
+    err: bool = False  # interview text on stderr (stdout is kept for the result)
+    answers: dict[str, str] = field(init=False, default_factory=dict)
+    history: list[str] = field(init=False, default_factory=list)  # in the order answered
+    memory: dict[str, str] = field(init=False, default_factory=dict)  # latest answers
+    unsure: dict[str, int] = field(init=False, default_factory=dict)
+    blank: bool = field(init=False, default=False)  # the last line said was blank
+
+    def run(self) -> dict[str, str]:
+        """The answers once the user chose ``Show my route``."""
+        try:
+            return self._run()
+        except (KeyboardInterrupt, EOFError):
+            prefix = "Interrupted. Go on later with:"
+            if "json" in self.options:  # a JSON error object: its message is one line
+                raise Interrupted(f"{prefix} {self.resume()}") from None
+            raise Interrupted(command_message(prefix, self.resume())) from None
+
+    @property
+    def asked(self) -> list[str]:
+        """The questions answered in this interview (not given on the command line)."""
+        return [q for q in self.history if q not in self.given]
+
+    def resume(self) -> str:
+        """The command that goes on with the answers given so far."""
+        answers = {**self.given, **self.answers}
+        ordered = [(q, answers[q]) for q in self.flow.question_ids if q in answers]
+        words = ["indcli", self.command] + [w for q, v in ordered for w in (f"--{q}", v)]
+        return shlex.join([*words, *self.options])
+
+    def _run(self) -> dict[str, str]:
+        self.answers, self.history, replay = dict(self.given), [], False
+        self.memory.update(self.given)
+        while True:
+            state = route(self.flow, self.answers)
+            if state.done:
+                if not self.history:  # nothing was asked: nothing to review
+                    return self.answers
+                action = self._review()
+                if action == SHOW:
+                    return self.answers
+                if action == BACK:
+                    self.answers.pop(self.history.pop())
+                elif action == AGAIN:
+                    self.memory = dict(self.given)
+                    self.answers, self.history = dict(self.given), []
+                else:  # an answer changed: go through again, asking only what is new
+                    self.answers, self.history, replay = dict(self.given), [], True
+                continue
+            question = self.flow.question(state.relevant[0])
+            if replay and question.id in self.memory:
+                self.answers[question.id] = self.memory[question.id]
+                self.history.append(question.id)
+                continue
+            reply = self._ask(question, back=bool(self.history))
+            if reply == BACK:
+                replay = False
+                self.answers.pop(self.history.pop())
+                continue
+            self.answers[question.id] = self.memory[question.id] = reply
+            self.history.append(question.id)
+            self._say_if_decided(state.decision.outcome)
+
+    # --- asking --------------------------------------------------------------------
+
+    def _ask(self, question: Question, back: bool) -> str:
+        from indcli.commands import prompts
+
+        choices = [(c.id, c.label) for c in question.choices]
+        while True:
+            extra = []
+            times = self.unsure.get(question.id, 0)
+            if question.unsure and times < 2:
+                extra.append((UNSURE, question.unsure.label if times == 0 else "Still not sure"))
+            if times >= 2:
+                extra.append((STOP, "Stop here, find out, and go on later"))
+            if back:
+                extra.append((BACK, "Back"))
+            self.blank = False  # a prompt comes between
+            answer = prompts.select(
+                question.prompt,
+                choices + extra,
+                help_text=question.help,
+                default=self.memory.get(question.id),
+            )
+            if answer == STOP:
+                click.echo(
+                    command_message("When you know, go on with:", self.resume()), err=self.err
+                )
+                raise click.exceptions.Exit(0)
+            if answer != UNSURE:
+                return answer
+            self.unsure[question.id] = times + 1
+            if times == 0:
+                self._explain(question)
+            else:
+                self._way_forward(question)
+
+    def _review(self) -> str:
+        from indcli.commands import prompts
+
+        self._say("")
+        self._say("Your answers:")
+        for qid in self.flow.question_ids:
+            if qid in self.answers:
+                question = self.flow.question(qid)
+                self._say(f"{question.prompt} {question.label(self.answers[qid])}", "  - ")
+        choices = [(SHOW, "Show my route"), (CHANGE, "Change an answer"), (AGAIN, "Start again")]
+        if self.asked:
+            choices.append((BACK, "Back"))
+        action = prompts.select("Is this right?", choices, default=SHOW)
+        if action != CHANGE:
+            return action
+        listed = [q for q in self.flow.question_ids if q in self.answers]
+        picked = prompts.select(
+            "Which answer do you want to change?",
+            [(q, self.flow.question(q).prompt) for q in listed] + [(BACK, "Back")],
+        )
+        if picked == BACK:
+            return self._review()
+        question = self.flow.question(picked)
+        new = self._ask(question, back=True)
+        if new == BACK:
+            return self._review()
+        self.memory[picked] = new
+        if picked in self.given:
+            self.given[picked] = new
+        return CHANGE
+
+    # --- saying ----------------------------------------------------------------------
+
+    def _say(self, text: str, first: str = "", rest: str | None = None) -> None:
+        if not text and self.blank:
+            return  # one blank line between blocks is enough
+        self.blank = not text
+        rest = " " * len(first) if rest is None else rest
+        lines = wrap_words(text, prompt_columns(), first, rest) if text else [""]
+        click.echo("\n".join(lines), err=self.err)
+
+    def _say_if_decided(self, before: str | None) -> None:
+        """Say in one line when this answer decided the outcome, citing the rule's source
+        (e.g. online preferred, but no iDeal: now it is paper)."""
+        decision = decide(self.flow, self.answers)
+        if before or not decision.outcome or not decision.outcome_rules:
+            return
+        rule = decision.outcome_rules[0].rule
+        mark = f" ({INFERENCE_MARK}.)" if rule.basis == "inference" else ""
+        self._say(f"\u2192 {rule.text}{mark} (The page: \u201c{rule.source.quote}\u201d)")
+        self._say("")
+
+    def _explain(self, question: Question) -> None:
+        """The topic's summary and opening paragraph(s), at most :data:`MAX_LINES`."""
+        unsure = question.unsure
+        assert unsure is not None
+        topic = self.app.catalog.topics.get(unsure.topic)
+        if topic is None:
+            self._say(
+                f"The explanation of this question is in pack {unsure.pack}; "
+                f"{self.app.pack_hint(unsure.pack)}."
+            )
+            return
+        cols = prompt_columns()
+        click.echo(err=self.err)
+        lines = wrap_words(topic.summary, cols)
+        texts = [
+            f"{p.text} ({INFERENCE_MARK}.)" if p.basis == "inference" else p.text
+            for p in topic.body
+        ] + ([f"Note: {topic.note}"] if topic.note else [])
+        for text in texts:
+            more = wrap_words(text, cols)
+            if len(lines) + len(more) > MAX_LINES - 1:
+                if len(lines) > 2 or text.startswith("Note: "):
+                    continue  # a shorter paragraph (or the note) may still fit
+                room = MAX_LINES - 1 - len(lines)  # the first paragraph is too long: cut it
+                lines += [*more[: room - 1], more[room - 1].rstrip(".,;:") + " \u2026"]
+                break
+            lines += more
+        lines += wrap_words(f"Full explanation: indcli explain {unsure.topic}", cols)
+        click.echo("\n".join(lines), err=self.err)
+
+    def _way_forward(self, question: Question) -> None:
+        """A second "not sure": what each answer leads to, and what stays open whichever
+        answer is right (indcli's reading of the rules, never the page's words)."""
+        self._say("")
+        self._say("Still not sure? What each answer leads to:")
+        open_to: list[set[str]] = []
+        for choice in question.choices:
+            answers = {**self.answers, question.id: choice.id}
+            outcome = decide(self.flow, answers).outcome
+            reachable = set(_reachable(self.flow, answers))
+            open_to.append(reachable)
+            if outcome:
+                leads = self.flow.outcomes[outcome].title
+                advice = decide(self.flow, answers).advice
+                tips = [r for r in advice if r.advice in ("prerequisite", "warning")]
+                if tips:  # what the page advises there first, e.g. its own form finder
+                    leads += f". {tips[0].rule.text}"
+            else:
+                leads = "more questions, then one of: " + "; ".join(
+                    sorted(self.flow.outcomes[o].title for o in reachable)
+                )
+            self._say(f"{choice.label}: {leads}", "  - ")
+        common = set.intersection(*open_to) if open_to else set()
+        for outcome_id in sorted(common):
+            outcome = self.flow.outcomes[outcome_id]
+            if outcome.channel == "referral":
+                continue
+            rule = next(
+                (
+                    r.rule
+                    for r in self.flow.outcome_rules
+                    if r.outcome == outcome_id
+                    and question.id not in r.questions
+                    and r.test(self.answers, None) is not False  # can still hold
+                ),
+                None,
+            )
+            why = f" The page: \u201c{rule.source.quote}\u201d" if rule else ""
+            self._say(
+                f"{INFERENCE_MARK}: \u201c{outcome.title}\u201d stays open to you "
+                f"whichever answer is right, so if you cannot find out, you can take "
+                f"that route.{why}"
+            )
+        if question.unsure:
+            self._say(f"Or read it all first: indcli explain {question.unsure.topic}")
+
+
+def _reachable(flow: Flow, answers: dict[str, str]) -> Iterator[str]:
+    """The outcomes some completion of ``answers`` leads to (a sample when too many)."""
+    missing = [q for q in flow.questions if q.id not in answers]
+    seen: set[str] = set()
+    combos = product(*(q.choice_ids for q in missing))
+    for combo in islice(combos, MAX_COMPLETIONS):
+        full = {**answers, **dict(zip([q.id for q in missing], combo, strict=True))}
+        outcome = decide(flow, full).outcome
+        if outcome and outcome != NO_OUTCOME and outcome not in seen:
+            seen.add(outcome)
+            yield outcome

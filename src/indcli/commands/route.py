@@ -1,0 +1,276 @@
+"""The route command: a routing flow from content, as a click command.
+
+``route_command("partner-permit")`` builds a command with one option per question of the
+flow (so a question another pack adds gets its option too), answers from flags or an
+answers file, prompts on a terminal for what still matters, and the result in every
+format. The flow is looked up when the command runs or shows help, not when it is made.
+Routing itself is :func:`indcli.routing.engine.settle`; the output is
+:class:`indcli.output.route_result.RouteResult`: this module only reads the command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from indcli.app import App, current_app
+from indcli.commands.answers import check_answers, check_inputs, read_answers_file
+from indcli.content.model import Example, Question
+from indcli.errors import IndcliError, PackError
+from indcli.limits import one_line, printable
+from indcli.output.helpformat import examples_epilog
+from indcli.output.render import format_param, page, payload, prompt_columns, render, wrap_words
+from indcli.output.route_doc import describe_route
+from indcli.output.route_result import RouteResult
+from indcli.routing.engine import ContentGap, MissingAnswers, settle
+from indcli.routing.flow import Flow
+from indcli.utils.files import emit
+
+
+def _route_params() -> list[click.Option]:
+    """The route command's own options (a question may not take one of these names)."""
+    return [
+        click.Option(
+            ["--answers", "answers_file"],
+            type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+            multiple=True,
+            metavar="FILE",
+            help="Read answers from a JSON or TOML object of question id -> answer "
+            "('-' for stdin). Options given on the command line win.",
+        ),
+        click.Option(
+            ["--no-input"],
+            is_flag=True,
+            help="Never prompt; fail (exit 2) naming the answers still needed.",
+        ),
+        format_param(),
+        click.Option(
+            ["--output", "-o"],
+            metavar="FILE",
+            help="Write the result to FILE (atomically, readable only by you).",
+        ),
+        click.Option(["--explain"], is_flag=True, help="Add the full rule trace to text output."),
+        click.Option(
+            ["--no-pager"],
+            is_flag=True,
+            help="Print straight to the terminal. By default, text taller than the "
+            "terminal goes through $PAGER (less), as git does.",
+        ),
+        click.Option(
+            ["--graph"],
+            type=click.Choice(["mermaid", "dot"]),
+            help="Print the whole flow (questions, answers, outcomes and the advice "
+            "rules attach) as a Mermaid flowchart or a Graphviz digraph, and exit.",
+        ),
+        click.Option(
+            ["--batch", "batch_file"],
+            type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+            metavar="FILE",
+            help="Route many cases: JSON Lines, one answers object per line ('-' for "
+            "stdin). Prints one compact JSON result per line, with its line number; "
+            "options and --answers give defaults for every line.",
+        ),
+    ]
+
+
+ROUTE_OPTION_NAMES = frozenset(
+    {opt[2:] for param in _route_params() for opt in param.opts if opt.startswith("--")} | {"help"}
+)
+
+
+class FlowCommand(click.Command):
+    """A command whose question options come from the loaded flow."""
+
+    def __init__(self, flow_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.flow_id = flow_id
+        self._questions: tuple[Flow | None, list[click.Option]] = (None, [])
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        flow = current_app(ctx).catalog.flow(self.flow_id)
+        if flow is not self._questions[0]:  # derived once per loaded flow
+            options = [] if flow is None else [_option(q) for q in flow.questions]
+            self._questions = (flow, options)
+        return [*self._questions[1], *super().get_params(ctx)]
+
+
+def _param_name(question_id: str) -> str:
+    """The click parameter of a question: prefixed, so no question shadows an option."""
+    return f"q__{question_id.replace('-', '_')}"
+
+
+def _option(question: Question) -> click.Option:
+    return click.Option(
+        [f"--{question.id}", _param_name(question.id)],
+        type=click.Choice(question.choice_ids),
+        help=printable(question.prompt),  # validated already; a second guard
+    )
+
+
+def route_command(
+    flow_id: str,
+    name: str = "route",
+    help: str | None = None,
+    examples: Sequence[Example] = (),
+) -> click.Command:
+    """A click command that routes through the flow ``flow_id``."""
+
+    def callback(**kwargs: Any) -> None:
+        _run(click.get_current_context(), flow_id, name, kwargs)
+
+    return FlowCommand(
+        flow_id,
+        name=name,
+        callback=callback,
+        help=help or f"Find your way through the {flow_id} flow, with the reasons.",
+        epilog=_epilog(name, examples),
+        params=_route_params(),
+    )
+
+
+def _epilog(name: str, examples: Sequence[Example]) -> str:
+    return examples_epilog(
+        examples,
+        [
+            (f"indcli {name}", "answer the questions on a terminal"),
+            (f"indcli {name} | less", "ask on the terminal, send only the result on"),
+            (f"indcli {name} --answers answers.json --format json", ""),
+            (f"echo 'eu-long-term-resident = \"yes\"' | indcli {name} --answers - --no-input", ""),
+            (f"indcli {name} ... --format markdown --output checklist.md", ""),
+            (f"indcli {name} ... --explain", "show every rule and why it fired"),
+            (f"indcli {name} --batch cases.jsonl > results.jsonl", ""),
+            (f"indcli {name} --graph mermaid", "draw the whole flow"),
+        ],
+    )
+
+
+def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -> None:
+    app = current_app(ctx)
+    flow = app.catalog.flow(flow_id)
+    if flow is None:
+        raise PackError(
+            f"the routing flow '{flow_id}' is not loaded; run 'indcli plugins' to see "
+            "which packs loaded."
+        )
+    answers_file = check_inputs(options, ctx)
+    if options["graph"]:
+        _graph(flow, options["graph"], options["fmt"], name)
+        return
+    answers: dict[str, Any] = {}
+    if answers_file is not None:
+        answers = check_answers(flow, read_answers_file(answers_file), _where(answers_file))
+    given = {q: options.get(_param_name(q)) for q in flow.question_ids}
+    flags = {q: value for q, value in given.items() if value is not None}
+    answers = check_answers(flow, {**answers, **flags}, "options", option_names=True)
+    if options["batch_file"] is not None:
+        _batch(app, flow, answers, options, ctx, name)
+        return
+    asked_ids: list[str] = []
+    try:
+        try:
+            route = settle(flow, answers)
+        except MissingAnswers as exc:
+            if options["no_input"] or not app.may_prompt():
+                raise click.UsageError(
+                    f"{exc}. Add them as options or in --answers FILE, or run on a terminal "
+                    "without --no-input to be asked.",
+                    ctx,
+                ) from None
+            interview = _interview(app, flow, answers, name, options)
+            route = settle(flow, interview.run())  # the review ends only when nothing is missing
+            asked_ids = interview.asked
+    except ContentGap as exc:
+        raise PackError(str(exc)) from None
+    asked = bool(asked_ids)
+    data = RouteResult(flow, route, app.catalog, name).to_dict()
+
+    def describe(d: dict[str, Any]):
+        return describe_route(d, options["explain"], asked, flow, asked_ids)
+
+    text = render(options["fmt"], data, describe)
+    if asked:  # a blank line between the last question and the result
+        click.echo(err=options["fmt"] != "text" or not app.interactive())
+    if asked and options["output"] is None and options["fmt"] == "json":
+        click.echo(f"Same answers without questions: {data['rerun']}", err=True)
+    if options["output"] is None and options["fmt"] == "text":
+        page(text, app.environ, enabled=not options["no_pager"])
+    else:
+        emit(text, options["output"])
+    if options["output"] not in (None, "-"):
+        click.echo(f"Wrote your route to {one_line(options['output'])}.", err=True)
+    elif asked and options["fmt"] != "json" and app.interactive():
+        _offer_to_save(render("markdown", data, describe), app.environ)
+
+
+def _interview(app: App, flow: Flow, answers: dict[str, str], name: str, options: dict):
+    """The interview, with the options to repeat in its resume line."""
+    from indcli.commands.interview import Interview
+
+    repeat = [] if options["fmt"] == "text" else ["--format", options["fmt"]]
+    if options["output"] is not None:
+        repeat += ["--output", options["output"]]
+    repeat += ["--explain"] if options["explain"] else []
+    repeat += ["--no-pager"] if options["no_pager"] else []
+    err = options["fmt"] != "text" or not app.interactive()
+    return Interview(app, flow, dict(answers), name, repeat, err=err)
+
+
+def _offer_to_save(markdown: str, environ: dict[str, str]) -> None:
+    """At the end of an interview: save the route as a markdown checklist (0600)."""
+    from indcli.commands import prompts
+    from indcli.utils.files import write_atomic
+
+    try:
+        if not prompts.confirm("Save this route as a markdown checklist?", default=False):
+            return
+        name = prompts.text("File name:", default="my-route.md").strip()
+    except (KeyboardInterrupt, EOFError):
+        return  # the route is shown; not saving is what the user asked for
+    if name:
+        write_atomic(name, markdown)
+        saved = f"Saved your checklist to {one_line(name)} (readable only by you)."
+        click.echo("\n".join(wrap_words(saved, prompt_columns())))
+
+
+def _batch(
+    app: App, flow: Flow, defaults: dict[str, str], options: dict[str, Any], ctx, name: str
+) -> None:
+    from indcli.commands.batch import run_batch
+    from indcli.utils.files import atomic_binary
+
+    if options["fmt"] == "markdown" or options["explain"]:
+        raise click.UsageError("--batch writes JSON Lines; leave out --format and --explain.", ctx)
+    if options["output"] in (None, "-"):
+        sys.stdout.flush()
+        failed = run_batch(flow, defaults, options["batch_file"], sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_binary(options["output"]) as out:
+            failed = run_batch(flow, defaults, options["batch_file"], out)
+    if failed:
+        raise IndcliError(f"{failed} line(s) could not be routed; see their error records.")
+
+
+def _graph(flow: Flow, kind: str, fmt: str, name: str) -> None:
+    """The flow as Mermaid or DOT: plain, fenced in markdown, or inside a JSON object."""
+    from indcli.output.render import to_json
+    from indcli.routing.graph import to_dot, to_mermaid
+
+    try:
+        text = to_mermaid(flow) if kind == "mermaid" else to_dot(flow)
+    except ValueError as exc:
+        raise IndcliError(f"cannot draw flow '{flow.id}': {exc}") from None
+    text = text if text.endswith("\n") else text + "\n"
+    if fmt == "json":
+        text = to_json(payload(name, flow=flow.id, graph=kind, text=text))
+    elif fmt == "markdown":
+        fence = "`" * 3
+        text = f"{fence}{kind}\n{text}{fence}\n"
+    click.echo(text, nl=False)
+
+
+def _where(path: str) -> str:
+    return "answers from stdin" if path == "-" else f"answers file {one_line(path)}"

@@ -1,0 +1,467 @@
+"""Pack content as immutable, typed objects: what everything past the loader works on.
+
+:mod:`indcli.content.schema` validates a content file with pydantic once and the loader caches
+the result as plain JSON data; :func:`content_from_data` turns that data into the immutable
+records here: typed, frozen and slotted, like frozen dataclasses, but defined by
+:class:`Record` in microseconds instead of the half millisecond a dataclass costs (there
+are thirty of them, and every run starts by defining them). This module imports nothing
+heavy, so a scripted run that reads content from the cache never imports pydantic.
+Nothing writes into these objects: compiled rules (:mod:`indcli.routing.flow`) and merged
+catalogs hold references to them.
+
+Every cited item has a :class:`Citation` (source resolved to url and title) and a
+``basis``: ``page`` when its text says what the quoted sentences say, ``inference`` when
+it is indcli's own reading of them (``basis_note`` says why).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Literal, TypeVar
+
+
+class _RecordType(type):
+    """Makes a class's annotated fields its ``__slots__``, keeping their defaults aside."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
+        fields = tuple(f for f in namespace.get("__annotations__", {}) if not f.startswith("_"))
+        defaults = {f: namespace.pop(f) for f in fields if f in namespace}
+        namespace["__slots__"] = fields
+        cls = super().__new__(mcs, name, bases, namespace)
+        cls._fields = fields  # type: ignore[attr-defined]
+        cls._defaults = defaults  # type: ignore[attr-defined]
+        return cls
+
+
+class Record(metaclass=_RecordType):
+    """An immutable value with named fields: ``Cls(*values, **by_name)``, compared and
+    hashed by value, never changed after it is made (``__setattr__`` refuses)."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes {len(fields)} fields")
+        values = dict(zip(fields, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in fields or name in values:
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
+            values[name] = value
+        for name in fields:
+            if name in values:
+                value = values[name]
+            elif name in self._defaults:
+                value = self._defaults[name]
+            else:
+                raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: content is never changed")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._values()))
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({parts})"
+
+
+Basis = Literal["page", "inference"]
+Channel = Literal["online", "paper", "referral"]
+AdviceKind = Literal["reason", "prerequisite", "warning", "step", "follow-up"]
+
+
+class Citation(Record):
+    """Where an item comes from: the source document, the exact sentence(s), when checked."""
+
+    source: str
+    url: str
+    title: str
+    quote: str
+    checked: str  # ISO date
+
+    def to_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self._fields}
+
+
+class Pointer(Record):
+    """A reference to a command or explain topic that may come from another pack."""
+
+    label: str
+    command: str | None
+    topic: str | None
+    pack: str
+
+
+class Example(Record):
+    """A command line shown under a command's help: ``run`` and what it does."""
+
+    run: str
+    about: str | None = None
+
+
+class CommandSpec(Record):
+    """The command that serves a flow or guide, built by the core from content."""
+
+    name: str
+    help: str
+    examples: tuple[Example, ...] = ()
+
+
+class Paragraph(Record):
+    text: str
+    source: Citation
+    basis: Basis = "page"
+    basis_note: str | None = None
+
+
+class Topic(Record):
+    id: str
+    title: str
+    summary: str
+    body: tuple[Paragraph, ...]
+    note: str | None
+    related: tuple[Pointer, ...]
+    source: Citation
+    pack: str
+
+
+class Substep(Record):
+    case: str | None
+    text: str
+    source: Citation
+    basis: Basis = "page"
+    basis_note: str | None = None
+
+
+class Step(Record):
+    text: str
+    note: str | None
+    substeps: tuple[Substep, ...]
+    source: Citation
+    basis: Basis = "page"
+    basis_note: str | None = None
+
+    @property
+    def has_cases(self) -> bool:
+        return any(s.case for s in self.substeps)
+
+
+class Guide(Record):
+    id: str
+    title: str
+    intro: tuple[Paragraph, ...]
+    steps: tuple[Step, ...]
+    closing: tuple[Paragraph, ...]
+    source: Citation
+    pack: str
+    command: CommandSpec | None = None
+
+
+# --- routing -------------------------------------------------------------------------
+
+
+class Choice(Record):
+    id: str
+    label: str
+
+
+class Unsure(Record):
+    """An extra "I'm not sure" choice that explains a topic."""
+
+    label: str
+    topic: str
+    pack: str
+
+
+class Question(Record):
+    id: str
+    prompt: str
+    help: str
+    choices: tuple[Choice, ...]
+    unsure: Unsure | None
+    order: int
+    source: Citation
+    pack: str
+
+    @property
+    def choice_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.choices)
+
+    def label(self, choice_id: str) -> str:
+        return next((c.label for c in self.choices if c.id == choice_id), choice_id)
+
+
+class Form(Record):
+    title: str
+    how: str
+
+
+class Outcome(Record):
+    id: str
+    channel: Channel
+    title: str
+    form: Form
+    source: Citation
+    pack: str
+
+
+class AnswerTest(Record):
+    """True when the answer to ``question`` is one of ``values``."""
+
+    question: str
+    values: frozenset[str]
+
+
+class OutcomeTest(Record):
+    """True when the routed outcome is one of ``outcomes`` (advice rules only)."""
+
+    outcomes: frozenset[str]
+
+
+class AllOf(Record):
+    parts: tuple[Condition, ...]
+
+
+class AnyOf(Record):
+    parts: tuple[Condition, ...]
+
+
+class Not(Record):
+    part: Condition
+
+
+Condition = AnswerTest | OutcomeTest | AllOf | AnyOf | Not
+
+
+def walk_condition(cond: Condition | None) -> Iterator[Condition]:
+    """The condition and every condition inside it."""
+    if cond is None:
+        return
+    yield cond
+    if isinstance(cond, AllOf | AnyOf):
+        for part in cond.parts:
+            yield from walk_condition(part)
+    elif isinstance(cond, Not):
+        yield from walk_condition(cond.part)
+
+
+class Rule(Record):
+    """``when`` the condition holds, route to ``outcome`` or give ``advice``."""
+
+    id: str
+    when: Condition | None
+    outcome: str | None
+    advice: AdviceKind | None
+    priority: int
+    order: int
+    text: str
+    see: Pointer | None
+    source: Citation
+    pack: str
+    basis: Basis = "page"
+    basis_note: str | None = None
+    overrides: tuple[str, ...] = ()  # ids of the flow owner's rules this rule may override
+
+
+class FlowPart(Record):
+    """One pack's contribution to a flow; the part with a ``title`` owns the flow."""
+
+    id: str
+    title: str | None
+    questions: tuple[Question, ...]
+    outcomes: tuple[Outcome, ...]
+    rules: tuple[Rule, ...]
+    pack: str
+    command: CommandSpec | None = None
+    extends: str | None = None  # the owner's distribution name, declared by a contributor
+
+
+class Content(Record):
+    """One content file of one pack."""
+
+    pack: str
+    topics: tuple[Topic, ...] = ()
+    guides: tuple[Guide, ...] = ()
+    flows: tuple[FlowPart, ...] = ()
+
+
+def cited_data(item: Paragraph | Step | Substep | Rule) -> dict[str, Any]:
+    """``text``, ``source``, ``basis`` (and ``basis_note``) of a cited item, as the JSON
+    data every command's output carries for it."""
+    data: dict[str, Any] = {
+        "text": item.text,
+        "source": item.source.to_dict(),
+        "basis": item.basis,
+    }
+    if item.basis_note:
+        data["basis_note"] = item.basis_note
+    return data
+
+
+# --- one walk over a pack's items ----------------------------------------------------
+
+
+class Located(Record):
+    """An item of a content file with its place: ``kind`` (what may clash), ``key`` (its
+    id where it has one) and ``where`` (how messages name it)."""
+
+    kind: str
+    key: str | None
+    where: str
+    item: Any
+
+
+def walk(content: Content) -> Iterator[Located]:
+    """Every item of a content file, once, in file order.
+
+    The catalog (clash keys, pointers) and the checks (citations, pointers) all use this
+    one walk, so they can never disagree about what a file holds.
+    """
+    for topic in content.topics:
+        name = f"topic '{topic.id}'"
+        yield Located("topic", topic.id, name, topic)
+        for i, paragraph in enumerate(topic.body):
+            yield Located("paragraph", None, f"{name} body[{i}]", paragraph)
+        for i, pointer in enumerate(topic.related):
+            yield Located("pointer", None, f"{name} related[{i}]", pointer)
+    for guide in content.guides:
+        name = f"guide '{guide.id}'"
+        yield Located("guide", guide.id, name, guide)
+        if guide.command is not None:
+            yield Located("command", guide.command.name, f"{name} command", guide.command)
+        for part in ("intro", "closing"):
+            for i, paragraph in enumerate(getattr(guide, part)):
+                yield Located("paragraph", None, f"{name} {part}[{i}]", paragraph)
+        for n, step in enumerate(guide.steps, 1):
+            yield Located("step", None, f"{name} step {n}", step)
+            for m, sub in enumerate(step.substeps, 1):
+                yield Located("substep", None, f"{name} step {n} substep {m}", sub)
+    for flow in content.flows:
+        name = f"flow '{flow.id}'"
+        if flow.title is not None:
+            yield Located("owner of flow", flow.id, name, flow)
+        if flow.command is not None:
+            yield Located("command", flow.command.name, f"{name} command", flow.command)
+        for question in flow.questions:
+            where = f"{name} question '{question.id}'"
+            yield Located(f"{name} question", question.id, where, question)
+            if question.unsure is not None:
+                yield Located("pointer", None, f"{where} unsure", question.unsure)
+        for outcome in flow.outcomes:
+            yield Located(f"{name} outcome", outcome.id, f"{name} outcome '{outcome.id}'", outcome)
+        for rule in flow.rules:
+            where = f"{name} rule '{rule.id}'"
+            yield Located(f"{name} rule", rule.id, where, rule)
+            if rule.see is not None:
+                yield Located("pointer", None, f"{where} see", rule.see)
+
+
+def cited(located: Located) -> bool:
+    """Whether the item must carry a source (every item except pointers and commands)."""
+    return located.kind not in ("pointer", "command", "owner of flow")
+
+
+# --- from validated data -------------------------------------------------------------
+
+
+def content_from_data(data: Mapping[str, Any], pack: str) -> Content:
+    """Typed content from the JSON-ready data that validation produced (or the cache)."""
+    return build(Content, {**data, "pack": pack})
+
+
+def build(cls: type[R], data: Mapping[str, Any], pack: str | None = None) -> R:
+    """A record from its data, field by field *by name*.
+
+    Nested records, tuples of them and conditions are built from the field's annotation;
+    a missing or null value takes the field's default (or ``()`` for a tuple); ``pack``
+    is handed to every nested record that has a ``pack`` field and no ``pack`` of its own
+    in the data. A field added, removed or reordered in a record class needs no change
+    here."""
+    pack = data.get("pack", pack)
+    values: dict[str, Any] = {}
+    for name, (kind, target) in _fields_of(cls).items():
+        value = data.get(name)
+        if name == "pack" and value is None:
+            value = pack
+        if value is None:
+            if name in cls._defaults:
+                continue
+            if kind in ("records", "tuple"):
+                value = ()
+        elif kind == "records":
+            value = tuple(build(target, v, pack) for v in value)
+        elif kind == "record":
+            value = build(target, value, pack)
+        elif kind == "condition":
+            value = condition_from_data(value)
+        elif kind == "set":
+            value = frozenset(value)
+        elif kind == "tuple":
+            value = tuple(value)
+        values[name] = value
+    return cls(**values)
+
+
+R = TypeVar("R", bound=Record)
+_FIELD_KINDS: dict[type, dict[str, tuple[str, Any]]] = {}
+_ANNOTATION = re.compile(r"^(tuple\[)?(\w+)")
+
+
+def _fields_of(cls: type[Record]) -> dict[str, tuple[str, Any]]:
+    """How to build each field of ``cls``, read once from its annotation."""
+    kinds = _FIELD_KINDS.get(cls)
+    if kinds is None:
+        kinds = {}
+        for name in cls._fields:
+            annotation = str(cls.__annotations__[name])
+            match = _ANNOTATION.match(annotation)
+            inner = match.group(2) if match else ""
+            target = globals().get(inner)
+            if inner == "Condition":
+                kinds[name] = ("condition", None)
+            elif isinstance(target, type) and issubclass(target, Record):
+                kinds[name] = ("records" if match.group(1) else "record", target)
+            elif annotation.startswith("frozenset"):
+                kinds[name] = ("set", None)
+            elif annotation.startswith("tuple"):
+                kinds[name] = ("tuple", None)
+            else:
+                kinds[name] = ("value", None)
+        _FIELD_KINDS[cls] = kinds
+    return kinds
+
+
+def condition_from_data(d: Mapping[str, Any] | None) -> Condition | None:
+    """A condition from its content form: ``{question, is}``, ``{outcome}``, ``{all}``,
+    ``{any}`` or ``{not}``."""
+    if d is None:
+        return None
+    if "question" in d:
+        return AnswerTest(d["question"], _as_set(d["is"]))
+    if "outcome" in d:
+        return OutcomeTest(_as_set(d["outcome"]))
+    if "not" in d:
+        return Not(condition_from_data(d["not"]))  # type: ignore[arg-type]
+    if "all" in d:
+        return AllOf(tuple(condition_from_data(c) for c in d["all"]))  # type: ignore[misc]
+    return AnyOf(tuple(condition_from_data(c) for c in d["any"]))  # type: ignore[misc]
+
+
+def _as_set(value: str | list[str]) -> frozenset[str]:
+    return frozenset([value] if isinstance(value, str) else value)

@@ -1,0 +1,249 @@
+"""Reading a pack's content file: validated once, then reused from a cache.
+
+Validating with pydantic costs far more than the rest of a run (importing pydantic
+alone takes longer than starting Python). Content only changes when a pack or the core
+changes, so the validated, JSON-ready result is cached under a name that is the SHA-256
+of what it was made from (a fingerprint of the core's models and the file's exact bytes):
+a changed file or core simply has another name. The cache holds pack content only, never
+answers; it lives in the platform's cache folder (or ``INDCLI_CACHE_DIR``), and
+``INDCLI_NO_CACHE=1`` switches it off.
+
+The cache is trusted only as far as the folder is: it is used only when the folder is
+owned by the user and writable by no one else (indcli creates it 0700), and an entry is
+read only if it is a regular file owned by the user, under a size cap, with an intact
+checksum, the right shape and no control or format characters in its text. Anything else
+is a cache miss (the content is validated again), never an error or a hang. Entries made
+by another core are removed when a new entry is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import stat
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+try:  # CPython's own SHA-256: hashlib loads OpenSSL first, 2-3 ms of every start-up
+    from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+    except ImportError:
+        from hashlib import sha256
+
+from indcli import __version__
+from indcli.limits import MAX_CONTENT_BYTES, env_flag
+from indcli.packs.loading import read_content_bytes
+
+CACHE_FORMAT = "2"
+MAX_ENTRY_BYTES = 8 * MAX_CONTENT_BYTES  # validated JSON is larger than its TOML
+MAX_ENTRIES = 1024  # per core, far more than packs installed; the oldest go first
+CONTENT_KEYS = frozenset({"format", "topics", "guides", "flows"})
+# Escaped controls and format characters in JSON written with ensure_ascii (never in
+# validated content: the validators reject them).
+_ESCAPED_CONTROL = re.compile(
+    rb"\\u(?:00[01][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|00[aA][dD]|061[cC]|180[eE]"
+    rb"|200[b-fB-F]|202[8-9a-eA-E]|206[0-9a-fA-F]|[fF][eE][fF][fF]|[dD][bB]40)"
+)
+
+
+def cache_dir(environ: Mapping[str, str]) -> Path | None:
+    """Where validated content is cached, or ``None`` when caching is off or no usable
+    (absolute) folder is known: an unset, empty or relative HOME or XDG_CACHE_HOME never
+    puts the cache in ``/`` or in the current folder."""
+    if env_flag(environ, "INDCLI_NO_CACHE"):
+        return None
+    chosen = environ.get("INDCLI_CACHE_DIR", "")
+    if chosen:
+        return Path(chosen) if os.path.isabs(chosen) else None
+    home = environ.get("HOME", "")
+    if not os.path.isabs(home):
+        home = ""
+    if sys.platform == "win32":
+        base = environ.get("LOCALAPPDATA", "") or (home and os.path.join(home, "AppData", "Local"))
+    elif sys.platform == "darwin":
+        base = home and os.path.join(home, "Library", "Caches")
+    else:
+        xdg = environ.get("XDG_CACHE_HOME", "")
+        base = xdg if os.path.isabs(xdg) else home and os.path.join(home, ".cache")
+    return Path(base) / "indcli" if base and os.path.isabs(base) else None
+
+
+class ContentLoader:
+    """Callable that turns a hook's content item into validated data, using the cache."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.validated = 0  # how many files needed pydantic this run (for tests)
+        self._trusted: bool | None = None
+
+    def __call__(self, pack: str, item: Any) -> dict[str, Any]:
+        label, blob = read_content_bytes(pack, item)
+        path = self._entry(blob)
+        cached = _read(path)
+        if cached is not None:
+            return cached
+        from indcli.content.validation import parse_toml, validate_content
+
+        raw, text = parse_toml(blob, pack=pack, file=label), blob.decode("utf-8")
+        data = validate_content(raw, pack=pack, file=label, text=text)
+        self.validated += 1
+        self._write(path, data)
+        return data
+
+    def _entry(self, blob: bytes) -> Path | None:
+        if self.directory is None or not self._folder_trusted():
+            return None
+        made_from = sha256(_models_fingerprint().encode() + b"\0" + blob).hexdigest()
+        return Path(os.path.join(self.directory, f"content-{_core_tag()}-{made_from}.json"))
+
+    def _folder_trusted(self) -> bool:
+        """Create the folder (0700) if needed; trust it only if it is the user's own."""
+        if self._trusted is None:
+            assert self.directory is not None
+            with contextlib.suppress(OSError):
+                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._trusted = _private_folder(self.directory)
+        return self._trusted
+
+    def _write(self, path: Path | None, data: dict[str, Any]) -> None:
+        if path is None:
+            return
+        from indcli.utils.files import atomic_file
+
+        body = json.dumps(data, separators=(",", ":")).encode()  # ASCII: escapes are visible
+        head = json.dumps({"format": CACHE_FORMAT, "sha256": sha256(body).hexdigest()})
+        with contextlib.suppress(OSError):
+            with atomic_file(path, durable=False) as out:
+                out.write(head.encode() + b"\n" + body)
+            _evict(path)
+
+
+def _private_folder(folder: Path) -> bool:
+    """A real folder (not a link) owned by this user and writable by no one else."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    if hasattr(os, "geteuid"):
+        return st.st_uid == os.geteuid() and not st.st_mode & 0o022
+    return True
+
+
+def _read(path: Path | None) -> dict[str, Any] | None:
+    """The cached data, if the entry is usable; any doubt is a miss (``None``).
+
+    An entry is a header line ``{"format", "sha256"}`` and the data's JSON: the checksum
+    catches a damaged body, the shape check keeps data the commands cannot use out."""
+    if path is None:
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)  # O_NONBLOCK: a FIFO planted here cannot hang us
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if (
+            not stat.S_ISREG(st.st_mode)
+            or st.st_size > MAX_ENTRY_BYTES
+            or (hasattr(os, "geteuid") and st.st_uid != os.geteuid())
+        ):
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            blob = handle.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    head, _, body = blob.partition(b"\n")
+    try:
+        meta = json.loads(head)
+        if (
+            len(blob) > MAX_ENTRY_BYTES
+            or not isinstance(meta, dict)
+            or meta.get("format") != CACHE_FORMAT
+            or meta.get("sha256") != sha256(body).hexdigest()
+            # Written ASCII-only: a raw control is invalid JSON except DEL, and any raw
+            # non-ASCII character (C1, bidi, format) means someone else wrote it.
+            or not body.isascii()
+            or b"\x7f" in body
+            or _ESCAPED_CONTROL.search(body)
+        ):
+            return None
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return data if _content_shaped(data) else None
+
+
+def _content_shaped(data: Any) -> bool:
+    """What validation returns, at the top two levels: lists of items with an id."""
+    if not isinstance(data, dict) or set(data) != CONTENT_KEYS or data["format"] != 1:
+        return False
+    return all(
+        isinstance(items, list)
+        and all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in items)
+        for key, items in data.items()
+        if key != "format"
+    )
+
+
+def _evict(kept: Path) -> None:
+    """Remove entries another core made (they can never be used again), and the oldest
+    beyond :data:`MAX_ENTRIES`; also entries in older formats."""
+    mine: list[tuple[float, str]] = []
+    prefix = f"content-{_core_tag()}-"
+    with contextlib.suppress(OSError), os.scandir(kept.parent) as entries:
+        for entry in entries:
+            if not entry.name.startswith("content-") or entry.name == kept.name:
+                continue
+            if entry.name.startswith(prefix) and entry.name.endswith(".json"):
+                with contextlib.suppress(OSError):
+                    mine.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+    mine.sort(reverse=True)
+    for _, old in mine[MAX_ENTRIES - 1 :]:
+        with contextlib.suppress(OSError):
+            os.unlink(old)
+
+
+def _core_tag() -> str:
+    """A short name for the core's fingerprint, shared by every entry it makes."""
+    return sha256(_models_fingerprint().encode()).hexdigest()[:16]
+
+
+_fingerprint: str | None = None
+
+
+def _models_fingerprint() -> str:
+    """Changes whenever the core's version or the code that validates content changes.
+
+    The files are found from the modules themselves (the ``indcli.content`` package and
+    :mod:`indcli.limits`), so moving or renaming a module cannot stop invalidation."""
+    global _fingerprint
+    if _fingerprint is None:
+        import indcli.content
+        from indcli import limits
+
+        files = sorted(Path(indcli.content.__path__[0]).glob("*.py"))
+        parts = [CACHE_FORMAT, __version__]
+        for path in [*files, Path(limits.__file__)]:
+            try:
+                st = path.stat()
+                parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+            except OSError:
+                parts.append(path.name)
+        _fingerprint = "|".join(parts)
+    return _fingerprint

@@ -1,0 +1,262 @@
+"""Finding packs, choosing which load, and loading each one in isolation.
+
+A pack is a distribution with an entry point in the ``indcli`` group. Packs load one by
+one: importing the module, registering it with a fresh :class:`pluggy.PluginManager`,
+calling each of its hooks and reading its content file all happen under one guard, so a
+pack that fails in any of these ways is recorded with its error and skipped, and the
+others are unaffected (unlike a single ``pm.hook.x()`` call, where one raising plugin
+breaks the call for all).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from indcli import PROJECT_NAME, hookspecs
+from indcli.content.model import Content, content_from_data
+from indcli.errors import ContentError, ContentProblem, PackError
+from indcli.limits import MAX_CONTENT_BYTES, printable
+from indcli.packs.discovery import PackSource, normalise
+
+HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
+
+
+@dataclass
+class LoadedPack:
+    """One pack's contributions, before they are merged with the others'."""
+
+    name: str
+    version: str
+    status: str = "loaded"  # loaded | failed | disabled
+    error: str | None = None
+    hooks: list[str] = field(default_factory=list)
+    commands: list[Any] = field(default_factory=list)
+    content: list[Content] = field(default_factory=list)
+    # Every problem of an invalid content file (the error's message lists them in one line).
+    problems: list[ContentProblem] = field(default_factory=list)
+    traceback: str | None = None  # of the failure inside the pack, for --debug
+    warnings: list[str] = field(default_factory=list)  # loaded, but something is ignored
+
+    def fail(self, error: str) -> None:
+        self.status, self.error = "failed", error
+
+
+def canonical(name: str) -> str:
+    """Normalise a distribution name (PEP 503) so env lists match however it is spelt."""
+    return normalise(name)
+
+
+def parse_name_list(value: str | None) -> set[str] | None:
+    """``None`` when unset; otherwise the set of names in a comma list ('' = none)."""
+    if value is None:
+        return None
+    return {canonical(n) for n in value.split(",") if n.strip()}
+
+
+class _PluginManager(pluggy.PluginManager):
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        # Hooks are named indcli_*: skip pluggy's inspection of every other attribute of a
+        # pack module, which is most of what registering a pack costs.
+        if not name.startswith("indcli_"):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
+def make_plugin_manager() -> pluggy.PluginManager:
+    """A fresh plugin manager that knows indcli's hooks and no packs."""
+    pm = _PluginManager(PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def module_source(module: ModuleType, name: str | None = None, version: str | None = None):
+    """A :class:`PackSource` for a module already imported (tests, in-process use)."""
+    dist = name or module.__name__.split(".")[0].replace("_", "-")
+    return PackSource(dist, version or str(getattr(module, "__version__", "0")), lambda: module)
+
+
+def select(
+    sources: Iterable[PackSource], environ: Mapping[str, str]
+) -> tuple[list[PackSource], list[PackSource]]:
+    """Split sources into (to load, disabled) by INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS."""
+    allow = parse_name_list(environ.get("INDCLI_LOAD_PLUGINS"))
+    deny = parse_name_list(environ.get("INDCLI_DISABLE_PLUGINS")) or set()
+    chosen, disabled = [], []
+    for source in sources:
+        keys = source_names(source)
+        if keys & deny or (allow is not None and not keys & allow):
+            disabled.append(source)
+        else:
+            chosen.append(source)
+    return chosen, disabled
+
+
+def source_names(source: PackSource) -> set[str]:
+    """The names that INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS may use for a pack: its
+    distribution name (``dist`` of ``dist:entry-point``) and its entry-point name."""
+    names = {canonical(source.name), canonical(source.name.partition(":")[0])}
+    if source.entry_point:
+        names.add(canonical(source.entry_point))
+    return names
+
+
+def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> list[str]:
+    """``VARIABLE=name`` for each name in the two variables that matches no pack."""
+    known = set().union(*(source_names(s) for s in sources))
+    return [
+        f"{variable}={name}"
+        for variable in ("INDCLI_LOAD_PLUGINS", "INDCLI_DISABLE_PLUGINS")
+        for name in sorted(parse_name_list(environ.get(variable)) or ())
+        if name not in known
+    ]
+
+
+def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader) -> LoadedPack:
+    """Import, register and call one pack; any failure marks it failed and unregisters it."""
+    pack = LoadedPack(source.name, source.version)
+    try:
+        module = source.load()
+        pm.register(module, name=source.name)
+        unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
+        if unknown:
+            raise PackError(
+                f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks"
+            )
+        pack.warnings += _unmarked(pm, module)
+        for hook in HOOK_NAMES:
+            impl = _impl_of(pm, hook, source.name)
+            if impl is None:
+                continue
+            pack.hooks.append(hook)
+            result = _call(hook, impl.function)
+            if hook == "indcli_content":
+                pack.content = [
+                    content_from_data(read(source.name, item), source.name)
+                    for item in _as_list(result)
+                ]
+            elif hook == "indcli_commands":
+                pack.commands = _commands(result)
+        if not pack.hooks:
+            pack.warnings.append(
+                "it implements no hook, so it adds nothing (hooks: "
+                f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
+            )
+    except ContentError as exc:
+        pack.fail(exc.message)
+        pack.problems = list(exc.problems)
+    except PackError as exc:
+        pack.fail(exc.message + _where(exc.__cause__))
+        pack.traceback = _traceback(exc.__cause__)
+    except (Exception, SystemExit) as exc:  # a pack is arbitrary code: contain it
+        pack.fail(describe(exc) + _where(exc))
+        pack.traceback = _traceback(exc)
+    if pack.status == "failed" and pm.has_plugin(source.name):
+        pm.unregister(name=source.name)
+    return pack
+
+
+def _unmarked(pm: pluggy.PluginManager, module: Any) -> list[str]:
+    """Warnings for ``indcli_*`` functions without ``@hookimpl``: pluggy ignores them."""
+    try:
+        names = [n for n in vars(module) if isinstance(n, str) and n.startswith("indcli_")]
+    except TypeError:  # no __dict__
+        return []
+    return [
+        f"function {printable(name)[:64]} has no @hookimpl, so indcli never calls it; "
+        "put @hookimpl (from indcli import hookimpl) above it"
+        for name in sorted(names)
+        if callable(getattr(module, name, None)) and pm.parse_hookimpl_opts(module, name) is None
+    ]
+
+
+def _where(exc: BaseException | None) -> str:
+    """`` (at FILE:LINE)``: where in the pack's own code ``exc`` was raised, if known."""
+    if exc is None:
+        return ""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return printable(f" (at {exc.filename}:{exc.lineno})")
+    import traceback
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the indcli package
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith(("<", here))
+    ]
+    return printable(f" (at {frames[-1].filename}:{frames[-1].lineno})") if frames else ""
+
+
+def _traceback(exc: BaseException | None) -> str | None:
+    if exc is None:
+        return None
+    import traceback
+
+    return "".join(traceback.format_exception(exc))
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` on one line, safe to print."""
+    text = str(exc).strip().splitlines()
+    detail = text[0] if text else ""
+    return printable(f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__)[:300]
+
+
+def _impl_of(pm: pluggy.PluginManager, hook: str, name: str) -> Any:
+    caller = getattr(pm.hook, hook)
+    return next((i for i in caller.get_hookimpls() if i.plugin_name == name), None)
+
+
+def _call(hook: str, function: Callable[[], Any]) -> Any:
+    try:
+        return function()
+    except (Exception, SystemExit) as exc:
+        raise PackError(f"hook {hook} raised {describe(exc)}") from exc
+
+
+def _as_list(result: Any) -> list[Any]:
+    if result is None:
+        return []
+    if isinstance(result, str | os.PathLike) or hasattr(result, "read_bytes"):
+        return [result]
+    return list(result)
+
+
+def _commands(result: Any) -> list[Any]:
+    import click
+
+    commands = _as_list(result)
+    for command in commands:
+        if not isinstance(command, click.Command) or not command.name:
+            raise PackError(
+                f"indcli_commands returned {type(command).__name__}, not a named click command"
+            )
+    return commands
+
+
+ContentReader = Callable[[str, Any], dict[str, Any]]
+
+
+def read_content_bytes(pack: str, item: Any) -> tuple[str, bytes]:
+    """Read a content file named by a hook, refusing anything too large to be content."""
+    label = os.path.basename(os.fspath(getattr(item, "name", item))) or str(item)
+    try:
+        if hasattr(item, "read_bytes") and not isinstance(item, str | os.PathLike):
+            blob = item.read_bytes()
+        else:
+            with open(item, "rb") as handle:
+                blob = handle.read(MAX_CONTENT_BYTES + 1)
+    except OSError as exc:
+        raise ContentError(pack, label, "", "", f"cannot read it ({exc.strerror or exc})") from None
+    if len(blob) > MAX_CONTENT_BYTES:
+        raise ContentError(pack, label, "", "", _too_big())
+    return label, blob
+
+
+def _too_big() -> str:
+    return f"larger than {MAX_CONTENT_BYTES // 1024} KiB, which is more than content needs"

@@ -1,0 +1,236 @@
+"""Evaluating a routing flow: the outcome, the advice, what still needs asking, and why.
+
+The *result* of a flow for some answers is its outcome plus the set of advice rules that
+apply. A question is *relevant* when some completion of the missing answers gives a
+different result depending on its answer; routing is *done* when no missing question is
+relevant. Three-valued evaluation settles most cases at once (a scripted call with every
+answer never enumerates); otherwise the missing answers that any rule tests are
+enumerated, up to :data:`MAX_COMBINATIONS`, beyond which every question that an
+undecided rule tests is treated as relevant (asking one question too many is safe;
+skipping one that matters is not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from indcli.content.model import Question
+from indcli.routing.flow import CompiledRule, Flow
+
+MAX_COMBINATIONS = 50_000
+NO_OUTCOME = ""  # every outcome rule is false: a gap in the content
+
+
+class RouteError(Exception):
+    """Routing cannot give a result for these answers."""
+
+
+class MissingAnswers(RouteError):
+    """Answers that can still change the result are missing: ``missing`` (question ids, in
+    asking order)."""
+
+    def __init__(self, flow: Flow, missing: list[str]) -> None:
+        self.flow_id = flow.id
+        self.missing = list(missing)
+        self.choices = {q: list(flow.question(q).choice_ids) for q in missing}
+        super().__init__(
+            "missing answers: "
+            + ", ".join(f"--{q} ({'|'.join(c)})" for q, c in self.choices.items())
+        )
+
+
+class InvalidAnswer(RouteError, ValueError):
+    """An answer names no question of the flow (``allowed`` is then the question ids), or
+    is not one of its question's choices."""
+
+    def __init__(self, question: Any, value: Any, allowed: list[str], *, unknown: bool) -> None:
+        self.question, self.value, self.allowed, self.unknown_question = (
+            question,
+            value,
+            allowed,
+            unknown,
+        )
+        what = "is not a question of this flow" if unknown else "is not a valid answer"
+        super().__init__(f"{question!r}: {value!r} {what}; allowed: {', '.join(allowed)}")
+
+
+class ContentGap(RouteError):
+    """No outcome rule holds for these answers: the packs' content has a gap."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow_id, self.packs = flow.id, list(flow.packs)
+        super().__init__(
+            "no outcome matches these answers: the routing content has a gap "
+            f"(flow '{flow.id}', packs {', '.join(flow.packs)}). Please report it to the pack."
+        )
+
+
+Ask = Callable[[Question, Mapping[str, str]], str]
+
+
+def validate_answers(flow: Flow, raw: Mapping[Any, Any]) -> dict[str, str]:
+    """The answers in question order, or :class:`InvalidAnswer` for the first bad one."""
+    known = {q.id: q for q in flow.questions}
+    for key, value in raw.items():
+        question = known.get(key) if isinstance(key, str) else None
+        if question is None:
+            raise InvalidAnswer(key, value, list(known), unknown=True)
+        if not isinstance(value, str) or value not in question.choice_ids:
+            raise InvalidAnswer(key, value, list(question.choice_ids), unknown=False)
+    return {qid: raw[qid] for qid in known if qid in raw}
+
+
+def settle(flow: Flow, answers: Mapping[str, str], ask: Ask | None = None) -> Route:
+    """Route ``answers`` (already valid) to a final result: THE route path for every caller.
+
+    While answers that matter are missing, ``ask(question, answers_so_far)`` is called for
+    the next one (it may raise to stop); without ``ask``, :class:`MissingAnswers` names
+    them all. :class:`ContentGap` when no outcome holds.
+    """
+    answers = dict(answers)
+    while True:
+        result = route(flow, answers)
+        if result.done:
+            break
+        if ask is None:
+            raise MissingAnswers(flow, result.relevant)
+        question = flow.question(result.relevant[0])
+        answers[question.id] = ask(question, dict(answers))
+    if result.decision.outcome == NO_OUTCOME:
+        raise ContentGap(flow)
+    return result
+
+
+@dataclass
+class Decision:
+    """What the rules say for a set of answers, possibly incomplete."""
+
+    outcome: str | None  # None: depends on answers still missing; NO_OUTCOME: a gap
+    outcome_rules: list[CompiledRule]  # rules that hold and lead to the outcome
+    advice: list[CompiledRule]  # advice rules that hold
+    undecided: list[CompiledRule]  # rules whose value still depends on missing answers
+
+    @property
+    def decided(self) -> bool:
+        return self.outcome is not None and not self.undecided
+
+    @property
+    def signature(self) -> tuple[str | None, tuple[str, ...]]:
+        return self.outcome, tuple(r.id for r in self.advice)
+
+
+@dataclass
+class Route:
+    """The state of routing: a decision, and what (if anything) is still needed."""
+
+    answers: dict[str, str]
+    decision: Decision
+    relevant: list[str]  # missing questions whose answer can still change the result
+    unused: list[str] = field(default_factory=list)  # answered, but changed nothing
+
+    @property
+    def done(self) -> bool:
+        return not self.relevant
+
+    @property
+    def next_question(self) -> str | None:
+        return self.relevant[0] if self.relevant else None
+
+
+def decide(flow: Flow, answers: Mapping[str, str]) -> Decision:
+    """Evaluate every rule once, in three-valued logic."""
+    outcome: str | None = NO_OUTCOME
+    pending: set[str] = set()  # outcomes of earlier rules that might still hold
+    for rule in flow.outcome_rules:
+        value = rule.test(answers, None)
+        if value is None:
+            pending.add(rule.outcome)  # type: ignore[arg-type]
+        elif value:
+            outcome = rule.outcome
+            if pending - {outcome}:
+                outcome = None
+            break
+    else:
+        if pending:
+            outcome = None
+    undecided, advice, holding = [], [], []
+    for rule in flow.outcome_rules:
+        if outcome and rule.outcome == outcome and rule.test(answers, None):
+            holding.append(rule)
+    for rule in flow.advice_rules:
+        value = rule.test(answers, outcome)
+        if value is None:
+            undecided.append(rule)
+        elif value:
+            advice.append(rule)
+    return Decision(outcome, holding, advice, undecided)
+
+
+def route(flow: Flow, answers: dict[str, str]) -> Route:
+    """Decide, and work out which missing questions (if any) still matter."""
+    decision = decide(flow, answers)
+    if decision.decided:
+        return Route(answers, decision, [], _unused(flow, answers, decision))
+    relevant = relevant_questions(flow, answers)
+    if not relevant:  # constant over every completion: take any one for the details
+        decision = decide(flow, _first_completion(flow, answers))
+    unused = [] if relevant else _unused(flow, answers, decision)
+    return Route(answers, decision, relevant, unused)
+
+
+def relevant_questions(flow: Flow, answers: dict[str, str]) -> list[str]:
+    """The missing questions, in asking order, whose answer can change the result."""
+    tested = {q for rule in flow.rules for q in rule.questions}
+    missing = [q for q in flow.questions if q.id not in answers and q.id in tested]
+    sizes = [len(q.choices) for q in missing]
+    total = 1
+    for size in sizes:
+        total *= size
+    if total > MAX_COMBINATIONS:
+        undecided = decide(flow, answers)
+        open_rules = undecided.undecided + flow.outcome_rules
+        needed = {q for r in open_rules for q in r.questions}
+        return [q.id for q in missing if q.id in needed]
+    ids = [q.id for q in missing]
+    choices = [q.choice_ids for q in missing]
+    results: dict[tuple[str, ...], Any] = {}
+    for combo in product(*choices):
+        full = dict(answers)
+        full.update(zip(ids, combo, strict=True))
+        results[combo] = decide(flow, full).signature
+    relevant = []
+    for i, question_id in enumerate(ids):
+        seen: dict[tuple[str, ...], Any] = {}
+        for combo, signature in results.items():
+            rest = combo[:i] + combo[i + 1 :]
+            if seen.setdefault(rest, signature) != signature:
+                relevant.append(question_id)
+                break
+    return relevant
+
+
+def _first_completion(flow: Flow, answers: dict[str, str]) -> dict[str, str]:
+    full = dict(answers)
+    for q in flow.questions:
+        full.setdefault(q.id, q.choices[0].id)
+    return full
+
+
+def _unused(flow: Flow, answers: dict[str, str], decision: Decision) -> list[str]:
+    """Answers no applying rule tests and whose change would not change the result."""
+    cited = {q for r in decision.outcome_rules + decision.advice for q in r.questions}
+    unused = []
+    for question in flow.questions:
+        qid = question.id
+        if qid not in answers or qid in cited:
+            continue
+        alternatives = (c for c in question.choice_ids if c != answers[qid])
+        if all(
+            decide(flow, {**answers, qid: alt}).signature == decision.signature
+            for alt in alternatives
+        ):
+            unused.append(qid)
+    return unused

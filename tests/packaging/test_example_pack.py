@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from venvtools import CORE_PROJECTS, ONLINE_ANSWERS, REPO, Venv, build_wheel, describe, json_of
 
+pytestmark = pytest.mark.slow  # builds wheels and installs them in fresh venvs
+
 EXAMPLE = REPO / "examples" / "indcli_example_pack"
 PACKS = ("indcli-berichtenbox", "indcli-example", "indcli-partner-permit", "indcli-public-funds")
 COPY = "indcli-example-copy"

@@ -22,7 +22,7 @@ from prompt_toolkit.output import DummyOutput
 
 from indcli.testing import make_app, run
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 STARTS = re.compile(r"^(\$ )?(indcli |echo |eval |[A-Z_]+=\S* indcli )")
 ANSWERS = {"eu-long-term-resident": "no", "temporary-permit": "yes", "partner-abroad": "no"}
 

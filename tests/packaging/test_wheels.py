@@ -32,6 +32,8 @@ from venvtools import (
 from venvtools import describe as _describe
 from venvtools import json_of as _json
 
+pytestmark = pytest.mark.slow  # builds wheels and installs them in fresh venvs
+
 PROJECTS = CORE_PROJECTS
 PACKS = ("indcli-berichtenbox", "indcli-partner-permit", "indcli-public-funds")
 

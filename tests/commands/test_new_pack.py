@@ -383,6 +383,7 @@ def core_venv(tmp_path_factory: pytest.TempPathFactory, wheels: Path) -> Venv:
     return venv
 
 
+@pytest.mark.slow
 def test_the_next_steps_work_in_a_fresh_venv(core_venv, tmp_path):
     venv = core_venv
     made = venv.run("indcli", "new-pack", "indcli-hello", cwd=tmp_path)
@@ -401,6 +402,7 @@ def test_the_next_steps_work_in_a_fresh_venv(core_venv, tmp_path):
     assert "Example topic of indcli-hello" in shown.stdout, describe(shown)
 
 
+@pytest.mark.slow
 def test_a_pack_with_every_option_passes_its_own_ci_in_a_fresh_venv(wheels, tmp_path_factory):
     """What the generated CI workflow runs, step by step, in a fresh venv with the core
     wheel: install the pack (which pulls in indcli-partner-permit), its tests, the check."""

@@ -188,6 +188,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Venv, Path, Path]:
     return env, site, shadow
 
 
+@pytest.mark.slow
 def test_discovery_matches_importlib_metadata_in_a_venv(venv):
     env, _, shadow = venv
     script_env = {**env.env, "PYTHONPATH": str(shadow)}
@@ -210,6 +211,7 @@ def test_discovery_matches_importlib_metadata_in_a_venv(venv):
     assert result["indcli"]["extras"][fancy] == [["extra1", "extra2"], ["extra1", "extra2"]]
 
 
+@pytest.mark.slow
 def test_pack_sources_are_named_after_their_distribution(venv):
     _, site, shadow = venv
     eggs = Path((site / "zz_eggs.pth").read_text().strip())

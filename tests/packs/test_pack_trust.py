@@ -13,8 +13,9 @@ from conftest import PACKS, SEED, make_pack, topic_toml
 from indcli.output.route_schema import route_schema
 from indcli.testing import check_packs, make_app, route_answers, run
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "examples" / "indcli_example_pack" / "src"))
-import indcli_example
+EXAMPLE_SRC = Path(__file__).resolve().parents[2] / "examples" / "indcli_example_pack" / "src"
+sys.path.insert(0, str(EXAMPLE_SRC))
+import indcli_example  # noqa: E402 (found on the path set just above)
 
 CITE = '{ source = "s", quote = "A sentence.", checked = 2026-11-28 }'
 ONLINE = {

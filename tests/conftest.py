@@ -129,6 +129,17 @@ def warning_text(line: str) -> str:
     return line
 
 
+# Answers that route online (DigiD with sms, iDeal, partner without a permit).
+ONLINE = {
+    "eu-long-term-resident": "no",
+    "temporary-permit": "no",
+    "public-funds": "no",
+    "prefer": "online",
+    "dutch-bank": "yes",
+    "digid": "sms",
+    "partner-permit": "no",
+}
+
 # The route options and values of the product contract (shared/DESIGN.md), written out
 # here rather than read from the pack, so tests hold the pack to the contract.
 QUESTIONS = {

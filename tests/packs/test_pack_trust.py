@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PACKS, SEED, flow_toml, make_pack, question_toml, rule_toml, topic_toml
+from conftest import ONLINE, PACKS, SEED, flow_toml, make_pack, question_toml, rule_toml, topic_toml
 
 from indcli.output.route_schema import route_schema
 from indcli.testing import check_packs, make_app, route_answers, run
@@ -18,15 +18,6 @@ sys.path.insert(0, str(EXAMPLE_SRC))
 import indcli_example  # noqa: E402 (found on the path set just above)
 
 CITE = '{ source = "s", quote = "A sentence.", checked = 2026-11-28 }'
-ONLINE = {
-    "eu-long-term-resident": "no",
-    "temporary-permit": "no",
-    "public-funds": "no",
-    "prefer": "online",
-    "dutch-bank": "yes",
-    "digid": "sms",
-    "partner-permit": "no",
-}
 
 
 def mvv_toml(overrides: str = "", topic: bool = False) -> str:

@@ -259,7 +259,7 @@ def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoRetur
     message = f"no command '{printable(name)[:64]}'"
     owner = app.catalog.pointed_to("command").get(name)
     if owner:
-        hint = app.pack_hint(owner)
+        hint = app.load_catalog().pack_hint(owner)
         if any(p.name == owner and p.status == "failed" for p in app.catalog.packs):
             raise PackError(f"{message}: {hint}.")
         raise click.UsageError(f"{message}: it comes from pack {owner}; {hint}.", ctx)

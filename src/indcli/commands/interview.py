@@ -201,7 +201,7 @@ class Interview:
         if topic is None:
             self._say(
                 f"The explanation of this question is in pack {unsure.pack}; "
-                f"{self.app.pack_hint(unsure.pack)}."
+                f"{self.app.load_catalog().pack_hint(unsure.pack)}."
             )
             return
         cols = prompt_columns()

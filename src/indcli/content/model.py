@@ -224,8 +224,8 @@ class Outcome(Record):
 
     @property
     def text(self) -> str:
-        """What the outcome says in its own words (what ``check`` holds against its quote)."""
-        return f"{self.title}. {self.form.how}"
+        """What the outcome tells the reader to do (what ``check`` holds against its quote)."""
+        return self.form.how
 
 
 class AnswerTest(Record):

@@ -15,7 +15,9 @@ from indcli.checks.style import nested_brackets
 from indcli.output.render import INFERENCE_MARK
 from indcli.testing import make_app, run
 
-COMBINATIONS = [dict(zip(QUESTIONS, c, strict=True)) for c in itertools.product(*QUESTIONS.values())]
+COMBINATIONS = [
+    dict(zip(QUESTIONS, c, strict=True)) for c in itertools.product(*QUESTIONS.values())
+]
 # indcli's view of its own copy of the page: never the reader's business.
 ABOUT_THE_PAGE_TEXT = (
     "page text",

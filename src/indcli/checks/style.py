@@ -1,4 +1,4 @@
-"""The style guide's mechanical part (docs/content.md, "Style"): what ``indcli check``
+"""The style guide's mechanical part (`indcli docs content`, "Style"): what ``indcli check``
 can tell from the words alone. Pure functions on text and on pack content.
 
 - no brackets inside brackets: "(a (b))" reads as a puzzle; split the sentence;

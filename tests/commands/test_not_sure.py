@@ -10,6 +10,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from indcli.checks.style import nested_brackets
 from indcli.output.render import INFERENCE_MARK
 from indcli.testing import make_app, run
 
@@ -87,3 +88,12 @@ def test_a_decided_line_has_no_brackets_around_the_quote_and_marks_a_reading():
     assert f"{INFERENCE_MARK} the page says only 'You pay using iDeal'" in text
     assert "The page: \u201cYou pay using iDeal" in text
     assert "(The page:" not in text and "(indcli's reading" not in text
+
+
+@pytest.mark.parametrize("topic", sorted(TO))
+def test_no_not_sure_text_has_brackets_in_brackets_or_talks_about_page_text(topic):
+    before, unsure = TO[topic]
+    text = said(before + unsure + unsure)
+    assert not nested_brackets(text)
+    for phrase in ("page text", "works from", "link text", "ends in '>'", "(indcli's reading"):
+        assert phrase not in text

@@ -327,7 +327,7 @@ def _report(exc: click.ClickException, args: list[str]) -> None:
 @click.version_option(__version__, "--version", prog_name="indcli", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 def cli(debug: bool) -> None:
-    """indcli: apply for a Dutch residence permit for your partner, right the first time.
+    """indcli: apply for a Dutch residence permit for your partner.
 
     A guide to the IND page "Residence permit for your partner: application forms":
     which form or channel to use, what to do before and after, and why, citing the

@@ -43,7 +43,8 @@ def step_item(step: dict[str, Any], cited: bool = True) -> Item:
             )
             for s in step["substeps"]
         ],
-        notes=([f"Note: {step['note']}"] if step["note"] else []) + basis_notes(step),
+        # the mark right under the text it marks, then what the page leaves out
+        notes=basis_notes(step) + ([f"Note: {step['note']}"] if step["note"] else []),
         number=step.get("number"),
     )
 

@@ -243,7 +243,7 @@ def test_not_sure_shows_a_short_explanation_and_asks_again(asked):
     result = interactive_run(["route"], NO + NO + UNSURE + YES + YES + FINISH)
     assert result.exit_code == 0, result.stderr
     assert asked.count(FUNDS) == 2
-    shown = result.stdout.split("\u2192")[0].strip().splitlines()  # before the decided line
+    shown = result.stdout.split("\u2192")[0].split("legal advice.")[1].strip().splitlines()
     assert len(shown) <= 8
     assert shown[-1] == "Full explanation: indcli explain public-funds"
     assert "Related:" not in result.stdout.split("Your answers:")[0]
@@ -304,6 +304,7 @@ def test_ctrl_c_at_the_review_resumes_with_every_answer(asked):
     assert result.exit_code == 130
     assert result.stderr.strip().endswith(
         "indcli route --eu-long-term-resident no --temporary-permit yes --partner-abroad yes"
+        " --review"
     )
 
 
@@ -335,10 +336,10 @@ def test_declining_to_save_writes_nothing(tmp_path, monkeypatch):
 
 
 def test_stdout_piped_asks_on_the_terminal_and_writes_only_the_result(monkeypatch, asked):
-    from indcli import app
+    from indcli.output import terminal as term
 
-    real = app._terminals  # stdin and stderr are the terminal, stdout is piped
-    monkeypatch.setattr(app, "_terminals", lambda *s: s[1] is sys.stderr or real(*s))
+    # stdin and stderr are the terminal, stdout is piped
+    monkeypatch.setattr(term, "isatty", lambda stream: stream is not sys.stdout)
     with terminal(NO + YES + YES + SHOW):
         result = run(make_app(*PACKS, interactive=None), ["route"])
     assert result.exit_code == 0, result.stderr

@@ -51,16 +51,22 @@ def match(typed: str, choices: Sequence[tuple[str, str]]) -> str | None:
 
 
 def keys_hint(choices: Sequence[tuple[str, str]], arrows: str = "") -> str:
-    """The keys that answer, e.g. ``↑/↓ or 1-3, Enter; b back``."""
+    """The keys that answer, e.g. ``↑/↓, 1-3 or y/n, then Enter; b back``."""
+    typed, extra = _keys(choices)
+    if not arrows:
+        return "; ".join([typed, *extra])
+    return "; ".join([f"{arrows}, {'' if ' or ' in typed else 'or '}{typed}, then Enter", *extra])
+
+
+def _keys(choices: Sequence[tuple[str, str]]) -> tuple[str, list[str]]:
+    """``1-3 or y/n`` (y/n on yes/no questions), and ``b back`` / ``? not sure`` if offered."""
     count = len(choices)
-    numbers = "1" if count == 1 else f"1-{count}"
-    yes_no = [label.casefold() for value, label in choices if not value.startswith("\0")]
-    if yes_no == ["yes", "no"]:
-        numbers += " or y/n"
-    hint = f"{arrows} or {numbers}, Enter" if arrows else numbers
+    typed = "1" if count == 1 else f"1-{count}"
+    labels = [label.casefold() for value, label in choices if not value.startswith("\0")]
+    if labels == ["yes", "no"]:
+        typed += " or y/n"
     values = [value for value, _ in choices]
-    extra = [k for k, v in (("b back", BACK), ("? not sure", UNSURE)) if v in values]
-    return hint + ("; " + "; ".join(extra) if extra else "")
+    return typed, [k for k, v in (("b back", BACK), ("? not sure", UNSURE)) if v in values]
 
 
 def select(
@@ -77,7 +83,7 @@ def select(
     """
     terminal = current()
     if terminal.plain:
-        return _plain_select(terminal, message, choices, help_text)
+        return _plain_select(terminal, message, choices, help_text, default)
     return _arrow_select(terminal, message, choices, help_text, default)
 
 
@@ -124,26 +130,32 @@ def text(message: str, default: str = "") -> str:
 
 
 def _plain_select(
-    terminal: Terminal, message: str, choices: Sequence[tuple[str, str]], help_text: str | None
+    terminal: Terminal,
+    message: str,
+    choices: Sequence[tuple[str, str]],
+    help_text: str | None,
+    default: str | None,
 ) -> str:
     cols = terminal.prompt_columns()
     width = len(str(len(choices)))
+    earlier = dict(choices).get(default or "")
     while True:
-        lines = wrap_words(printable(message), cols)
+        lines = ["", *wrap_words(printable(message), cols)]
         for n, (_, label) in enumerate(choices, 1):
             lead = f"  {n:>{width}}. "
             lines += wrap_words(printable(label), cols, lead, " " * len(lead))
         if help_text:
             lines += wrap_words(printable(help_text), cols)
+        if earlier:
+            lines += wrap_words(f"Your earlier answer: {printable(earlier)}.", cols)
         terminal.say("\n".join(lines))
         line = _read_line(terminal, f"Answer ({keys_hint(choices)}): ")
         value = match(line, choices)
         if value is not None:
             return value
         said = f"'{printable(line.strip())}' is not one of the choices. " if line.strip() else ""
-        terminal.say(
-            f"{said}Type a number from 1 to {len(choices)}, or the start of an answer, then Enter."
-        )
+        again = f"{said}Type a number from 1 to {len(choices)}, or the start of an answer."
+        terminal.say("\n".join(wrap_words(again, cols)))
 
 
 def _read_line(terminal: Terminal, prompt: str) -> str:
@@ -230,17 +242,17 @@ def _typed_keys(
 ) -> None:
     """Typed keys move the pointer; Enter after keys that match nothing submits nothing
     but says which keys work; the help text and that line are shown under the choices."""
-    from prompt_toolkit.filters import Condition, IsDone
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
     from prompt_toolkit.keys import Keys
-    from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, Window
     from questionary.prompts.common import InquirerControl
 
     app = question.application
     control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
     state = {"typed": "", "message": ""}
     values = [value for value, _ in choices]
-    stray = f"That key is not a choice: type {keys_hint(choices)}, or use the arrows; then Enter."
+    typed_keys, extra = _keys(choices)
+    others = f" ({', '.join(extra)})" if extra else ""
+    stray = f"That is not a choice. Type {typed_keys}{others} or use the arrows, then Enter."
 
     def point(value: str) -> None:
         control.pointed_at = values.index(value)
@@ -288,9 +300,13 @@ def _typed_keys(
             lines += wrap_words(state["message"], cols - 1)
         return "\n".join(lines)
 
-    children = app.layout.container.children
-    shown = ~IsDone() & Condition(lambda: bool(under()))
-    children.append(ConditionalContainer(Window(FormattedTextControl(under)), filter=shown))
+    choices_text = control.text  # the choices are drawn by this control: text under them
+
+    def drawn() -> Any:
+        text, tokens = under(), choices_text()
+        return [*tokens, ("", "\n"), ("class:instruction", text)] if text else tokens
+
+    control.text = drawn
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
 
 

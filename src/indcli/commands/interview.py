@@ -152,7 +152,8 @@ class Interview:
         self._say(f"{self.flow.title}: indcli works it out from the IND page in {many}.")
         self._say(f"{keys} b: back, ?: not sure, Ctrl-C: stop (it prints a command to go on).")
         self._say(f"{plain} indcli is not the IND and not legal advice.")
-        self._say("")
+        if not self.app.terminal.plain:  # a plain question starts with a blank line
+            self._say("")
 
     def _ask(self, question: Question, back: bool) -> str:
         from indcli.commands import prompts

@@ -220,21 +220,21 @@ def _arrows(terminal: Terminal) -> str:
 
 
 def _message(message: str, hint: str, cols: int) -> tuple[str, str]:
-    """The prompt wrapped at spaces after the "? " mark; the hint after it, or on a line
+    """The prompt wrapped at spaces after the "? " mark; the hint after it, or on lines
     of its own when it does not fit (it is never dropped)."""
     lines = wrap_words(printable(message), cols - 3)
     if not hint:
         return "\n  ".join(lines), " "
     if len(lines[-1]) + len(hint) + 4 <= cols:
         return "\n  ".join(lines), hint
-    return "\n  ".join(lines), "\n  " + hint
+    return "\n  ".join(lines), "\n  " + "\n  ".join(wrap_words(hint, cols - 3))
 
 
 def _label(number: str, label: str, cols: int) -> str:
-    """A numbered choice label wrapped at spaces, continued under its first word."""
+    """A numbered choice label wrapped at spaces, continued under its first word
+    (questionary starts a continued line at the margin, not under the label)."""
     lead = " " * (POINTER + len(number))
-    lines = wrap_words(printable(label), cols - 1, number, lead)
-    return "\n".join(line[POINTER:] if n else line for n, line in enumerate(lines))
+    return "\n".join(wrap_words(printable(label), cols - POINTER - 1, number, lead))
 
 
 def _typed_keys(

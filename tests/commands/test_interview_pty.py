@@ -247,9 +247,7 @@ def test_plain_mode_on_the_command_line(session):
 
 
 def _to_the_save_question(session, tmp_path, env=None):
-    indcli = session(
-        "route", "--eu-long-term-resident", "yes", "--review", cwd=tmp_path, env=env
-    )
+    indcli = session("route", "--eu-long-term-resident", "yes", "--review", cwd=tmp_path, env=env)
     indcli.expect(REVIEW)
     indcli.send(b"1" + ENTER)
     indcli.expect(SAVE)

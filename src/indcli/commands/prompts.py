@@ -55,7 +55,8 @@ def keys_hint(choices: Sequence[tuple[str, str]], arrows: str = "") -> str:
     typed, extra = _keys(choices)
     if not arrows:
         return "; ".join([typed, *extra])
-    return "; ".join([f"{arrows}, {'' if ' or ' in typed else 'or '}{typed}, then Enter", *extra])
+    joined = f"{arrows}, {typed}" if " or " in typed else f"{arrows} or {typed}"
+    return "; ".join([f"{joined}, then Enter", *extra])
 
 
 def _keys(choices: Sequence[tuple[str, str]]) -> tuple[str, list[str]]:
@@ -189,8 +190,9 @@ def _arrow_select(
     width = len(str(len(choices)))
     labels = [_label(f"{n:>{width}}) ", label, cols) for n, (_, label) in enumerate(choices, 1)]
     longest = max((len(label.split("\n")[0]) for label in labels), default=0)
-    if len(title.split("\n")[-1]) + 4 + longest > cols and "\n" not in instruction:
+    if len(title.split("\n")[-1]) + 4 + longest > cols:
         title += "\n "  # the answer, once chosen, is shown after the prompt: its own line
+        instruction = instruction.removeprefix("\n  ")  # the hint goes on that line
     question = questionary.select(
         title,
         choices=[

@@ -402,3 +402,35 @@ def test_walk_through_needs_a_terminal():
     result = run(make_app(indcli_berichtenbox), ["berichtenbox-steps", "--interactive"])
     assert result.exit_code == 2
     assert "needs a terminal" in result.stderr
+
+
+# --- typed keys (the same keys on a real terminal: test_interview_pty.py) -------------
+
+
+@pytest.mark.parametrize("typed", ["n", "no", "2", "N"])
+def test_typed_keys_answer_the_question(asked, typed):
+    result = interactive_run(["route", "--format", "json"], typed + ENTER + "y\r" + "1\r" + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked == [LONG_TERM, TEMPORARY, ABROAD, REVIEW]
+    assert json.loads(result.stdout)["answers"]["eu-long-term-resident"] == "no"
+
+
+@pytest.mark.parametrize("back", ["b\r", "\x7f\r", "x\x7f\x7f\r"], ids=["b", "bs", "x-bs-bs"])
+def test_b_or_backspace_on_an_empty_line_is_back(asked, back):
+    result = interactive_run(["route", "--format", "json"], "n\r" + back + ENTER + "y\ry\r" + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked[:3] == [LONG_TERM, TEMPORARY, LONG_TERM]
+
+
+def test_question_mark_is_not_sure(asked):
+    result = interactive_run(["route"], "n\rn\r?\r" + "y\ry\r" + FINISH)
+    assert result.exit_code == 0, result.stderr
+    assert asked.count(FUNDS) == 2
+    assert "Full explanation: indcli explain public-funds" in result.stdout
+
+
+def test_a_stray_key_then_enter_submits_nothing(asked):
+    result = interactive_run(["route", "--format", "json"], "x\r" + "n\r" + "y\ry\r" + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked[0] == LONG_TERM and asked.count(LONG_TERM) == 1
+    assert json.loads(result.stdout)["answers"]["eu-long-term-resident"] == "no"

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import click
 
 from indcli.app import current_app
-from indcli.commands.prompts import BACK
 from indcli.content.model import Example, Guide
 from indcli.errors import Interrupted, PackError
 from indcli.limits import one_line
@@ -149,6 +148,7 @@ def walk(guide: Guide, command_name: str, start: int = 1, plain: bool = False) -
 def _walk_step(guide: Guide, number: int) -> int:
     """Show step ``number``; the step to show next, 0 when done, -number to stop here."""
     from indcli.commands import prompts
+    from indcli.commands.prompts import BACK
 
     steps = guide.steps
     step = step_data(number, steps[number - 1])

@@ -294,3 +294,17 @@ def test_ctrl_c_or_d_at_a_save_question_says_not_saved(session, tmp_path, key):
     assert indcli.finish() == 130
     assert b"Your route: Send no application" in indcli.seen or b"Your route:" in indcli.seen
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_guide_walk_through_in_plain_mode(session):
+    indcli = session("berichtenbox-steps", "--interactive", "--plain")
+    indcli.expect(b"Go on to step 2?")
+    indcli.expect(b"  1. Yes\r\n  2. Stop here\r\n")
+    indcli.send(b"yes\n")
+    indcli.expect(b"Step 2 of 8")
+    indcli.expect(b"Back to step 1")
+    indcli.send(b"\x03")
+    indcli.expect(b"Go on later with:")
+    indcli.expect(b"indcli berichtenbox-steps --interactive --plain --step 2")
+    assert indcli.finish() == 130
+    assert b"\x1b" not in indcli.seen

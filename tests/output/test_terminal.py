@@ -66,3 +66,9 @@ def test_a_less_prompt_of_the_users_own_is_kept(on_a_terminal, monkeypatch):
 def test_no_pager_in_plain_mode(on_a_terminal, monkeypatch, capsys):
     assert paged(monkeypatch, {"PAGER": "less", "TERM": "dumb"}) == []
     assert capsys.readouterr().out.count("line") == 200
+
+
+def test_a_typo_in_indcli_plain_warns_once(capsys):
+    terminal = Terminal({"INDCLI_PLAIN": "ja"})
+    assert not terminal.plain and not terminal.plain
+    assert capsys.readouterr().err.count("INDCLI_PLAIN=ja is not a boolean") == 1

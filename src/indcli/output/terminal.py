@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any, TextIO
 
 import click
@@ -84,7 +85,11 @@ class Terminal:
         """Plain, numbered prompts: ``--plain``, ``INDCLI_PLAIN=1`` or ``TERM=dumb``."""
         if self.plain_flag or self.environ.get("TERM", "") == "dumb":
             return True
-        return env_flag(self.environ, "INDCLI_PLAIN")
+        return self._plain_variable
+
+    @cached_property
+    def _plain_variable(self) -> bool:
+        return env_flag(self.environ, "INDCLI_PLAIN")  # read once: a typo warns once
 
     def color(self) -> bool:
         """Colour only on a terminal, never with NO_COLOR (https://no-color.org), TERM=dumb

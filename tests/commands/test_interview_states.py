@@ -10,16 +10,19 @@ an answer that does not matter.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 
 import pytest
 from conftest import PACKS
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from indcli.commands import interview as interview_module
 from indcli.commands import prompts
 from indcli.routing.engine import route
-from indcli.testing import make_app, run
+from indcli.testing import make_app, route_answers, run
 
 REVIEW = "Is this right?"
 WHICH = "Which answer do you want to change?"
@@ -125,7 +128,7 @@ SPECIAL = {"\0stop"}  # "Stop here" ends the run on purpose: not a path to test
 
 
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -168,3 +171,142 @@ def test_any_path_ends_with_the_route_of_its_final_answers(data):
     scripted_run = run(app, ["route", "--no-input", "--format", "json", *flags])
     assert scripted_run.exit_code == 0, scripted_run.stderr
     assert json.loads(scripted_run.stdout) == shown
+
+
+# --- the state machine, rule by rule -----------------------------------------------------
+
+SHOW, CHANGE, AGAIN = "\0show", "\0change", "\0again"
+ABORT = "\0abort"  # teardown after a failure: the prompt raises KeyboardInterrupt
+
+
+class InterviewMachine(RuleBasedStateMachine):
+    """The interview runs in a thread; each rule is one reply a person can give to the
+    prompt on screen (an answer, Back, not sure, Change, Start again, Show)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.app = make_app(*PACKS, interactive=True)
+        self.flow = self.app.load_catalog().flow("partner-permit")
+        self.interview = interview_module.Interview(self.app, self.flow, {})
+        self.asks: queue.Queue = queue.Queue()
+        self.replies: queue.Queue = queue.Queue()
+        self.original_select = prompts.select
+        prompts.select = self._select
+        self.thread = threading.Thread(target=self._work, daemon=True)
+        self.thread.start()
+        self.current = self._wait()
+
+    def _select(self, message, choices, help_text=None, default=None):
+        self.asks.put(("ask", message, [value for value, _ in choices]))
+        reply = self.replies.get(timeout=60)
+        if reply == ABORT:
+            raise KeyboardInterrupt
+        return reply
+
+    def _work(self) -> None:
+        try:
+            self.asks.put(("done", self.interview.run()))
+        except BaseException as exc:
+            self.asks.put(("error", exc))
+
+    def _wait(self):
+        try:
+            item = self.asks.get(timeout=30)
+        except queue.Empty:
+            raise AssertionError("the interview neither asked nor ended: a loop") from None
+        if item[0] == "error" and not isinstance(item[1], Exception):
+            raise item[1]
+        return item
+
+    def _reply(self, value: str) -> None:
+        self.replies.put(value)
+        self.current = self._wait()
+
+    def offers(self, value: str) -> bool:
+        return self.current[0] == "ask" and value in self.current[2]
+
+    def at_question(self) -> bool:
+        return self.current[0] == "ask" and self.current[1] not in (REVIEW, WHICH)
+
+    @precondition(lambda self: self.at_question())
+    @rule(data=st.data())
+    def answer(self, data) -> None:
+        real = [v for v in self.current[2] if not v.startswith("\0")]
+        self._reply(data.draw(st.sampled_from(real)))
+
+    @precondition(lambda self: self.offers(prompts.BACK))
+    @rule()
+    def back(self) -> None:
+        self._reply(prompts.BACK)
+
+    @precondition(lambda self: self.offers(prompts.UNSURE))
+    @rule()
+    def not_sure(self) -> None:
+        self._reply(prompts.UNSURE)
+
+    @precondition(lambda self: self.offers(CHANGE))
+    @rule(data=st.data())
+    def change(self, data) -> None:
+        self._reply(CHANGE)
+        assert self.current[1] == WHICH
+        self._reply(data.draw(st.sampled_from(self.current[2])))  # a question, or Back
+
+    @precondition(lambda self: self.offers(AGAIN))
+    @rule()
+    def start_again(self) -> None:
+        self._reply(AGAIN)
+
+    @precondition(lambda self: self.offers(SHOW))
+    @rule()
+    def show(self) -> None:
+        self._reply(SHOW)
+
+    @precondition(lambda self: self.current[0] == "done")
+    @rule()
+    def done(self) -> None:
+        """The route is shown: nothing more to do (steps after it are no-ops)."""
+
+    @invariant()
+    def the_review_lists_only_answers_that_matter(self) -> None:
+        if self.current[0] == "ask" and self.current[1] == REVIEW:
+            before: dict[str, str] = {}
+            for question, value in self.interview.answers.items():
+                assert question in route(self.flow, dict(before)).relevant, question
+                before[question] = value
+            assert route(self.flow, before).done
+
+    def teardown(self) -> None:
+        try:
+            for _ in range(100):  # the shortest way to the result: it must end
+                if self.current[0] != "ask":
+                    break
+                message, values = self.current[1], self.current[2]
+                if message == REVIEW:
+                    self._reply(SHOW)
+                elif message == WHICH:
+                    self._reply(prompts.BACK)
+                else:
+                    self._reply(next(v for v in values if not v.startswith("\0")))
+            assert self.current[0] == "done", self.current
+            answers = self.current[1]
+            flags = [word for q, v in answers.items() for word in (f"--{q}", v)]
+            scripted_run = run(
+                make_app(*PACKS), ["route", "--no-input", "--format", "json", *flags]
+            )
+            assert scripted_run.exit_code == 0, scripted_run.stderr
+            assert json.loads(scripted_run.stdout) == route_answers(self.app, answers)
+        finally:
+            while self.thread.is_alive():
+                self.replies.put(ABORT)
+                self.thread.join(timeout=1)
+            prompts.select = self.original_select
+
+
+InterviewMachine.TestCase.settings = settings(
+    max_examples=15,
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no slow shrinking
+)
+test_the_interview_state_machine = InterviewMachine.TestCase

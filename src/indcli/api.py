@@ -133,17 +133,10 @@ def route(
     Raises :class:`InvalidAnswer`, :class:`MissingAnswers`, :class:`ContentGap`, or
     LookupError when no loaded pack owns ``flow``.
     """
-    from indcli.output.route_result import RouteResult
-    from indcli.routing.engine import settle, validate_answers
+    from indcli.output.route_result import lookup_flow, route_result
 
-    app = _app(app)
-    catalog = app.load_catalog()
-    loaded = catalog.flow(flow)
-    if loaded is None:
-        raise LookupError(f"flow '{flow}' is not loaded (or no loaded pack owns it)")
-    settled = settle(loaded, validate_answers(loaded, answers))
-    command = loaded.command.name if loaded.command else "route"
-    return RouteResult(loaded, settled, catalog, command)
+    catalog = _app(app).load_catalog()
+    return route_result(catalog, lookup_flow(catalog, flow), answers)
 
 
 def explain(topic: str, *, app: App | None = None) -> dict[str, Any]:

@@ -10,7 +10,6 @@ are handed down here by the CLI, never imported from it.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import ModuleType
@@ -19,6 +18,7 @@ import click
 
 from indcli.errors import PackError
 from indcli.limits import env_flag, printable
+from indcli.output.terminal import Terminal
 from indcli.packs.catalog import Catalog, Reserved, load_catalog
 from indcli.packs.loader import ContentLoader, cache_dir
 from indcli.packs.loading import PackSource, module_source
@@ -44,7 +44,7 @@ class App:
             else [p if isinstance(p, PackSource) else module_source(p) for p in packs]
         )
         self.environ = dict(os.environ if environ is None else environ)
-        self._interactive = interactive
+        self.terminal = Terminal(self.environ, interactive=interactive)
         self.reserved = reserved
         self.loader = ContentLoader(cache_dir(self.environ))
         self._catalog: Catalog | None = None
@@ -109,27 +109,12 @@ class App:
         return env_flag(self.environ, "INDCLI_STRICT_PLUGINS")
 
     def interactive(self) -> bool:
-        """May we prompt? Only when both stdin and stdout are terminals."""
-        if self._interactive is not None:
-            return self._interactive
-        return _terminals(sys.stdin, sys.stdout)
+        """May we prompt with the result on the same terminal? (see :class:`Terminal`)"""
+        return self.terminal.interactive()
 
     def may_prompt(self) -> bool:
-        """May we ask questions at all? With a terminal on stdin and stderr, stdout may be
-        piped (``indcli route | less``): prompts then go to stderr, the result to stdout."""
-        if self.interactive():
-            return True
-        if self._interactive is not None:  # forced off (tests, indcli.api)
-            return False
-        return _terminals(sys.stdin, sys.stderr)
-
-
-def _terminals(*streams: object) -> bool:
-    """Whether every stream is a terminal (a closed or missing stream is not)."""
-    try:
-        return all(stream.isatty() for stream in streams)  # type: ignore[attr-defined]
-    except (AttributeError, ValueError):
-        return False
+        """May we ask questions at all (stdout may be piped)?"""
+        return self.terminal.may_prompt()
 
 
 def current_app(ctx: click.Context | None = None) -> App:

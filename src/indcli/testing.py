@@ -81,23 +81,22 @@ def route_answers(
     question or choice, as ``indcli route`` does.
     """
     from indcli.commands.answers import check_answers
-    from indcli.output.route_result import RouteResult
-    from indcli.routing.engine import ContentGap, MissingAnswers, settle
+    from indcli.output.route_result import lookup_flow, route_result
+    from indcli.routing.engine import ContentGap, MissingAnswers
 
     catalog = app.load_catalog()
-    loaded = catalog.flow(flow)
-    if loaded is None:
-        raise ValueError(f"flow '{flow}' is not loaded (or no loaded pack owns it)")
     try:
-        settled = settle(loaded, check_answers(loaded, answers, "answers"))
+        loaded = lookup_flow(catalog, flow)
+        result = route_result(catalog, loaded, answers, lambda f, a: check_answers(f, a, "answers"))
+    except LookupError as exc:
+        raise ValueError(str(exc)) from None
     except MissingAnswers as exc:
         raise ValueError(
             f"answers still needed for flow '{flow}': {', '.join(exc.missing)}"
         ) from None
     except ContentGap:
         raise ValueError(f"no outcome of flow '{flow}' matches these answers (a gap)") from None
-    command = loaded.command.name if loaded.command else "route"
-    return RouteResult(loaded, settled, catalog, command).to_dict()
+    return result.to_dict()
 
 
 def check_packs(app: App, *names: str) -> list[Problem]:

@@ -61,3 +61,23 @@ def test_text_fits_80_columns_and_markdown_numbers_the_steps():
     assert note in " ".join(text.split())
     md = steps("--format", "markdown").stdout
     assert "\n1. Go to the MijnOverheid website." in md and "\n8. Save your changes." in md
+
+
+def test_output_writes_the_steps_to_a_private_file(tmp_path):
+    target = tmp_path / "steps.md"
+    result = steps("--format", "markdown", "--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "Wrote the steps to" in result.stderr
+    assert target.read_text().startswith("# ") and (target.stat().st_mode & 0o777) == 0o600
+
+
+def test_no_pager_is_accepted_like_route():
+    result = steps("--no-pager")
+    assert result.exit_code == 0, result.stderr
+    assert "Step 8" in result.stdout or "8." in result.stdout
+
+
+def test_interactive_refuses_output():
+    result = steps("--interactive", "--output", "x.md")
+    assert result.exit_code == 2 and "leave out --format and --output" in result.stderr

@@ -132,3 +132,9 @@ def test_a_topic_of_a_pack_not_installed_names_a_pack_to_install():
     assert result.exit_code == 2
     assert "Installed topics: berichtenbox." in result.stderr
     assert "pip install indcli-public-funds" in result.stderr
+
+
+def test_topic_ids_are_accepted_in_any_case():
+    result = run(make_app(*PACKS), ["explain", "Public-Funds", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["topic"] == "public-funds"

@@ -243,7 +243,7 @@ def test_not_sure_shows_a_short_explanation_and_asks_again(asked):
     result = interactive_run(["route"], NO + NO + UNSURE + YES + YES + FINISH)
     assert result.exit_code == 0, result.stderr
     assert asked.count(FUNDS) == 2
-    shown = result.stdout.split("\u2192")[0].strip().splitlines()  # before the decided line
+    shown = result.stdout.split("\u2192")[0].split("legal advice.")[1].strip().splitlines()
     assert len(shown) <= 8
     assert shown[-1] == "Full explanation: indcli explain public-funds"
     assert "Related:" not in result.stdout.split("Your answers:")[0]
@@ -304,6 +304,7 @@ def test_ctrl_c_at_the_review_resumes_with_every_answer(asked):
     assert result.exit_code == 130
     assert result.stderr.strip().endswith(
         "indcli route --eu-long-term-resident no --temporary-permit yes --partner-abroad yes"
+        " --review"
     )
 
 
@@ -335,10 +336,10 @@ def test_declining_to_save_writes_nothing(tmp_path, monkeypatch):
 
 
 def test_stdout_piped_asks_on_the_terminal_and_writes_only_the_result(monkeypatch, asked):
-    from indcli import app
+    from indcli.output import terminal as term
 
-    real = app._terminals  # stdin and stderr are the terminal, stdout is piped
-    monkeypatch.setattr(app, "_terminals", lambda *s: s[1] is sys.stderr or real(*s))
+    # stdin and stderr are the terminal, stdout is piped
+    monkeypatch.setattr(term, "isatty", lambda stream: stream is not sys.stdout)
     with terminal(NO + YES + YES + SHOW):
         result = run(make_app(*PACKS, interactive=None), ["route"])
     assert result.exit_code == 0, result.stderr
@@ -401,3 +402,35 @@ def test_walk_through_needs_a_terminal():
     result = run(make_app(indcli_berichtenbox), ["berichtenbox-steps", "--interactive"])
     assert result.exit_code == 2
     assert "needs a terminal" in result.stderr
+
+
+# --- typed keys (the same keys on a real terminal: test_interview_pty.py) -------------
+
+
+@pytest.mark.parametrize("typed", ["n", "no", "2", "N"])
+def test_typed_keys_answer_the_question(asked, typed):
+    result = interactive_run(["route", "--format", "json"], typed + ENTER + "y\r" + "1\r" + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked == [LONG_TERM, TEMPORARY, ABROAD, REVIEW]
+    assert json.loads(result.stdout)["answers"]["eu-long-term-resident"] == "no"
+
+
+@pytest.mark.parametrize("back", ["b\r", "\x7f\r", "x\x7f\x7f\r"], ids=["b", "bs", "x-bs-bs"])
+def test_b_or_backspace_on_an_empty_line_is_back(asked, back):
+    result = interactive_run(["route", "--format", "json"], "n\r" + back + ENTER + "y\ry\r" + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked[:3] == [LONG_TERM, TEMPORARY, LONG_TERM]
+
+
+def test_question_mark_is_not_sure(asked):
+    result = interactive_run(["route"], "n\rn\r?\r" + "y\ry\r" + FINISH)
+    assert result.exit_code == 0, result.stderr
+    assert asked.count(FUNDS) == 2
+    assert "Full explanation: indcli explain public-funds" in result.stdout
+
+
+def test_a_stray_key_then_enter_submits_nothing(asked):
+    result = interactive_run(["route", "--format", "json"], "x\r" + "n\r" + "y\ry\r" + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked[0] == LONG_TERM and asked.count(LONG_TERM) == 1
+    assert json.loads(result.stdout)["answers"]["eu-long-term-resident"] == "no"

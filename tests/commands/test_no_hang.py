@@ -223,7 +223,7 @@ def test_interrupting_with_json_output_is_one_json_object(tmp_path, key):
     assert not watchdog
     assert result.exit_code == 130
     assert result.stdout == ""
-    error = json.loads(result.stderr)
+    error = json.loads(result.stderr.splitlines()[-1])  # after the interview's opening
     assert error["error"] == {
         "code": 130,
         "kind": "interrupted",

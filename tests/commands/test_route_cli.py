@@ -232,3 +232,13 @@ def test_graph_draws_the_whole_flow_with_all_four_outcomes(kind, start):
     for outcome in ("online-partner-no-permit", "online-partner-has-permit",
                     "paper-family-member", "eu-long-term-resident"):  # fmt: skip
         assert outcome in result.stdout
+
+
+def test_choice_values_are_accepted_in_any_case():
+    args = ["--eu-long-term-resident", "No", "--temporary-permit", "NO", "--public-funds", "no",
+            "--prefer", "Online", "--dutch-bank", "Yes", "--digid", "SMS",
+            "--partner-permit", "no", "--format", "json"]  # fmt: skip
+    result = route(args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["answers"]["prefer"] == "online" and data["answers"]["digid"] == "sms"

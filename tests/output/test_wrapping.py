@@ -75,7 +75,11 @@ def test_a_wrapped_command_still_pastes_as_one_command():
 @pytest.mark.parametrize("cols", WIDTHS)
 def test_prompts_wrap_at_spaces(cols):
     message = "Are you or is your partner a long-term resident EU in another Member State?"
-    title, _ = prompts._message(message, cols)
+    hint = "(\u2191/\u2193 or 1-3, Enter; b back)"
+    title, instruction = prompts._message(message, hint, cols)
     assert all(len(line) + 2 <= cols for line in title.splitlines())
     assert " ".join(title.split()) == message
+    assert instruction.strip() == hint  # the keys are said at every width
+    last = title.splitlines()[-1]
+    assert instruction.startswith("\n") or len(last) + len(instruction) + 4 <= cols
     assert wrap_words("a b?", 40) == ["a b?"]

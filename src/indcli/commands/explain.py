@@ -44,6 +44,8 @@ def explain(ctx: click.Context, topic: str | None, fmt: str) -> None:
         )
         click.echo(render(fmt, data, _describe_list), nl=False)
         return
+    if topic not in topics and topic.casefold() in topics:  # ids are lower case
+        topic = topic.casefold()
     if topic not in topics:
         raise click.UsageError(_unknown_topic(app, topic), ctx)
     click.echo(render(fmt, topic_payload(app.catalog, topic), describe_topic), nl=False)

@@ -15,9 +15,11 @@ import click
 from indcli.app import current_app
 from indcli.content.model import Example, Guide
 from indcli.errors import Interrupted, PackError
+from indcli.limits import one_line
 from indcli.output.guide_payload import describe_guide, guide_payload, step_data, step_item
 from indcli.output.helpformat import examples_epilog
 from indcli.output.render import Doc, Item, command_message, format_option, render, to_text
+from indcli.utils.files import emit
 
 
 def guide_command(
@@ -34,7 +36,7 @@ def guide_command(
             (f"indcli {command_name}", ""),
             (f"indcli {command_name} --step 3", ""),
             (f"indcli {command_name} --interactive", "one step at a time"),
-            (f"indcli {command_name} --format markdown > steps.md", ""),
+            (f"indcli {command_name} --format markdown --output steps.md", ""),
         ],
     )
 
@@ -50,10 +52,37 @@ def guide_command(
         is_flag=True,
         help="Walk through the steps one at a time (needs a terminal).",
     )
+    @click.option(
+        "--plain",
+        is_flag=True,
+        help="With --interactive: plain prompts, numbered choices answered by typing a "
+        "line, no colour or cursor movement (for screen readers). Also INDCLI_PLAIN=1.",
+    )
     @format_option
+    @click.option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the steps to FILE (atomically, readable only by you).",
+    )
+    @click.option(
+        "--no-pager",
+        is_flag=True,
+        help="Print straight to the terminal. By default, text taller than the "
+        "terminal goes through $PAGER (less), as git does.",
+    )
     @click.pass_context
-    def command(ctx: click.Context, step: int | None, interactive: bool, fmt: str) -> None:
+    def command(
+        ctx: click.Context,
+        step: int | None,
+        interactive: bool,
+        plain: bool,
+        fmt: str,
+        output: str | None,
+        no_pager: bool,
+    ) -> None:
         app = current_app(ctx)
+        app.terminal.plain_flag = plain
         guide = app.catalog.guides.get(guide_id)
         if guide is None:
             raise PackError(
@@ -66,41 +95,50 @@ def guide_command(
                 f"--step must be a number from 1 to {count}; this guide has {count} steps.", ctx
             )
         if interactive:
-            if fmt != "text":
-                raise click.UsageError("--interactive shows text; leave out --format.", ctx)
+            if fmt != "text" or output is not None:
+                raise click.UsageError(
+                    "--interactive shows text on the terminal; leave out --format and --output.",
+                    ctx,
+                )
             if not app.interactive():
                 raise click.UsageError(
                     "--interactive needs a terminal (stdin and stdout); without one, leave "
                     "out --interactive to print all steps.",
                     ctx,
                 )
-            walk(guide, command_name, start=step or 1)
+            walk(guide, command_name, start=step or 1, plain=plain)
             return
-        data = guide_payload(command_name, guide, step)
-        click.echo(render(fmt, data, describe_guide), nl=False)
+        text = render(fmt, guide_payload(command_name, guide, step), describe_guide)
+        if output is None and fmt == "text":
+            app.terminal.page(text, enabled=not no_pager)
+        else:
+            emit(text, output)
+        if output not in (None, "-"):
+            click.echo(f"Wrote the steps to {one_line(output)}.", err=True)
 
     return command
 
 
-NEXT, BACK, STOP = "\0next", "\0back", "\0stop"  # values no case index can take
+NEXT, STOP = "\0next", "\0stop"  # values no case index can take (nor BACK)
 
 
-def walk(guide: Guide, command_name: str, start: int = 1) -> None:
+def walk(guide: Guide, command_name: str, start: int = 1, plain: bool = False) -> None:
     """Show the intro, then one step at a time: at a step with cases ask which applies;
     after each step go on, go back (from the second step on) or stop. Ctrl-C ends with
     exit 130 and the command that picks up at the step."""
     number = start
+    again = f"indcli {command_name} --interactive" + (" --plain" if plain else "")
     try:
         click.echo(_plain_paragraphs(guide.title, [p.text for p in guide.intro]))
         while number:
             number = _walk_step(guide, number)
             if number < 0:
                 last = -number
-                resume = f"indcli {command_name} --interactive --step {last + 1}"
+                resume = f"{again} --step {last + 1}"
                 click.echo(command_message(f"Stopped at step {last}. Pick up later with:", resume))
                 return
     except (KeyboardInterrupt, EOFError):
-        resume = f"indcli {command_name} --interactive --step {number}"
+        resume = f"{again} --step {number}"
         raise Interrupted(command_message("Interrupted. Go on later with:", resume)) from None
     click.echo(_plain_paragraphs("Done", [p.text for p in guide.closing]))
     source = guide.source
@@ -110,6 +148,7 @@ def walk(guide: Guide, command_name: str, start: int = 1) -> None:
 def _walk_step(guide: Guide, number: int) -> int:
     """Show step ``number``; the step to show next, 0 when done, -number to stop here."""
     from indcli.commands import prompts
+    from indcli.commands.prompts import BACK
 
     steps = guide.steps
     step = step_data(number, steps[number - 1])

@@ -1,43 +1,54 @@
 """The interview: a route's questions asked on a terminal, one at a time.
 
-Every question after the first offers ``Back``; before the result, a review lists the
-answers in words and offers ``Show my route``, ``Change an answer`` and ``Start again``,
-so no single Enter decides the route. The interview never decides anything itself: after
-each step it asks :func:`indcli.routing.engine.route` what still matters, recomputing from the
-answers kept, so answers that stop mattering after a change are dropped. It is generic:
-every text it shows comes from the flow's content (prompts, rules, outcomes, topics).
+A short opening says what indcli finds out, how many questions at most, the keys, and
+that it is not the IND. Every question after the first offers ``Back``; before the
+result, a review lists the answers in words and offers ``Show my route``, ``Change an
+answer``, ``Start again`` and ``Back``, so no single Enter decides the route.
 
-Ctrl-C or Ctrl-D ends it with exit 130 and one line that resumes with the answers so far.
+It is a small state machine over ``pool`` (every answer known: from the command line or
+given here) that cannot loop: each pass is :func:`indcli.routing.engine.settle` from no
+answers, whose ``ask`` takes an answer from the pool or asks the person. So the answers
+reviewed are exactly those that matter, in asking order, whether they came from flags, a
+file or the interview; Back removes the last of them from the pool (its answer stays
+preselected), so Back from anywhere reaches a question. The interview never decides
+anything itself, and every text it shows comes from the flow's content.
+
+Ctrl-C or Ctrl-D ends it with exit 130 and one line that resumes with the answers so far
+(at the review, with ``--review``, which brings the review and the save offer back).
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, product
 
 import click
 
 from indcli.app import App
+from indcli.commands.prompts import BACK, UNSURE
 from indcli.content.model import Question
 from indcli.errors import Interrupted
-from indcli.output.render import command_message, prompt_columns, reading, wrap_words
-from indcli.routing.engine import NO_OUTCOME, decide, route
+from indcli.output.render import command_message, reading, wrap_words
+from indcli.routing.engine import NO_OUTCOME, decide, route, settle
 from indcli.routing.flow import Flow
 
-BACK = "\0back"  # values no choice id can take (ids are [a-z0-9-])
-UNSURE = "\0unsure"
 STOP = "\0stop"
 SHOW, CHANGE, AGAIN = "\0show", "\0change", "\0again"
 MAX_LINES = 8  # an inline "not sure" explanation, with its pointer to the full topic
 MAX_COMPLETIONS = 5000  # answer sets looked at to tell what stays open ("not sure")
 
 
+class _Back(Exception):
+    """Back was chosen at a question: the pass of settle() ends there."""
+
+
 @dataclass
 class Interview:
     """One interview over ``flow``, starting from the answers ``given`` on the command
-    line; ``command`` and ``options`` make the resume line (``indcli route ...``)."""
+    line; ``command`` and ``options`` make the resume line (``indcli route ...``).
+    ``review``: show the review even when nothing is left to ask (``--review``)."""
 
     app: App
     flow: Flow
@@ -45,11 +56,20 @@ class Interview:
     command: str = "route"
     options: Sequence[str] = ()
     err: bool = False  # interview text on stderr (stdout is kept for the result)
-    answers: dict[str, str] = field(init=False, default_factory=dict)
-    history: list[str] = field(init=False, default_factory=list)  # in the order answered
-    memory: dict[str, str] = field(init=False, default_factory=dict)  # latest answers
+    review: bool = False
+    answers: dict[str, str] = field(init=False, default_factory=dict)  # that matter, in order
+    pool: dict[str, str] = field(init=False, default_factory=dict)  # every answer known
+    memory: dict[str, str] = field(init=False, default_factory=dict)  # preselected on a redo
+    prompted: set[str] = field(init=False, default_factory=set)  # asked here, not given
+    reviewing: bool = field(init=False, default=False)
     unsure: dict[str, int] = field(init=False, default_factory=dict)
     blank: bool = field(init=False, default=False)  # the last line said was blank
+    cols: int = field(init=False, default=80)
+
+    def __post_init__(self) -> None:
+        self.pool = dict(self.given)
+        self.memory = dict(self.given)
+        self.cols = self.app.terminal.prompt_columns()
 
     def run(self) -> dict[str, str]:
         """The answers once the user chose ``Show my route``."""
@@ -64,49 +84,79 @@ class Interview:
     @property
     def asked(self) -> list[str]:
         """The questions answered in this interview (not given on the command line)."""
-        return [q for q in self.history if q not in self.given]
+        return [q for q in self.answers if q in self.prompted]
 
     def resume(self) -> str:
-        """The command that goes on with the answers given so far."""
-        answers = {**self.given, **self.answers}
+        """The command that goes on with the answers given so far (at the review: the
+        answers reviewed, and ``--review`` to see them again before the result)."""
+        answers = self.answers if self.reviewing else self.pool
         ordered = [(q, answers[q]) for q in self.flow.question_ids if q in answers]
         words = ["indcli", self.command] + [w for q, v in ordered for w in (f"--{q}", v)]
-        return shlex.join([*words, *self.options])
+        review = ["--review"] if self.reviewing and "--review" not in self.options else []
+        return shlex.join([*words, *self.options, *review])
 
     def _run(self) -> dict[str, str]:
-        self.answers, self.history, replay = dict(self.given), [], False
-        self.memory.update(self.given)
+        self._opening()
         while True:
-            state = route(self.flow, self.answers)
-            if state.done:
-                if not self.history:  # nothing was asked: nothing to review
-                    return self.answers
-                action = self._review()
-                if action == SHOW:
-                    return self.answers
-                if action == BACK:
-                    self.answers.pop(self.history.pop())
-                elif action == AGAIN:
-                    self.memory = dict(self.given)
-                    self.answers, self.history = dict(self.given), []
-                else:  # an answer changed: go through again, asking only what is new
-                    self.answers, self.history, replay = dict(self.given), [], True
+            self.reviewing = False
+            try:
+                self.answers = dict(settle(self.flow, {}, ask=self._next).answers)
+            except _Back:
+                self._back()
                 continue
-            question = self.flow.question(state.relevant[0])
-            if replay and question.id in self.memory:
-                self.answers[question.id] = self.memory[question.id]
-                self.history.append(question.id)
-                continue
-            reply = self._ask(question, back=bool(self.history))
-            if reply == BACK:
-                replay = False
-                self.answers.pop(self.history.pop())
-                continue
-            self.answers[question.id] = self.memory[question.id] = reply
-            self.history.append(question.id)
-            self._say_if_decided(state.decision.outcome)
+            if not self.prompted and not self.review:  # nothing was asked: no review
+                return self.answers
+            self.reviewing = True
+            action = self._review()
+            if action == SHOW:
+                return self.answers
+            if action == BACK:
+                self._back()
+            elif action == AGAIN:
+                self.pool, self.memory, self.prompted = {}, {}, set()
+            # CHANGE: the pool holds the new answer; the next pass asks what is new
+
+    def _next(self, question: Question, answers: Mapping[str, str]) -> str:
+        """settle()'s ``ask``: the answer from the pool, else the person's."""
+        self.answers = dict(answers)
+        if question.id in self.pool:
+            return self.pool[question.id]
+        before = decide(self.flow, answers).outcome
+        reply = self._ask(question, back=bool(answers))
+        if reply == BACK:
+            raise _Back
+        self.pool[question.id] = self.memory[question.id] = reply
+        self.prompted.add(question.id)
+        self.answers[question.id] = reply
+        self._say_if_decided(before)
+        return reply
+
+    def _back(self) -> None:
+        """Forget the last answer that mattered: the next pass asks that question."""
+        if self.answers:
+            self.pool.pop(list(self.answers)[-1], None)
 
     # --- asking --------------------------------------------------------------------
+
+    def _opening(self) -> None:
+        """At most five lines: what indcli finds out, how many questions, the keys, and
+        that it is not the IND and not legal advice."""
+        count = len(route(self.flow, dict(self.pool)).relevant)
+        many = f"at most {count} question{'s' if count != 1 else ''}"
+        if self.app.terminal.plain:
+            keys = "Type a number or the start of an answer, then Enter."
+            plain = "Plain mode: each question once, with numbered choices."
+        else:
+            keys = "Type a number or use the arrow keys, then Enter."
+            plain = "Screen reader? Use --plain."
+        if count:
+            self._say(f"{self.flow.title}: indcli works it out from the IND page in {many}.")
+        else:
+            self._say(f"{self.flow.title}: indcli has every answer it needs; check them below.")
+        self._say(f"{keys} b: back, ?: not sure, Ctrl-C: stop (it prints a command to go on).")
+        self._say(f"{plain} indcli is not the IND and not legal advice.")
+        if not self.app.terminal.plain:  # a plain question starts with a blank line
+            self._say("")
 
     def _ask(self, question: Question, back: bool) -> str:
         from indcli.commands import prompts
@@ -142,35 +192,37 @@ class Interview:
                 self._way_forward(question)
 
     def _review(self) -> str:
+        """The answers in words; SHOW, BACK, AGAIN, or CHANGE with the new answer pooled."""
         from indcli.commands import prompts
 
-        self._say("")
-        self._say("Your answers:")
-        for qid in self.flow.question_ids:
-            if qid in self.answers:
+        while True:
+            self._say("")
+            self._say("Your answers:")
+            for qid in self.answers:
                 question = self.flow.question(qid)
                 self._say(f"{question.prompt} {question.label(self.answers[qid])}", "  - ")
-        choices = [(SHOW, "Show my route"), (CHANGE, "Change an answer"), (AGAIN, "Start again")]
-        if self.asked:
-            choices.append((BACK, "Back"))
-        action = prompts.select("Is this right?", choices, default=SHOW)
-        if action != CHANGE:
-            return action
-        listed = [q for q in self.flow.question_ids if q in self.answers]
-        picked = prompts.select(
-            "Which answer do you want to change?",
-            [(q, self.flow.question(q).prompt) for q in listed] + [(BACK, "Back")],
-        )
-        if picked == BACK:
-            return self._review()
-        question = self.flow.question(picked)
-        new = self._ask(question, back=True)
-        if new == BACK:
-            return self._review()
-        self.memory[picked] = new
-        if picked in self.given:
-            self.given[picked] = new
-        return CHANGE
+            choices = [
+                (SHOW, "Show my route"),
+                (CHANGE, "Change an answer"),
+                (AGAIN, "Start again"),
+                (BACK, "Back"),
+            ]
+            action = prompts.select("Is this right?", choices, default=SHOW)
+            if action != CHANGE:
+                return action
+            listed = list(self.answers)
+            picked = prompts.select(
+                "Which answer do you want to change?",
+                [(q, self.flow.question(q).prompt) for q in listed] + [(BACK, "Back")],
+            )
+            if picked == BACK:
+                continue
+            new = self._ask(self.flow.question(picked), back=True)
+            if new == BACK:
+                continue
+            self.pool[picked] = self.memory[picked] = new
+            self.prompted.add(picked)
+            return CHANGE
 
     # --- saying ----------------------------------------------------------------------
 
@@ -179,7 +231,7 @@ class Interview:
             return  # one blank line between blocks is enough
         self.blank = not text
         rest = " " * len(first) if rest is None else rest
-        lines = wrap_words(text, prompt_columns(), first, rest) if text else [""]
+        lines = wrap_words(text, self.cols, first, rest) if text else [""]
         click.echo("\n".join(lines), err=self.err)
 
     def _say_if_decided(self, before: str | None) -> None:
@@ -207,7 +259,7 @@ class Interview:
                 f"{self.app.load_catalog().pack_hint(unsure.pack)}."
             )
             return
-        cols = prompt_columns()
+        cols = self.cols
         click.echo(err=self.err)
         lines = wrap_words(topic.summary, cols)
         tail = wrap_words(f"Note: {topic.note}", cols) if topic.note else []

@@ -11,7 +11,8 @@ Routing itself is :func:`indcli.routing.engine.settle`; the output is
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import click
@@ -22,10 +23,10 @@ from indcli.content.model import Example, Question
 from indcli.errors import IndcliError, PackError
 from indcli.limits import one_line, printable
 from indcli.output.helpformat import examples_epilog
-from indcli.output.render import format_param, page, payload, prompt_columns, render, wrap_words
+from indcli.output.render import format_param, payload, render
 from indcli.output.route_doc import describe_route
-from indcli.output.route_result import RouteResult
-from indcli.routing.engine import ContentGap, MissingAnswers, settle
+from indcli.output.route_result import lookup_flow, route_result
+from indcli.routing.engine import ContentGap, MissingAnswers
 from indcli.routing.flow import Flow
 from indcli.utils.files import emit
 
@@ -58,6 +59,19 @@ def _route_params() -> list[click.Option]:
             is_flag=True,
             help="Print straight to the terminal. By default, text taller than the "
             "terminal goes through $PAGER (less), as git does.",
+        ),
+        click.Option(
+            ["--plain"],
+            is_flag=True,
+            help="Plain prompts: each question once as text with numbered choices, "
+            "answered by typing a line; no colour, no cursor movement (for screen "
+            "readers). Also INDCLI_PLAIN=1 or TERM=dumb.",
+        ),
+        click.Option(
+            ["--review"],
+            is_flag=True,
+            help="On a terminal, list your answers for review (change, start again, "
+            "save) before the result, even when nothing is left to ask.",
         ),
         click.Option(
             ["--graph"],
@@ -105,7 +119,7 @@ def _param_name(question_id: str) -> str:
 def _option(question: Question) -> click.Option:
     return click.Option(
         [f"--{question.id}", _param_name(question.id)],
-        type=click.Choice(question.choice_ids),
+        type=click.Choice(question.choice_ids, case_sensitive=False),
         help=printable(question.prompt),  # validated already; a second guard
     )
 
@@ -147,109 +161,144 @@ def _epilog(name: str, examples: Sequence[Example]) -> str:
     )
 
 
-def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class RouteOptions:
+    """The route command's command line, read once (as gh has one options struct per
+    command): what every step of :func:`_run` needs, typed."""
+
+    name: str
+    fmt: str = "text"
+    output: str | None = None
+    explain: bool = False
+    no_pager: bool = False
+    no_input: bool = False
+    plain: bool = False
+    review: bool = False
+    graph: str | None = None
+    batch_file: str | None = None
+    answers_file: str | None = None
+    flags: Mapping[str, str] = field(default_factory=dict)  # question id -> value
+
+    @classmethod
+    def read(
+        cls, ctx: click.Context, flow: Flow, name: str, params: dict[str, Any]
+    ) -> RouteOptions:
+        answers_file = check_inputs(params, ctx)
+        flags = {q: params.get(_param_name(q)) for q in flow.question_ids}
+        return cls(
+            name=name,
+            fmt=params["fmt"],
+            output=params["output"],
+            explain=params["explain"],
+            no_pager=params["no_pager"],
+            no_input=params["no_input"],
+            plain=params["plain"],
+            review=params["review"],
+            graph=params["graph"],
+            batch_file=params["batch_file"],
+            answers_file=answers_file,
+            flags={q: v for q, v in flags.items() if v is not None},
+        )
+
+    def repeat(self) -> list[str]:
+        """The options a resume line repeats (not the answers)."""
+        words = [] if self.fmt == "text" else ["--format", self.fmt]
+        words += ["--output", self.output] if self.output is not None else []
+        words += ["--explain"] if self.explain else []
+        words += ["--no-pager"] if self.no_pager else []
+        words += ["--plain"] if self.plain else []
+        return words
+
+
+def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) -> None:
     app = current_app(ctx)
-    flow = app.catalog.flow(flow_id)
-    if flow is None:
+    try:
+        flow = lookup_flow(app.catalog, flow_id)
+    except LookupError:
         raise PackError(
             f"the routing flow '{flow_id}' is not loaded; run 'indcli plugins' to see "
             "which packs loaded."
-        )
-    answers_file = check_inputs(options, ctx)
-    if options["graph"]:
-        _graph(flow, options["graph"], options["fmt"], name)
+        ) from None
+    options = RouteOptions.read(ctx, flow, name, params)
+    app.terminal.plain_flag = options.plain
+    if options.graph:
+        _graph(flow, options.graph, options.fmt, name)
         return
     answers: dict[str, Any] = {}
-    if answers_file is not None:
-        answers = check_answers(flow, read_answers_file(answers_file), _where(answers_file))
-    given = {q: options.get(_param_name(q)) for q in flow.question_ids}
-    flags = {q: value for q, value in given.items() if value is not None}
-    answers = check_answers(flow, {**answers, **flags}, "options", option_names=True)
-    if options["batch_file"] is not None:
-        _batch(app, flow, answers, options, ctx, name)
+    if options.answers_file is not None:
+        where = _where(options.answers_file)
+        answers = check_answers(flow, read_answers_file(options.answers_file), where)
+    answers = check_answers(flow, {**answers, **options.flags}, "options", option_names=True)
+    if options.batch_file is not None:
+        _batch(flow, answers, options, ctx)
         return
-    asked_ids: list[str] = []
+    interview = None
+    wants_review = options.review and not options.no_input and app.may_prompt()
     try:
         try:
-            route = settle(flow, answers)
+            if wants_review:
+                raise MissingAnswers(flow, [])  # the review is asked for: interview
+            result = route_result(app.catalog, flow, answers, command=name)
         except MissingAnswers as exc:
-            if options["no_input"] or not app.may_prompt():
+            if options.no_input or not app.may_prompt():
                 raise click.UsageError(
                     f"{exc}. Add them as options or in --answers FILE, or run on a terminal "
                     "without --no-input to be asked.",
                     ctx,
                 ) from None
-            interview = _interview(app, flow, answers, name, options)
-            route = settle(flow, interview.run())  # the review ends only when nothing is missing
-            asked_ids = interview.asked
+            interview = _interview(app, flow, answers, options)
+            # the review ends only when nothing is missing
+            result = route_result(app.catalog, flow, interview.run(), command=name)
     except ContentGap as exc:
         raise PackError(str(exc)) from None
-    asked = bool(asked_ids)
-    data = RouteResult(flow, route, app.catalog, name).to_dict()
+    asked_ids = interview.asked if interview else []
+    asked = interview is not None and bool(interview.prompted or options.review)
+    data = result.to_dict()
 
     def describe(d: dict[str, Any]):
-        return describe_route(d, options["explain"], asked, flow, asked_ids)
+        return describe_route(d, options.explain, asked, flow, asked_ids)
 
-    text = render(options["fmt"], data, describe)
+    text = render(options.fmt, data, describe)
     if asked:  # a blank line between the last question and the result
-        click.echo(err=options["fmt"] != "text" or not app.interactive())
-    if asked and options["output"] is None and options["fmt"] == "json":
+        click.echo(err=options.fmt != "text" or not app.interactive())
+    if asked and options.output is None and options.fmt == "json":
         click.echo(f"Same answers without questions: {data['rerun']}", err=True)
-    if options["output"] is None and options["fmt"] == "text":
-        page(text, app.environ, enabled=not options["no_pager"])
+    if options.output is None and options.fmt == "text":
+        app.terminal.page(text, enabled=not options.no_pager)
     else:
-        emit(text, options["output"])
-    if options["output"] not in (None, "-"):
-        click.echo(f"Wrote your route to {one_line(options['output'])}.", err=True)
-    elif asked and options["fmt"] != "json" and app.interactive():
-        _offer_to_save(render("markdown", data, describe), app.environ)
+        emit(text, options.output)
+    if options.output not in (None, "-"):
+        click.echo(f"Wrote your route to {one_line(options.output)}.", err=True)
+    elif asked and options.fmt != "json" and app.interactive():
+        from indcli.commands.save import offer_to_save
+
+        offer_to_save(render("markdown", data, describe), app.terminal)
 
 
-def _interview(app: App, flow: Flow, answers: dict[str, str], name: str, options: dict):
+def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOptions):
     """The interview, with the options to repeat in its resume line."""
     from indcli.commands.interview import Interview
 
-    repeat = [] if options["fmt"] == "text" else ["--format", options["fmt"]]
-    if options["output"] is not None:
-        repeat += ["--output", options["output"]]
-    repeat += ["--explain"] if options["explain"] else []
-    repeat += ["--no-pager"] if options["no_pager"] else []
-    err = options["fmt"] != "text" or not app.interactive()
-    return Interview(app, flow, dict(answers), name, repeat, err=err)
+    err = options.fmt != "text" or not app.interactive()
+    return Interview(
+        app, flow, dict(answers), options.name, options.repeat(), err=err, review=options.review
+    )
 
 
-def _offer_to_save(markdown: str, environ: dict[str, str]) -> None:
-    """At the end of an interview: save the route as a markdown checklist (0600)."""
-    from indcli.commands import prompts
-    from indcli.utils.files import write_atomic
-
-    try:
-        if not prompts.confirm("Save this route as a markdown checklist?", default=False):
-            return
-        name = prompts.text("File name:", default="my-route.md").strip()
-    except (KeyboardInterrupt, EOFError):
-        return  # the route is shown; not saving is what the user asked for
-    if name:
-        write_atomic(name, markdown)
-        saved = f"Saved your checklist to {one_line(name)} (readable only by you)."
-        click.echo("\n".join(wrap_words(saved, prompt_columns())))
-
-
-def _batch(
-    app: App, flow: Flow, defaults: dict[str, str], options: dict[str, Any], ctx, name: str
-) -> None:
+def _batch(flow: Flow, defaults: dict[str, str], options: RouteOptions, ctx) -> None:
     from indcli.commands.batch import run_batch
     from indcli.utils.files import atomic_binary
 
-    if options["fmt"] == "markdown" or options["explain"]:
+    if options.fmt == "markdown" or options.explain:
         raise click.UsageError("--batch writes JSON Lines; leave out --format and --explain.", ctx)
-    if options["output"] in (None, "-"):
+    assert options.batch_file is not None
+    if options.output in (None, "-"):
         sys.stdout.flush()
-        failed = run_batch(flow, defaults, options["batch_file"], sys.stdout.buffer)
+        failed = run_batch(flow, defaults, options.batch_file, sys.stdout.buffer)
         sys.stdout.buffer.flush()
     else:
-        with atomic_binary(options["output"]) as out:
-            failed = run_batch(flow, defaults, options["batch_file"], out)
+        with atomic_binary(options.output) as out:
+            failed = run_batch(flow, defaults, options.batch_file, out)
     if failed:
         raise IndcliError(f"{failed} line(s) could not be routed; see their error records.")
 

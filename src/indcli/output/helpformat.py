@@ -14,7 +14,8 @@ from collections.abc import Iterable
 import click
 
 from indcli.content.model import Example
-from indcli.output.render import terminal_columns, wrap_command, wrap_words
+from indcli.output.render import wrap_command, wrap_words
+from indcli.output.terminal import current
 
 _COLUMNS = re.compile(r"\s{2,}")  # "  command   what it does": the gap between columns
 _COMMAND_STARTS = ("indcli ", "echo ", "$ ")
@@ -71,7 +72,7 @@ class HelpFormatter(click.HelpFormatter):
         self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None
     ) -> None:
         if width is None:
-            width = max(min(terminal_columns(), max_width or 80) - 2, 30)
+            width = max(min(current().columns(), max_width or 80) - 2, 30)
         super().__init__(indent_increment, width, max_width)
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:

@@ -10,9 +10,7 @@ second guard after validation.
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +20,6 @@ import click
 from indcli.limits import json_safe, printable
 
 SCHEMA_VERSION = 1
-MAX_WIDTH = 80
 FORMATS = ("text", "json", "markdown")
 
 _FORMAT_ATTRS: dict[str, Any] = {
@@ -131,24 +128,6 @@ class _Citations:
         return self._index[key]
 
 
-def width() -> int:
-    if sys.stdout.isatty():
-        import shutil
-
-        return max(40, min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns))
-    return MAX_WIDTH
-
-
-def use_color() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 # "Immigratie- en Naturalisatiedienst": a Dutch name whose parts share one ending is one
 # name; a line break inside it reads as two names, so it is kept on one line.
 _KEEP_TOGETHER = re.compile(r"\b\w+- (?:en|of) \w+")
@@ -211,65 +190,21 @@ _SHELL_OPERATORS = frozenset({"|", ">", ">>", "<", "&&", "||", ";"})
 def command_message(prefix: str, command: str) -> str:
     """``prefix command`` as one line; on a terminal (stderr) too narrow for it, wrapped
     at spaces, the command continued with `` \\`` so it still pastes as one command."""
-    try:
-        cols = os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else 0
-    except (AttributeError, ValueError, OSError):
-        cols = 0
+    from indcli.output.terminal import current
+
+    cols = current().error_columns()
     if not cols or len(prefix) + 1 + len(command) <= cols:
         return f"{prefix} {command}"
     return "\n".join(wrap_words(prefix, cols) + wrap_command(command, cols))
 
 
-def terminal_columns(stream: Any = None) -> int:
-    """The width of the terminal on ``stream`` (or stdout, else stderr), else 80."""
-    import shutil
-
-    for candidate in (stream, sys.stdout, sys.stderr):
-        try:
-            if candidate is not None and candidate.isatty():
-                return os.get_terminal_size(candidate.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            continue
-    return shutil.get_terminal_size((MAX_WIDTH, 24)).columns
-
-
-def prompt_columns() -> int:
-    """How wide prompts and interview text may be: the terminal, 40 to 80 columns."""
-    return max(40, min(MAX_WIDTH, terminal_columns()))
-
-
-def page(text: str, environ: Mapping[str, str], enabled: bool = True) -> None:
-    """Print ``text``; on a terminal, through a pager when it is taller than the screen.
-
-    As git does: ``PAGER`` (default ``less``) with ``LESS=FRX`` unless LESS is set, so
-    the top of the text is what is seen first. Never without a terminal on stdin and
-    stdout, and never with ``enabled`` false (``--no-pager``) or ``PAGER=cat``.
-    """
-    import shlex
-    import shutil
-    import subprocess
-
-    try:
-        terminal = sys.stdout.isatty() and sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        terminal = False
-    rows = shutil.get_terminal_size((MAX_WIDTH, 24)).lines
-    pager = environ.get("PAGER", "less").strip()
-    if not (enabled and terminal and pager and pager != "cat") or text.count("\n") < rows - 1:
-        click.echo(text, nl=False)
-        return
-    env = {**environ, "LESS": environ.get("LESS") or "FRX"}
-    sys.stdout.flush()
-    try:
-        subprocess.run(shlex.split(pager), input=text.encode("utf-8"), env=env, check=False)
-    except (OSError, ValueError):
-        click.echo(text, nl=False)
-
-
 def to_text(doc: Doc, cols: int | None = None) -> str:
-    cols = cols or width()
+    from indcli.output.terminal import current
+
+    terminal = current()
+    cols = cols or terminal.width()
     cites = _Citations()
-    bold = use_color()
+    bold = terminal.color()
     out = [_style(line, bold) for line in wrap_words(printable(doc.title), cols)] + [""]
 
     def wrap(text: str, first: str, rest: str) -> list[str]:

@@ -9,6 +9,7 @@ line and a Python program can never see different results for the same answers.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from indcli.content.model import cited_data
 from indcli.output.render import payload
 from indcli.packs.catalog import Catalog
 from indcli.packs.pointers import resolve
-from indcli.routing.engine import Route
+from indcli.routing.engine import Route, settle, validate_answers
 from indcli.routing.flow import CompiledRule, Flow
 
 ADVICE_KEYS = {
@@ -25,6 +26,31 @@ ADVICE_KEYS = {
     "follow-up": "follow_up",
     "warning": "warnings",
 }
+
+
+def lookup_flow(catalog: Catalog, flow_id: str) -> Flow:
+    """The flow ``flow_id``; LookupError when no loaded pack owns it."""
+    flow = catalog.flow(flow_id)
+    if flow is None:
+        raise LookupError(f"flow '{flow_id}' is not loaded (or no loaded pack owns it)")
+    return flow
+
+
+def route_result(
+    catalog: Catalog,
+    flow: Flow,
+    answers: Mapping[Any, Any],
+    check: Callable[[Flow, Mapping[Any, Any]], dict[str, str]] = validate_answers,
+    command: str | None = None,
+) -> RouteResult:
+    """Check ``answers``, settle them and build the result: the one path of ``indcli
+    route``, :func:`indcli.api.route` and :func:`indcli.testing.route_answers`.
+
+    Raises what ``check`` raises, and :class:`~indcli.routing.engine.MissingAnswers` or
+    :class:`~indcli.routing.engine.ContentGap` from settle().
+    """
+    command = command or (flow.command.name if flow.command else "route")
+    return RouteResult(flow, settle(flow, check(flow, answers)), catalog, command)
 
 
 @dataclass(frozen=True)

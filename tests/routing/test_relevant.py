@@ -1,0 +1,241 @@
+"""Relevant questions from decision diagrams, against the slow enumerating definition,
+and flows far too big to enumerate routed by every entry point.
+
+The shapes at scale are the ones issue 19 measured: two 20-choice questions with one
+advice rule each, and 24 yes/no questions with 200 advice rules, added to the shipped
+flow by a third-party pack (both valid, both within the documented limits).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+
+import indcli_partner_permit
+import pytest
+from conftest import CITE, make_pack
+
+from indcli import api
+from indcli.content.model import (
+    AllOf,
+    AnswerTest,
+    AnyOf,
+    Citation,
+    FlowPart,
+    Not,
+    Outcome,
+    OutcomeTest,
+    Question,
+    Rule,
+    build,
+)
+from indcli.routing import engine
+from indcli.routing.diagram import flow_diagrams
+from indcli.routing.flow import build_flow
+from indcli.testing import make_app, run
+
+
+def _subsets(flow):
+    """Every partial answer set of ``flow`` (each question unanswered or one choice)."""
+    options = [[None, *q.choice_ids] for q in flow.questions]
+    for combo in itertools.product(*options):
+        yield {q.id: v for q, v in zip(flow.questions, combo, strict=True) if v is not None}
+
+
+def test_relevant_questions_equal_the_enumeration_on_the_shipped_flow(all_packs):
+    flow = all_packs.load_catalog().flow("partner-permit")
+    checked = 0
+    for answers in _subsets(flow):
+        assert engine.relevant_questions(flow, answers) == engine.relevant_by_enumeration(
+            flow, answers
+        ), answers
+        checked += 1
+    assert checked == 3**7 * 4  # seven yes/no questions and one with three choices
+
+
+def _random_condition(rng: random.Random, questions, outcomes, depth: int, advice: bool):
+    kind = rng.random()
+    if depth == 0 or kind < 0.4:
+        if advice and rng.random() < 0.2:
+            return OutcomeTest(frozenset(rng.sample(outcomes, rng.randint(1, 2))))
+        q = rng.choice(questions)
+        values = rng.sample(q.choice_ids, rng.randint(1, len(q.choice_ids) - 1))
+        return AnswerTest(q.id, frozenset(values))
+    parts = tuple(
+        _random_condition(rng, questions, outcomes, depth - 1, advice)
+        for _ in range(rng.randint(1, 3))
+    )
+    if kind < 0.55:
+        return Not(parts[0])
+    return AllOf(parts) if kind < 0.8 else AnyOf(parts)
+
+
+def _random_flow(seed: int):
+    rng = random.Random(seed)
+    questions = [
+        build(
+            Question,
+            {
+                "id": f"q{i}",
+                "prompt": "?",
+                "help": "",
+                "choices": [{"id": f"c{j}", "label": "c"} for j in range(rng.randint(2, 3))],
+                "order": 0,
+                "source": SOURCE,
+            },
+            "p",
+        )
+        for i in range(rng.randint(2, 5))
+    ]
+    outcomes = ["o1", "o2", "o3"]
+    rules = []
+    for i in range(rng.randint(1, 5)):
+        when = _random_condition(rng, questions, outcomes, 2, False) if i else None
+        rules.append(_rule(f"r{i}", when, outcome=rng.choice(outcomes), priority=-i))
+    for i in range(rng.randint(0, 4)):
+        when = _random_condition(rng, questions, outcomes, 2, True)
+        rules.append(_rule(f"a{i}", when, advice="step"))
+    return questions, outcomes, rules
+
+
+SOURCE = {"source": "s", "url": "https://e.org/", "title": "t", "quote": "q", "checked": "2026"}
+
+
+def _rule(rule_id, when, outcome=None, advice=None, priority=0):
+    source = build(Citation, SOURCE)
+    return Rule(rule_id, when, outcome, advice, priority, 0, "t", None, source, "p")
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_relevant_questions_equal_the_enumeration_on_random_flows(seed):
+    flow = _tiny_flow(*_random_flow(seed))
+    for answers in _subsets(flow):
+        expected = engine.relevant_by_enumeration(flow, answers)
+        assert engine.relevant_questions(flow, answers) == expected, answers
+        reachable = {
+            engine.decide(flow, full).outcome
+            for full in _completions(flow, answers)
+        } - {engine.NO_OUTCOME}
+        assert set(engine.reachable_outcomes(flow, answers)) == reachable
+
+
+def _completions(flow, answers):
+    missing = [q for q in flow.questions if q.id not in answers]
+    for combo in itertools.product(*(q.choice_ids for q in missing)):
+        yield {**answers, **dict(zip([q.id for q in missing], combo, strict=True))}
+
+
+def test_the_diagram_counts_and_exemplifies_answer_sets():
+    flow = _tiny_flow(*_random_flow(7))
+    diagrams = flow_diagrams(flow)
+    every = list(_completions(flow, {}))
+    for outcome, node in diagrams.outcomes.items():
+        reaching = [a for a in every if engine.decide(flow, a).outcome == outcome]
+        assert diagrams.dd.count(node) == len(reaching)
+        if reaching:
+            assert engine.decide(flow, diagrams.dd.example(node)).outcome == outcome
+
+
+# --- flows too big to enumerate ------------------------------------------------------
+
+ANSWERS = ["--eu-long-term-resident", "no", "--temporary-permit", "yes", "--public-funds", "no"]
+
+
+def _question(qid: str, choices: int) -> str:
+    ids = ["yes", "no"] if choices == 2 else [f"c{i}" for i in range(choices)]
+    listed = ", ".join(f'{{ id = "{c}", label = "{c}" }}' for c in ids)
+    return f"""
+[[flows.questions]]
+id = "{qid}"
+order = 90
+prompt = "Extra {qid}?"
+choices = [{listed}]
+source = {CITE}
+"""
+
+
+def _advice(rule_id: str, when: str) -> str:
+    return f"""
+[[flows.rules]]
+id = "{rule_id}"
+when = {when}
+advice = "warning"
+text = "Extra advice."
+source = {CITE}
+"""
+
+
+def wide_pack() -> str:
+    """Two questions with twenty choices each, one advice rule each."""
+    body = '[[flows]]\nid = "partner-permit"\nextends = "indcli-partner-permit"\n'
+    for i in range(2):
+        body += _question(f"wide-{i}", 20)
+        body += _advice(f"wide-advice-{i}", f'{{ question = "wide-{i}", is = "c3" }}')
+    return body
+
+
+def many_pack(questions: int = 24, rules: int = 200) -> str:
+    """``questions`` yes/no questions and ``rules`` advice rules over pairs of them."""
+    body = '[[flows]]\nid = "partner-permit"\nextends = "indcli-partner-permit"\n'
+    for i in range(questions):
+        body += _question(f"extra-{i}", 2)
+    for i in range(rules):
+        a, b = f"extra-{i % questions}", f"extra-{(i * 7 + 1) % questions}"
+        when = f'{{ all = [{{ question = "{a}", is = "yes" }}, {{ question = "{b}", is = "no" }}] }}'
+        body += _advice(f"many-advice-{i}", when)
+    return body
+
+
+@pytest.fixture(params=["wide", "many"])
+def big_app(request, tmp_path):
+    content = wide_pack() if request.param == "wide" else many_pack()
+    extra = make_pack("indcli-extra", tmp_path, content)
+    return make_app(indcli_partner_permit, extra)
+
+
+def test_big_flows_route_without_an_internal_error(big_app):
+    result = run(big_app, ["route", "--no-input", "--eu-long-term-resident", "yes"])
+    assert result.exit_code == 0, result.stderr
+    missing = run(big_app, ["route", "--no-input", *ANSWERS])
+    assert missing.exit_code == 2 and "missing answers: --" in missing.stderr
+    assert "internal error" not in missing.stderr
+    flow = big_app.load_catalog().flow("partner-permit")
+    extra = [q.id for q in flow.questions if q.id.startswith(("wide-", "extra-"))]
+    relevant = engine.relevant_questions(flow, {"eu-long-term-resident": "no"})
+    assert set(extra) <= set(relevant)
+
+
+def test_big_flows_batch_graph_and_api(big_app, tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"eu-long-term-resident": "yes"}\n{"eu-long-term-resident": "no"}\n')
+    batch = run(big_app, ["route", "--batch", str(cases)])
+    lines = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert [("outcome" in x, "error" in x) for x in lines] == [(True, False), (False, True)]
+    assert lines[1]["error"]["code"] == 2
+    graph = run(big_app, ["route", "--graph", "mermaid"])
+    assert graph.exit_code == 0, graph.stderr
+    with pytest.raises(api.MissingAnswers) as missing:
+        api.route({"eu-long-term-resident": "no"}, app=big_app)
+    assert missing.value.missing
+
+
+def test_big_flows_start_the_interview(big_app):
+    flow = big_app.load_catalog().flow("partner-permit")
+    state = engine.route(flow, {"eu-long-term-resident": "no", "temporary-permit": "no"})
+    assert state.next_question is not None and not state.done
+    assert engine.reachable_outcomes(flow, {"eu-long-term-resident": "no"})
+
+
+def _tiny_flow(questions, outcomes, rules):
+    outcome_records = tuple(
+        build(
+            Outcome,
+            {"id": o, "channel": "paper", "title": o, "form": {"title": "f", "how": "h"},
+             "source": SOURCE},
+            "p",
+        )
+        for o in outcomes
+    )  # fmt: skip
+    part = FlowPart("tiny", "Tiny", tuple(questions), outcome_records, tuple(rules), "p")
+    return build_flow("tiny", [part])

@@ -10,29 +10,15 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
 
 import indcli_partner_permit
 import pytest
 from conftest import CITE, make_pack
+from flowgen import random_flow
 
 from indcli import api
-from indcli.content.model import (
-    AllOf,
-    AnswerTest,
-    AnyOf,
-    Citation,
-    FlowPart,
-    Not,
-    Outcome,
-    OutcomeTest,
-    Question,
-    Rule,
-    build,
-)
 from indcli.routing import engine
 from indcli.routing.diagram import flow_diagrams
-from indcli.routing.flow import build_flow
 from indcli.testing import make_app, run
 
 
@@ -54,69 +40,15 @@ def test_relevant_questions_equal_the_enumeration_on_the_shipped_flow(all_packs)
     assert checked == 3**7 * 4  # seven yes/no questions and one with three choices
 
 
-def _random_condition(rng: random.Random, questions, outcomes, depth: int, advice: bool):
-    kind = rng.random()
-    if depth == 0 or kind < 0.4:
-        if advice and rng.random() < 0.2:
-            return OutcomeTest(frozenset(rng.sample(outcomes, rng.randint(1, 2))))
-        q = rng.choice(questions)
-        values = rng.sample(q.choice_ids, rng.randint(1, len(q.choice_ids) - 1))
-        return AnswerTest(q.id, frozenset(values))
-    parts = tuple(
-        _random_condition(rng, questions, outcomes, depth - 1, advice)
-        for _ in range(rng.randint(1, 3))
-    )
-    if kind < 0.55:
-        return Not(parts[0])
-    return AllOf(parts) if kind < 0.8 else AnyOf(parts)
-
-
-def _random_flow(seed: int):
-    rng = random.Random(seed)
-    questions = [
-        build(
-            Question,
-            {
-                "id": f"q{i}",
-                "prompt": "?",
-                "help": "",
-                "choices": [{"id": f"c{j}", "label": "c"} for j in range(rng.randint(2, 3))],
-                "order": 0,
-                "source": SOURCE,
-            },
-            "p",
-        )
-        for i in range(rng.randint(2, 5))
-    ]
-    outcomes = ["o1", "o2", "o3"]
-    rules = []
-    for i in range(rng.randint(1, 5)):
-        when = _random_condition(rng, questions, outcomes, 2, False) if i else None
-        rules.append(_rule(f"r{i}", when, outcome=rng.choice(outcomes), priority=-i))
-    for i in range(rng.randint(0, 4)):
-        when = _random_condition(rng, questions, outcomes, 2, True)
-        rules.append(_rule(f"a{i}", when, advice="step"))
-    return questions, outcomes, rules
-
-
-SOURCE = {"source": "s", "url": "https://e.org/", "title": "t", "quote": "q", "checked": "2026"}
-
-
-def _rule(rule_id, when, outcome=None, advice=None, priority=0):
-    source = build(Citation, SOURCE)
-    return Rule(rule_id, when, outcome, advice, priority, 0, "t", None, source, "p")
-
-
 @pytest.mark.parametrize("seed", range(60))
 def test_relevant_questions_equal_the_enumeration_on_random_flows(seed):
-    flow = _tiny_flow(*_random_flow(seed))
+    flow = random_flow(seed)
     for answers in _subsets(flow):
         expected = engine.relevant_by_enumeration(flow, answers)
         assert engine.relevant_questions(flow, answers) == expected, answers
-        reachable = {
-            engine.decide(flow, full).outcome
-            for full in _completions(flow, answers)
-        } - {engine.NO_OUTCOME}
+        reachable = {engine.decide(flow, full).outcome for full in _completions(flow, answers)} - {
+            engine.NO_OUTCOME
+        }
         assert set(engine.reachable_outcomes(flow, answers)) == reachable
 
 
@@ -127,7 +59,7 @@ def _completions(flow, answers):
 
 
 def test_the_diagram_counts_and_exemplifies_answer_sets():
-    flow = _tiny_flow(*_random_flow(7))
+    flow = random_flow(7)
     diagrams = flow_diagrams(flow)
     every = list(_completions(flow, {}))
     for outcome, node in diagrams.outcomes.items():
@@ -182,7 +114,9 @@ def many_pack(questions: int = 24, rules: int = 200) -> str:
         body += _question(f"extra-{i}", 2)
     for i in range(rules):
         a, b = f"extra-{i % questions}", f"extra-{(i * 7 + 1) % questions}"
-        when = f'{{ all = [{{ question = "{a}", is = "yes" }}, {{ question = "{b}", is = "no" }}] }}'
+        when = (
+            f'{{ all = [{{ question = "{a}", is = "yes" }}, {{ question = "{b}", is = "no" }}] }}'
+        )
         body += _advice(f"many-advice-{i}", when)
     return body
 
@@ -225,17 +159,3 @@ def test_big_flows_start_the_interview(big_app):
     state = engine.route(flow, {"eu-long-term-resident": "no", "temporary-permit": "no"})
     assert state.next_question is not None and not state.done
     assert engine.reachable_outcomes(flow, {"eu-long-term-resident": "no"})
-
-
-def _tiny_flow(questions, outcomes, rules):
-    outcome_records = tuple(
-        build(
-            Outcome,
-            {"id": o, "channel": "paper", "title": o, "form": {"title": "f", "how": "h"},
-             "source": SOURCE},
-            "p",
-        )
-        for o in outcomes
-    )  # fmt: skip
-    part = FlowPart("tiny", "Tiny", tuple(questions), outcome_records, tuple(rules), "p")
-    return build_flow("tiny", [part])

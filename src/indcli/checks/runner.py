@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime
 
 from indcli.checks.content_checks import check_basis, check_citations, check_pointers
-from indcli.checks.flow_checks import MAX_CHECK_COMBINATIONS, _if_loaded, check_extends, check_flow
+from indcli.checks.flow_checks import _if_loaded, check_extends, check_flow
 from indcli.checks.quotes import inferences
 from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
 from indcli.packs.catalog import Catalog
 from indcli.packs.loading import canonical
+from indcli.routing.combinations import MAX_COMBINATIONS
 
 
 def check_catalog(
-    catalog: Catalog, today: datetime.date | None = None, limit: int = MAX_CHECK_COMBINATIONS
+    catalog: Catalog, today: datetime.date | None = None, limit: int = MAX_COMBINATIONS
 ) -> Report:
     """Every problem of the loaded packs, and a summary of each flow they build."""
     today = today or datetime.date.today()

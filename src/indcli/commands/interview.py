@@ -13,9 +13,8 @@ Ctrl-C or Ctrl-D ends it with exit 130 and one line that resumes with the answer
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice, product
 
 import click
 
@@ -23,7 +22,7 @@ from indcli.app import App
 from indcli.content.model import Question
 from indcli.errors import Interrupted
 from indcli.output.render import INFERENCE_MARK, command_message, prompt_columns, wrap_words
-from indcli.routing.engine import NO_OUTCOME, decide, route
+from indcli.routing.engine import decide, reachable_outcomes, route
 from indcli.routing.flow import Flow
 
 BACK = "\0back"  # values no choice id can take (ids are [a-z0-9-])
@@ -31,7 +30,6 @@ UNSURE = "\0unsure"
 STOP = "\0stop"
 SHOW, CHANGE, AGAIN = "\0show", "\0change", "\0again"
 MAX_LINES = 8  # an inline "not sure" explanation, with its pointer to the full topic
-MAX_COMPLETIONS = 5000  # answer sets looked at to tell what stays open ("not sure")
 
 
 @dataclass
@@ -270,14 +268,6 @@ class Interview:
             self._say(f"Or read it all first: indcli explain {question.unsure.topic}")
 
 
-def _reachable(flow: Flow, answers: dict[str, str]) -> Iterator[str]:
-    """The outcomes some completion of ``answers`` leads to (a sample when too many)."""
-    missing = [q for q in flow.questions if q.id not in answers]
-    seen: set[str] = set()
-    combos = product(*(q.choice_ids for q in missing))
-    for combo in islice(combos, MAX_COMPLETIONS):
-        full = {**answers, **dict(zip([q.id for q in missing], combo, strict=True))}
-        outcome = decide(flow, full).outcome
-        if outcome and outcome != NO_OUTCOME and outcome not in seen:
-            seen.add(outcome)
-            yield outcome
+def _reachable(flow: Flow, answers: dict[str, str]) -> list[str]:
+    """The outcomes some completion of ``answers`` leads to (exact, at any flow size)."""
+    return reachable_outcomes(flow, answers)

@@ -2,8 +2,8 @@
 
 Routing never enumerates (it uses :mod:`indcli.routing.diagram`). What does: the flow
 checks and ``check --compat`` on flows up to :data:`MAX_COMBINATIONS`, and
-:func:`indcli.routing.engine.relevant_by_enumeration`, the slow, obviously right definition of relevant
-questions that the tests compare the diagrams with.
+:func:`indcli.routing.engine.relevant_by_enumeration`, the slow, obviously right
+definition of relevant questions that the tests compare the diagrams with.
 """
 
 from __future__ import annotations
@@ -44,4 +44,3 @@ def combinations(
         answers = dict(base or {})
         answers.update(zip(ids, combo, strict=True))
         yield answers
-

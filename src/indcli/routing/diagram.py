@@ -74,7 +74,7 @@ class Diagrams:
     def conj(self, a: int, b: int) -> int:
         if a == FALSE or b == FALSE:
             return FALSE
-        if a == TRUE or a == b:
+        if a in (TRUE, b):
             return b
         if b == TRUE:
             return a
@@ -83,7 +83,7 @@ class Diagrams:
     def disj(self, a: int, b: int) -> int:
         if a == TRUE or b == TRUE:
             return TRUE
-        if a == FALSE or a == b:
+        if a in (FALSE, b):
             return b
         if b == FALSE:
             return a

@@ -14,7 +14,13 @@ from typing import Any
 from indcli.packs.catalog import Catalog, flows_of
 from indcli.packs.loading import canonical
 from indcli.routing import engine
-from indcli.routing.combinations import MAX_COMBINATIONS, combinations, count, tested_questions
+from indcli.routing.combinations import (
+    MAX_EVALUATIONS,
+    combinations,
+    count,
+    enumerable,
+    tested_questions,
+)
 from indcli.routing.flow import Flow, FlowProblem
 
 COMPAT_EXAMPLES = 3
@@ -34,9 +40,7 @@ class _Examples:
         return {"count": self.count, "examples": self.examples}
 
 
-def check_compat(
-    catalog: Catalog, pack: str, limit: int = MAX_COMBINATIONS
-) -> list[dict[str, Any]]:
+def check_compat(catalog: Catalog, pack: str, limit: int = MAX_EVALUATIONS) -> list[dict[str, Any]]:
     """How each flow ``pack`` takes part in routes with it, compared with without it.
 
     Over every combination of answers: answer sets that were complete without the pack
@@ -65,8 +69,11 @@ def _compare(before: Flow, after: Flow, limit: int) -> dict[str, Any]:
     union = old_q + [q for q in new_q if q.id not in {x.id for x in old_q}]
     total = count(union)
     report: dict[str, Any] = {"flow": after.id, "combinations": total}
-    if total > limit:
-        report["skipped"] = f"{total} answer combinations are more than the {limit} tried"
+    if not enumerable(after, union, limit):
+        report["skipped"] = (
+            f"{total} answer combinations of {len(after.rules)} rules are more than the "
+            f"{limit} rule evaluations tried"
+        )
         return report
     needs_more, changed = _Examples(), _Examples()
     added: dict[str, _Examples] = {}

@@ -4,8 +4,8 @@ Loading already rejects invalid content, clashing ids and references to question
 outcomes that do not exist (such a pack *fails*). What loading cannot see needs the
 packs together: a routing flow is only right when every combination of answers reaches
 exactly one outcome, every outcome and rule can take effect, and every question matters.
-Up to :data:`~indcli.routing.combinations.MAX_COMBINATIONS` combinations (the shipped flow
-has 384), the checks try every one with the engine's own
+Up to :data:`~indcli.routing.combinations.MAX_EVALUATIONS` rule evaluations (the shipped
+flow has 384 combinations), the checks try every combination with the engine's own
 :func:`~indcli.routing.engine.decide`, so a check and a real route can never disagree.
 Past that, they read the same answers off the flow's decision diagrams
 (:mod:`indcli.routing.diagram`, which routing itself uses): exact counts and the same
@@ -34,7 +34,13 @@ from indcli.content.model import Content, Question
 from indcli.packs.catalog import Catalog, flows_of
 from indcli.packs.loading import LoadedPack, canonical
 from indcli.routing import engine
-from indcli.routing.combinations import MAX_COMBINATIONS, combinations, count, tested_questions
+from indcli.routing.combinations import (
+    MAX_EVALUATIONS,
+    combinations,
+    count,
+    enumerable,
+    tested_questions,
+)
 from indcli.routing.diagram import FALSE, TRUE, Diagrams, flow_diagrams
 from indcli.routing.flow import CompiledRule, Flow, FlowProblem
 
@@ -69,12 +75,12 @@ class _Tally:
     overrides: dict[tuple[str, str], _Seen] = field(default_factory=dict)
 
 
-def check_flow(flow: Flow, limit: int = MAX_COMBINATIONS) -> tuple[list[Problem], FlowSummary]:
+def check_flow(flow: Flow, limit: int = MAX_EVALUATIONS) -> tuple[list[Problem], FlowSummary]:
     """Gaps, conflicts, unreachable outcomes, shadowed rules and unused questions.
 
     Only questions that some rule tests count: the others cannot change any rule, and
-    are reported as unused instead. Up to ``limit`` combinations are enumerated; past
-    it, the decision diagrams give the same tally.
+    are reported as unused instead. Up to ``limit`` rule evaluations, every combination
+    is routed; past it, the decision diagrams give the same tally.
     """
     questions = tested_questions(flow)
     total = count(questions)
@@ -90,8 +96,8 @@ def check_flow(flow: Flow, limit: int = MAX_COMBINATIONS) -> tuple[list[Problem]
         return [make_problem("warning", p, where, "", message) for p in flow.packs], summary
     problems = _unused_questions(flow, {q.id for q in questions})
     tally = _tally(flow, limit)
-    summary.method = "enumerated" if total <= limit else "diagrams"
-    summary.enumerated = total <= limit
+    summary.enumerated = enumerable(flow, questions, limit)
+    summary.method = "enumerated" if summary.enumerated else "diagrams"
     summary.outcomes_reached = sorted(tally.reached)
     summary.gaps, summary.conflicts = tally.gaps.count, tally.conflicting
     problems += _gap_problems(flow, tally, total)
@@ -104,7 +110,7 @@ def check_flow(flow: Flow, limit: int = MAX_COMBINATIONS) -> tuple[list[Problem]
 
 def _tally(flow: Flow, limit: int) -> _Tally:
     questions = tested_questions(flow)
-    if count(questions) <= limit:
+    if enumerable(flow, questions, limit):
         return _enumerate(flow, questions)
     return _diagram_tally(flow)
 

@@ -10,11 +10,11 @@ from indcli.checks.quotes import inferences
 from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
 from indcli.packs.catalog import Catalog
 from indcli.packs.loading import canonical
-from indcli.routing.combinations import MAX_COMBINATIONS
+from indcli.routing.combinations import MAX_EVALUATIONS
 
 
 def check_catalog(
-    catalog: Catalog, today: datetime.date | None = None, limit: int = MAX_COMBINATIONS
+    catalog: Catalog, today: datetime.date | None = None, limit: int = MAX_EVALUATIONS
 ) -> Report:
     """Every problem of the loaded packs, and a summary of each flow they build."""
     today = today or datetime.date.today()

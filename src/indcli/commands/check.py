@@ -251,14 +251,15 @@ def _answers(answers: dict[str, str]) -> str:
 def _flow_item(flow: dict[str, Any]) -> Item:
     if flow["owner"] is None:
         return Item(f"{flow['id']}: no loaded pack owns it; not checked")
-    if not flow["enumerated"]:
+    if flow["outcomes_reached"] is None:
         text = f"{flow['id']}: {flow['combinations']} answer combinations, too many to try"
     else:
         reached = f"{len(flow['outcomes_reached'])} of {len(flow['outcomes'])} outcomes reached"
         gaps = f"{flow['gaps']} with no outcome" if flow["gaps"] else "no gaps"
         conflicts = f"{flow['conflicts']} with two" if flow["conflicts"] else "no conflicts"
         text = (
-            f"{flow['id']}: {flow['combinations']} answer combinations tried, {gaps}, "
+            f"{flow['id']}: {flow['combinations']} answer combinations "
+            f"{'tried' if flow['enumerated'] else 'checked with decision diagrams'}, {gaps}, "
             f"{conflicts}; {reached}"
         )
     return Item(text, notes=[f"packs: {', '.join(flow['packs'])} (owner {flow['owner']})"])

@@ -1,7 +1,7 @@
 """THE enumerator of answer combinations, with its one limit.
 
 Routing never enumerates (it uses :mod:`indcli.routing.diagram`). What does: the flow
-checks and ``check --compat`` on flows up to :data:`MAX_COMBINATIONS`, and
+checks and ``check --compat`` on flows up to :data:`MAX_EVALUATIONS`, and
 :func:`indcli.routing.engine.relevant_by_enumeration`, the slow, obviously right
 definition of relevant questions that the tests compare the diagrams with.
 """
@@ -18,7 +18,7 @@ from indcli.content.model import Question
 if TYPE_CHECKING:
     from indcli.routing.flow import Flow
 
-MAX_COMBINATIONS = 200_000
+MAX_EVALUATIONS = 2_000_000  # answer combinations x rules: about ten seconds of decide()
 
 
 def tested_questions(flow: Flow) -> list[Question]:
@@ -32,12 +32,18 @@ def count(questions: Sequence[Question]) -> int:
     return math.prod(len(q.choices) for q in questions)
 
 
+def enumerable(flow: Flow, questions: Sequence[Question], limit: int = MAX_EVALUATIONS) -> bool:
+    """Whether routing every combination of ``questions`` stays within ``limit`` rule
+    evaluations (the cost grows with rules as much as with combinations)."""
+    return count(questions) * max(1, len(flow.rules)) <= limit
+
+
 def combinations(
     questions: Sequence[Question], base: Mapping[str, str] | None = None
 ) -> Iterator[dict[str, str]]:
     """Every combination of answers to ``questions`` (added to ``base``), in choice order.
 
-    Callers compare :func:`count` with :data:`MAX_COMBINATIONS` first.
+    Callers ask :func:`enumerable` first.
     """
     ids = [q.id for q in questions]
     for combo in product(*(q.choice_ids for q in questions)):

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indcli.content.model import Question
-from indcli.routing.combinations import combinations, tested_questions
-from indcli.routing.diagram import flow_diagrams
 from indcli.routing.flow import CompiledRule, Flow
 
 NO_OUTCOME = ""  # every outcome rule is false: a gap in the content
@@ -183,17 +181,23 @@ def route(flow: Flow, answers: dict[str, str]) -> Route:
 
 def relevant_questions(flow: Flow, answers: Mapping[str, str]) -> list[str]:
     """The missing questions, in asking order, whose answer can change the result."""
+    from indcli.routing.diagram import flow_diagrams  # not needed with every answer given
+
     return flow_diagrams(flow).relevant(answers)
 
 
 def reachable_outcomes(flow: Flow, answers: Mapping[str, str]) -> list[str]:
     """The outcomes some completion of ``answers`` routes to."""
+    from indcli.routing.diagram import flow_diagrams
+
     return flow_diagrams(flow).reachable(answers)
 
 
 def relevant_by_enumeration(flow: Flow, answers: Mapping[str, str]) -> list[str]:
     """The slow reference for :func:`relevant_questions`: route every completion of
     ``answers`` and keep the missing questions whose answer alone changes the result."""
+    from indcli.routing.combinations import combinations, tested_questions
+
     missing = [q for q in tested_questions(flow) if q.id not in answers]
     results = {
         tuple(full[q.id] for q in missing): decide(flow, full).signature

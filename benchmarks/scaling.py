@@ -24,6 +24,7 @@ folder on PYTHONPATH, and INDCLI_LOAD_PLUGINS pins what loads.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import shutil
@@ -139,16 +140,19 @@ def in_process(content: str, work: Path) -> tuple[float, float]:
 
     module = ModuleType("indcli_scale_inproc")
     module.indcli_content = hookimpl(lambda: path)
-    module.indcli_content.__name__ = "indcli_content"
     app = make_app(indcli_partner_permit, PackSource("indcli-scale", "1", lambda: module))
     flow = app.load_catalog().flow("partner-permit")
-    start = time.perf_counter()
-    engine.relevant_questions(flow, {"eu-long-term-resident": "no"})
-    first = time.perf_counter() - start
-    start = time.perf_counter()
-    engine.relevant_questions(flow, {"eu-long-term-resident": "no", "temporary-permit": "no"})
-    later = time.perf_counter() - start
-    return first * 1000, later * 1000
+    firsts, laters = [], []
+    for _ in range(3):  # the best of three: a garbage collection is not the algorithm
+        flow.cache.clear()
+        gc.collect()
+        start = time.perf_counter()
+        engine.relevant_questions(flow, {"eu-long-term-resident": "no"})
+        firsts.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        engine.relevant_questions(flow, {"eu-long-term-resident": "no", "temporary-permit": "no"})
+        laters.append(time.perf_counter() - start)
+    return min(firsts) * 1000, min(laters) * 1000
 
 
 def main() -> int:

@@ -171,3 +171,38 @@ def test_big_flows_start_the_interview(big_app):
     state = engine.route(flow, {"eu-long-term-resident": "no", "temporary-permit": "no"})
     assert state.next_question is not None and not state.done
     assert engine.reachable_outcomes(flow, {"eu-long-term-resident": "no"})
+
+
+def hostile_pack(pairs: int = 12) -> str:
+    """Advice when x_i == y_i for every i, the x questions asked before the y ones: the
+    textbook case whose decision diagram doubles with every pair."""
+    body = '[[flows]]\nid = "partner-permit"\nextends = "indcli-partner-permit"\n'
+    for side in "xy":
+        for i in range(pairs):
+            body += _question(f"{side}-{i}", 2)
+    same = ", ".join(
+        f'{{ any = [{{ all = [{{ question = "x-{i}", is = "yes" }}, '
+        f'{{ question = "y-{i}", is = "yes" }}] }}, {{ all = [{{ question = "x-{i}", '
+        f'is = "no" }}, {{ question = "y-{i}", is = "no" }}] }}] }}'
+        for i in range(pairs)
+    )
+    return body + _advice("all-equal", f"{{ all = [{same}] }}")
+
+
+def test_a_flow_too_intricate_to_analyse_is_one_clear_error(tmp_path, monkeypatch):
+    from indcli.routing import diagram
+
+    monkeypatch.setattr(diagram, "MAX_NODES", 1000)
+    app = make_app(indcli_partner_permit, make_pack("indcli-hostile", tmp_path, hostile_pack()))
+    missing = run(app, ["route", "--no-input", *ANSWERS])
+    assert missing.exit_code == 3, missing.stderr
+    assert "too intricate" in missing.stderr and "internal error" not in missing.stderr
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"eu-long-term-resident": "no"}\n')
+    (line,) = run(app, ["route", "--batch", str(cases)]).stdout.splitlines()
+    assert json.loads(line)["error"]["code"] == 3
+    checked = run(app, ["check", "--format", "json"])
+    assert checked.exit_code == 1
+    assert any("too intricate" in p["message"] for p in json.loads(checked.stdout)["problems"])
+    full = {**_every_answer(app)}
+    assert api.route(full, app=app).to_dict()["outcome"]["id"]  # every answer: no diagrams

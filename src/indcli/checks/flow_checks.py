@@ -41,7 +41,14 @@ from indcli.routing.combinations import (
     enumerable,
     tested_questions,
 )
-from indcli.routing.diagram import FALSE, TRUE, Diagrams, flow_diagrams
+from indcli.routing.diagram import (
+    FALSE,
+    MAX_NODES,
+    TRUE,
+    Diagrams,
+    TooComplex,
+    flow_diagrams,
+)
 from indcli.routing.flow import CompiledRule, Flow, FlowProblem
 
 # --- flows ---------------------------------------------------------------------------
@@ -95,7 +102,15 @@ def check_flow(flow: Flow, limit: int = MAX_EVALUATIONS) -> tuple[list[Problem],
         )
         return [make_problem("warning", p, where, "", message) for p in flow.packs], summary
     problems = _unused_questions(flow, {q.id for q in questions})
-    tally = _tally(flow, limit)
+    try:
+        tally = _tally(flow, limit)
+    except TooComplex:
+        message = (
+            f"its rules are too intricate to analyse (over {MAX_NODES:,} decision nodes), so "
+            "gaps, conflicts, unreachable outcomes and shadowed rules were not checked, and "
+            "routing with answers missing fails; simplify the conditions"
+        )
+        return [*problems, make_problem("error", flow.owner, where, "rules", message)], summary
     summary.enumerated = enumerable(flow, questions, limit)
     summary.method = "enumerated" if summary.enumerated else "diagrams"
     summary.outcomes_reached = sorted(tally.reached)
@@ -305,7 +320,11 @@ def _if_loaded(catalog: Catalog, pack: LoadedPack, limit: int) -> list[Problem]:
     for flow in flows.values():
         if flow.owner is None or flow.owner == pack.name or pack.name not in flow.packs:
             continue
-        for problem in _override_problems(flow, _tally(flow, limit)):
+        try:
+            tally = _tally(flow, limit)
+        except TooComplex:
+            continue  # check_flow says so for the flow as loaded
+        for problem in _override_problems(flow, tally):
             if problem.pack == pack.name:
                 message = f"if it loaded, this rule {problem.message}"
                 problems.append(

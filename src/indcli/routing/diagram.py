@@ -17,6 +17,7 @@ sets a check reports. docs/performance.md says why this and not a search.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,11 @@ from indcli.routing.combinations import tested_questions
 from indcli.routing.flow import Flow
 
 FALSE, TRUE = 0, 1
+MAX_NODES = 100_000  # far above real flows (a few hundred); a hostile flow stops here
+
+
+class TooComplex(Exception):
+    """The flow's diagrams would exceed :data:`MAX_NODES` (contrived conditions)."""
 
 
 class Diagrams:
@@ -39,6 +45,8 @@ class Diagrams:
         self.level = {q.id: i for i, q in enumerate(self.questions)}
         self.choices = [q.choice_ids for q in self.questions]
         bottom = len(self.questions)
+        # the operations recurse once or twice per question: room for every question
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 3 * bottom + 1000))
         self._var: list[int] = [bottom, bottom]
         self._kids: list[tuple[int, ...]] = [(), ()]
         self._unique: dict[tuple[int, tuple[int, ...]], int] = {}
@@ -51,6 +59,8 @@ class Diagrams:
         key = (var, kids)
         found = self._unique.get(key)
         if found is None:
+            if len(self._var) > MAX_NODES:
+                raise TooComplex
             found = self._unique[key] = len(self._var)
             self._var.append(var)
             self._kids.append(kids)
@@ -240,7 +250,13 @@ def flow_diagrams(flow: Flow) -> FlowDiagrams:
     """The diagrams of ``flow``, built on first use and kept with the flow."""
     found = flow.cache.get("diagrams")
     if found is None:
-        found = flow.cache["diagrams"] = _build(flow)
+        try:
+            found = flow.cache["diagrams"] = _build(flow)
+        except TooComplex:
+            flow.cache["diagrams"] = TooComplex  # found out once per flow
+            raise
+    if found is TooComplex:
+        raise TooComplex
     return found
 
 

@@ -66,6 +66,18 @@ class ContentGap(RouteError):
         )
 
 
+class FlowTooComplex(ContentGap):
+    """The flow's conditions are too intricate to tell which questions still matter."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow_id, self.packs = flow.id, list(flow.packs)
+        RouteError.__init__(
+            self,
+            f"the rules of flow '{flow.id}' (packs {', '.join(flow.packs)}) are too intricate "
+            "to tell which questions still matter; give every answer, or report it to the pack",
+        )
+
+
 Ask = Callable[[Question, Mapping[str, str]], str]
 
 
@@ -181,16 +193,22 @@ def route(flow: Flow, answers: dict[str, str]) -> Route:
 
 def relevant_questions(flow: Flow, answers: Mapping[str, str]) -> list[str]:
     """The missing questions, in asking order, whose answer can change the result."""
-    from indcli.routing.diagram import flow_diagrams  # not needed with every answer given
+    from indcli.routing.diagram import TooComplex, flow_diagrams  # only with answers missing
 
-    return flow_diagrams(flow).relevant(answers)
+    try:
+        return flow_diagrams(flow).relevant(answers)
+    except TooComplex:
+        raise FlowTooComplex(flow) from None
 
 
 def reachable_outcomes(flow: Flow, answers: Mapping[str, str]) -> list[str]:
     """The outcomes some completion of ``answers`` routes to."""
-    from indcli.routing.diagram import flow_diagrams
+    from indcli.routing.diagram import TooComplex, flow_diagrams
 
-    return flow_diagrams(flow).reachable(answers)
+    try:
+        return flow_diagrams(flow).reachable(answers)
+    except TooComplex:
+        raise FlowTooComplex(flow) from None
 
 
 def relevant_by_enumeration(flow: Flow, answers: Mapping[str, str]) -> list[str]:

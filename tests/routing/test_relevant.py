@@ -123,10 +123,14 @@ def many_pack(questions: int = 24, rules: int = 200) -> str:
 
 
 @pytest.fixture(params=["wide", "many"])
-def big_app(request, tmp_path):
+def big_packs(request, tmp_path):
     content = wide_pack() if request.param == "wide" else many_pack()
-    extra = make_pack("indcli-extra", tmp_path, content)
-    return make_app(indcli_partner_permit, extra)
+    return [indcli_partner_permit, make_pack("indcli-extra", tmp_path, content)]
+
+
+@pytest.fixture
+def big_app(big_packs):
+    return make_app(*big_packs)
 
 
 def _every_answer(app):
@@ -166,11 +170,30 @@ def test_big_flows_batch_graph_and_api(big_app, tmp_path):
     assert missing.value.missing
 
 
-def test_big_flows_start_the_interview(big_app):
-    flow = big_app.load_catalog().flow("partner-permit")
-    state = engine.route(flow, {"eu-long-term-resident": "no", "temporary-permit": "no"})
-    assert state.next_question is not None and not state.done
-    assert engine.reachable_outcomes(flow, {"eu-long-term-resident": "no"})
+def test_big_flows_start_the_interview(big_packs, monkeypatch):
+    """Two questions answered at a terminal, then Ctrl-C: the relevant questions were
+    worked out at each step, and the stop is the usual one (exit 130, a resume line)."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from indcli.commands import prompts
+
+    shown = []
+    original = prompts.select
+
+    def recording(message, choices, help_text=None, default=None):
+        shown.append(message)
+        return original(message, choices, help_text, default)
+
+    monkeypatch.setattr(prompts, "select", recording)
+    with create_pipe_input() as pipe:
+        pipe.send_text("\r\r\x03")  # the first choice twice, then Ctrl-C
+        with create_app_session(input=pipe, output=DummyOutput()):
+            result = run(make_app(*big_packs, interactive=True), ["route"])
+    assert result.exit_code == 130, result.stderr
+    assert "internal error" not in result.stderr
+    assert len(shown) == 3 and "--eu-long-term-resident yes" in " ".join(result.stderr.split())
 
 
 def hostile_pack(pairs: int = 12) -> str:

@@ -77,6 +77,48 @@ def topic_toml(topic_id: str, title: str = "A topic") -> str:
     """
 
 
+def question_toml(qid: str, choices: tuple[str, ...] = ("yes", "no"), **fields: str) -> str:
+    """A ``[[flows.questions]]`` table: yes/no by default; ``fields`` as raw TOML values."""
+    listed = ", ".join(f'{{ id = "{c}", label = "{c.capitalize()}" }}' for c in choices)
+    return _table(
+        "flows.questions",
+        {"id": f'"{qid}"', "prompt": f'"{qid.capitalize()}?"', "help": '"h"',
+         "choices": f"[{listed}]", **fields},
+    )  # fmt: skip
+
+
+def outcome_toml(oid: str, channel: str = "paper", **fields: str) -> str:
+    """A ``[[flows.outcomes]]`` table; ``fields`` as raw TOML values."""
+    return _table(
+        "flows.outcomes",
+        {"id": f'"{oid}"', "channel": f'"{channel}"', "title": f'"{oid.capitalize()}"',
+         "form": '{ title = "f", how = "h" }', **fields},
+    )  # fmt: skip
+
+
+def rule_toml(rid: str, when: str | None = None, **fields: str) -> str:
+    """A ``[[flows.rules]]`` table: ``when`` and ``fields`` as raw TOML values, e.g.
+    ``rule_toml("r", '{ question = "a", is = "yes" }', outcome='"done"')``."""
+    when_field = {} if when is None else {"when": when}
+    return _table("flows.rules", {"id": f'"{rid}"', **when_field, "text": '"t"', **fields})
+
+
+def flow_toml(flow_id: str = "f", *parts: str, title: str | None = "F", **fields: str) -> str:
+    """A ``[[flows]]`` table followed by its parts (``question_toml`` and friends).
+
+    ``title=None`` makes a contributor's part (it owns nothing); ``fields`` are raw TOML
+    values, e.g. ``extends='"indcli-partner-permit"'``."""
+    head = {"id": f'"{flow_id}"', **({} if title is None else {"title": f'"{title}"'}), **fields}
+    return _table("flows", head) + "".join(parts)
+
+
+def _table(name: str, fields: dict[str, str]) -> str:
+    lines = [f"[[{name}]]", *(f"{key} = {value}" for key, value in fields.items())]
+    if name.startswith("flows.") and "source" not in fields:
+        lines.append(f"source = {CITE}")
+    return "\n" + "\n".join(lines) + "\n"
+
+
 def warning_text(line: str) -> str:
     """A warning line as text: with --format json it is a JSON object; this gives the
     same ``indcli: warning: ...`` form either way."""
@@ -86,6 +128,17 @@ def warning_text(line: str) -> str:
         return "indcli: warning: " + json.loads(line)["warning"]["message"]
     return line
 
+
+# Answers that route online (DigiD with sms, iDeal, partner without a permit).
+ONLINE = {
+    "eu-long-term-resident": "no",
+    "temporary-permit": "no",
+    "public-funds": "no",
+    "prefer": "online",
+    "dutch-bank": "yes",
+    "digid": "sms",
+    "partner-permit": "no",
+}
 
 # The route options and values of the product contract (shared/DESIGN.md), written out
 # here rather than read from the pack, so tests hold the pack to the contract.

@@ -74,34 +74,18 @@ def test_invalid_answers_are_typed(answers, question, value, unknown):
 
 
 def test_a_gap_in_the_content_is_a_content_gap(tmp_path):
-    from conftest import CITE, make_pack
+    from conftest import flow_toml, make_pack, outcome_toml, question_toml, rule_toml
 
     gap = make_pack(
         "indcli-gappy",
         tmp_path,
-        f"""
-[[flows]]
-id = "gappy"
-title = "A flow with a gap"
-[[flows.questions]]
-id = "a"
-prompt = "A?"
-help = "h"
-choices = [{{ id = "yes", label = "Yes" }}, {{ id = "no", label = "No" }}]
-source = {CITE}
-[[flows.outcomes]]
-id = "one"
-channel = "paper"
-title = "One"
-form = {{ title = "f", how = "h" }}
-source = {CITE}
-[[flows.rules]]
-id = "only-yes"
-when = {{ question = "a", is = "yes" }}
-outcome = "one"
-text = "t"
-source = {CITE}
-""",
+        flow_toml(
+            "gappy",
+            question_toml("a"),
+            outcome_toml("one"),
+            rule_toml("only-yes", '{ question = "a", is = "yes" }', outcome='"one"'),
+            title="A flow with a gap",
+        ),
     )
     app = api.load(packs=[gap], environ={"INDCLI_NO_CACHE": "1"})
     assert api.route({"a": "yes"}, flow="gappy", app=app).outcome_id == "one"

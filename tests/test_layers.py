@@ -47,8 +47,8 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path) -> set[str]:
-    """Every ``indcli`` module a file imports, at the top or inside functions."""
+def _imports(path: Path, prefix: str = "indcli") -> set[str]:
+    """Every module under ``prefix`` a file imports, at the top or inside functions."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -56,7 +56,7 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
             found |= {f"{node.module}.{a.name}" for a in node.names}
-    return {name for name in found if name == "indcli" or name.startswith("indcli.")}
+    return {name for name in found if name == prefix or name.startswith(f"{prefix}.")}
 
 
 def _modules() -> dict[str, Path]:
@@ -127,18 +127,7 @@ def test_routing_has_no_click():
     routing = [p for p in (SRC / "routing").glob("*.py")]
     assert routing
     for path in routing:
-        names = {n.split(".")[0] for n in _all_imports(path)}
-        assert "click" not in names, path.name
-
-
-def _all_imports(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-    return found
+        assert _imports(path, "click") == set(), path.name
 
 
 def test_the_top_is_small_and_every_module_short():

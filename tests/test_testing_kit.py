@@ -8,21 +8,14 @@ import sys
 
 import indcli_partner_permit
 import pytest
+from conftest import ONLINE as ONLINE_NO_PERMIT
 from conftest import PACKS, make_pack, topic_toml
 
 from indcli.testing import check_packs, make_app, route_answers, run
 
 pytest_plugins = ["pytester"]
 
-ONLINE = {
-    "eu-long-term-resident": "no",
-    "temporary-permit": "no",
-    "public-funds": "no",
-    "prefer": "online",
-    "dutch-bank": "yes",
-    "digid": "sms",
-    "partner-permit": "yes",
-}
+ONLINE = {**ONLINE_NO_PERMIT, "partner-permit": "yes"}
 
 
 def test_route_answers_is_what_the_cli_prints():

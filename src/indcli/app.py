@@ -123,10 +123,6 @@ class App:
             return False
         return _terminals(sys.stdin, sys.stderr)
 
-    def pack_hint(self, pack: str) -> str:
-        """What to do about a pack that is not loaded, as a clause: install or enable it."""
-        return self.load_catalog().pack_hint(pack)
-
 
 def _terminals(*streams: object) -> bool:
     """Whether every stream is a terminal (a closed or missing stream is not)."""

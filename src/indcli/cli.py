@@ -259,7 +259,7 @@ def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoRetur
     message = f"no command '{printable(name)[:64]}'"
     owner = app.catalog.pointed_to("command").get(name)
     if owner:
-        hint = app.pack_hint(owner)
+        hint = app.load_catalog().pack_hint(owner)
         if any(p.name == owner and p.status == "failed" for p in app.catalog.packs):
             raise PackError(f"{message}: {hint}.")
         raise click.UsageError(f"{message}: it comes from pack {owner}; {hint}.", ctx)
@@ -327,7 +327,7 @@ def _report(exc: click.ClickException, args: list[str]) -> None:
 @click.version_option(__version__, "--version", prog_name="indcli", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 def cli(debug: bool) -> None:
-    """indcli: apply for a Dutch residence permit for your partner, right the first time.
+    """indcli: apply for a Dutch residence permit for your partner.
 
     A guide to the IND page "Residence permit for your partner: application forms":
     which form or channel to use, what to do before and after, and why, citing the

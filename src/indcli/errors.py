@@ -13,9 +13,7 @@ import click
 
 from indcli.limits import printable
 
-EXIT_OK = 0
 EXIT_RUNTIME = 1
-EXIT_USAGE = 2
 EXIT_PACK = 3
 EXIT_INTERRUPTED = 130
 

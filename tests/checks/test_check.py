@@ -8,7 +8,7 @@ import json
 import click
 import indcli_public_funds
 import pytest
-from conftest import PACKS, make_pack, topic_toml
+from conftest import PACKS, make_pack, outcome_toml, question_toml, rule_toml, topic_toml
 from flowgen import random_flow
 
 from indcli.checks.flow_checks import check_flow
@@ -19,40 +19,17 @@ FRESH = f'{{ source = "s", quote = "A sentence.", checked = {TODAY} }}'
 
 
 def question(qid: str, order: int = 10) -> str:
-    return f"""
-    [[flows.questions]]
-    id = "{qid}"
-    order = {order}
-    prompt = "{qid}?"
-    help = "h"
-    choices = [{{ id = "yes", label = "Yes" }}, {{ id = "no", label = "No" }}]
-    source = {FRESH}
-    """
+    return question_toml(qid, order=str(order), source=FRESH)
 
 
 def outcome(oid: str) -> str:
-    return f"""
-    [[flows.outcomes]]
-    id = "{oid}"
-    channel = "paper"
-    title = "{oid}"
-    form = {{ title = "f", how = "h" }}
-    source = {FRESH}
-    """
+    return outcome_toml(oid, source=FRESH)
 
 
 def rule(rid: str, when: str | None = None, priority: int = 0, **kind: str) -> str:
     """An outcome rule (``outcome="x"``) or an advice rule (``advice="warning"``)."""
     ((key, value),) = kind.items()
-    return f"""
-    [[flows.rules]]
-    id = "{rid}"
-    {f"when = {when}" if when else ""}
-    {key} = "{value}"
-    priority = {priority}
-    text = "t"
-    source = {FRESH}
-    """
+    return rule_toml(rid, when, **{key: f'"{value}"'}, priority=str(priority), source=FRESH)
 
 
 A_YES = '{ question = "a", is = "yes" }'

@@ -57,7 +57,7 @@ def test_a_step_that_does_not_exist_exits_2(bad):
 def test_text_fits_80_columns_and_markdown_numbers_the_steps():
     text = steps().stdout
     assert max(len(line) for line in text.splitlines() if "https://" not in line) <= 80
-    note = "Note: Go to MijnOverheid: https://mijn.overheid.nl (this address is indcli's"
+    note = "Note: The IND page names no address here. indcli's reading: the MijnOverheid website"
     assert note in " ".join(text.split())
     md = steps("--format", "markdown").stdout
     assert "\n1. Go to the MijnOverheid website." in md and "\n8. Save your changes." in md

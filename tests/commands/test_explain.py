@@ -72,7 +72,7 @@ def test_every_topic_can_be_shown_in_every_format(topic, fmt):
     assert "Logo DigiD" not in result.stdout
     body = make_app(*PACKS).catalog.topics[topic].body
     if fmt != "json" and any(p.basis == "inference" for p in body):
-        assert "indcli's reading (the page does not say this in these words)" in result.stdout
+        assert "indcli's reading:" in result.stdout
     if fmt == "json":
         data = json.loads(result.stdout)
         assert data["note"], topic  # each says plainly what the page does not say
@@ -100,7 +100,7 @@ def test_topics_say_only_what_the_page_says():
     assert "verification via sms" in text and "check the box verification via sms" in text
     ideal = json.loads(run(make_app(*PACKS), ["explain", "ideal", "--format", "json"]).stdout)
     assert [p["basis"] for p in ideal["body"]] == ["page", "inference"]
-    assert "indcli's reading" in ideal["body"][1]["basis_note"]
+    assert "indcli" in ideal["body"][1]["basis_note"]
 
 
 def test_unknown_topic_suggests_the_closest_and_lists_installed(tmp_path):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PACKS, SEED, make_pack, topic_toml
+from conftest import ONLINE, PACKS, SEED, flow_toml, make_pack, question_toml, rule_toml, topic_toml
 
 from indcli.output.route_schema import route_schema
 from indcli.testing import check_packs, make_app, route_answers, run
@@ -18,43 +18,23 @@ sys.path.insert(0, str(EXAMPLE_SRC))
 import indcli_example  # noqa: E402 (found on the path set just above)
 
 CITE = '{ source = "s", quote = "A sentence.", checked = 2026-11-28 }'
-ONLINE = {
-    "eu-long-term-resident": "no",
-    "temporary-permit": "no",
-    "public-funds": "no",
-    "prefer": "online",
-    "dutch-bank": "yes",
-    "digid": "sms",
-    "partner-permit": "no",
-}
 
 
 def mvv_toml(overrides: str = "", topic: bool = False) -> str:
     """A pack adding a question and a rule that sends some EU residents to paper."""
-    return (
-        (topic_toml("public-funds", "Fake public funds") if topic else "")
-        + f"""
-    [[flows]]
-    id = "partner-permit"
-    extends = "indcli-partner-permit"
-
-    [[flows.questions]]
-    id = "mvv-needed"
-    prompt = "MVV?"
-    help = "h"
-    choices = [{{ id = "yes", label = "Yes" }}, {{ id = "no", label = "No" }}]
-    source = {CITE}
-
-    [[flows.rules]]
-    id = "mvv-paper"
-    when = {{ all = [{{ question = "eu-long-term-resident", is = "yes" }},
-                    {{ question = "mvv-needed", is = "yes" }}] }}
-    outcome = "paper-family-member"
-    priority = 100
-    {overrides}
-    text = "t"
-    source = {CITE}
-    """
+    return (topic_toml("public-funds", "Fake public funds") if topic else "") + flow_toml(
+        "partner-permit",
+        question_toml("mvv-needed", prompt='"MVV?"'),
+        rule_toml(
+            "mvv-paper",
+            '{ all = [{ question = "eu-long-term-resident", is = "yes" }, '
+            '{ question = "mvv-needed", is = "yes" }] }',
+            outcome='"paper-family-member"',
+            priority="100",
+            **({"overrides": overrides} if overrides else {}),
+        ),
+        title=None,
+        extends='"indcli-partner-permit"',
     )
 
 
@@ -74,7 +54,7 @@ def test_an_override_without_naming_the_owners_rule_fails_the_extending_pack(tmp
 
 
 def test_a_named_override_is_allowed_and_the_route_says_who_decided(tmp_path):
-    toml = mvv_toml('overrides = ["eu-long-term-resident-referral"]').replace(
+    toml = mvv_toml('["eu-long-term-resident-referral"]').replace(
         "priority = 100", "priority = 101"
     )
     app = make_app(*PACKS, make_pack("indcli-mvv-check", tmp_path, toml))
@@ -141,7 +121,7 @@ def test_strict_mode_makes_check_of_one_pack_fail_on_any_load_problem(tmp_path):
 
 
 def test_a_missing_extends_is_a_warning(tmp_path):
-    toml = mvv_toml('overrides = ["eu-long-term-resident-referral"]').replace(
+    toml = mvv_toml('["eu-long-term-resident-referral"]').replace(
         'extends = "indcli-partner-permit"', ""
     )
     app = make_app(*PACKS, make_pack("indcli-mvv-check", tmp_path, toml))

@@ -7,41 +7,38 @@ import json
 
 import indcli_partner_permit
 import pytest
-from conftest import CITE, make_pack
+from conftest import flow_toml, make_pack, outcome_toml, question_toml, rule_toml
 
 from indcli.content.model import condition_from_data
 from indcli.routing import engine
 from indcli.routing.flow import compile_condition as compile_typed
 from indcli.testing import make_app, run
 
-EXTENSION = f"""
-[[flows]]
-id = "partner-permit"
-
-[[flows.questions]]
-id = "knowledge-migrant"
-order = 15
-prompt = "Is your partner coming as a recognised knowledge migrant?"
-help = "An example question from a third-party pack."
-choices = [{{ id = "yes", label = "Yes" }}, {{ id = "no", label = "No" }}]
-source = {CITE}
-
-[[flows.outcomes]]
-id = "see-adviser"
-channel = "referral"
-title = "Talk to your adviser"
-form = {{ title = "None", how = "Ask your adviser." }}
-source = {CITE}
-
-[[flows.rules]]
-id = "knowledge-migrant-adviser"
-when = {{ all = [{{ question = "knowledge-migrant", is = "yes" }},
-                 {{ question = "eu-long-term-resident", is = "no" }}] }}
-outcome = "see-adviser"
-priority = 95
-text = "Your adviser handles this."
-source = {CITE}
-"""
+A_YES = '{ question = "a", is = "yes" }'
+EXTENSION = flow_toml(
+    "partner-permit",
+    question_toml(
+        "knowledge-migrant",
+        order="15",
+        prompt='"Is your partner coming as a recognised knowledge migrant?"',
+        help='"An example question from a third-party pack."',
+    ),
+    outcome_toml(
+        "see-adviser",
+        "referral",
+        title='"Talk to your adviser"',
+        form='{ title = "None", how = "Ask your adviser." }',
+    ),
+    rule_toml(
+        "knowledge-migrant-adviser",
+        '{ all = [{ question = "knowledge-migrant", is = "yes" }, '
+        '{ question = "eu-long-term-resident", is = "no" }] }',
+        outcome='"see-adviser"',
+        priority="95",
+        text='"Your adviser handles this."',
+    ),
+    title=None,
+)
 
 
 def compile_condition(data):
@@ -127,57 +124,21 @@ def test_an_extension_without_the_owner_is_inert(tmp_path):
 
 
 def test_relevance_on_a_small_flow(tmp_path):
-    flow_toml = (
-        """
-    [[flows]]
-    id = "tiny"
-    title = "Tiny"
-    """
-        + "".join(
-            f"""
-    [[flows.questions]]
-    id = "{q}"
-    order = {n}
-    prompt = "{q}?"
-    help = "h"
-    choices = [{{ id = "yes", label = "Yes" }}, {{ id = "no", label = "No" }}]
-    source = {CITE}
-    """
-            for n, q in enumerate(["a", "b", "c"])
-        )
-        + "".join(
-            f"""
-    [[flows.outcomes]]
-    id = "{o}"
-    channel = "paper"
-    title = "{o}"
-    form = {{ title = "f", how = "h" }}
-    source = {CITE}
-    """
-            for o in ("first", "second")
-        )
-        + f"""
-    [[flows.rules]]
-    id = "a-first"
-    when = {{ question = "a", is = "yes" }}
-    outcome = "first"
-    priority = 10
-    text = "t"
-    source = {CITE}
-    [[flows.rules]]
-    id = "otherwise-second"
-    outcome = "second"
-    text = "t"
-    source = {CITE}
-    [[flows.rules]]
-    id = "advice-on-b"
-    when = {{ all = [{{ outcome = "second" }}, {{ question = "b", is = "yes" }}] }}
-    advice = "warning"
-    text = "t"
-    source = {CITE}
-    """
+    tiny = flow_toml(
+        "tiny",
+        *(question_toml(q, order=str(n)) for n, q in enumerate(["a", "b", "c"])),
+        outcome_toml("first"),
+        outcome_toml("second"),
+        rule_toml("a-first", A_YES, outcome='"first"', priority="10"),
+        rule_toml("otherwise-second", outcome='"second"'),
+        rule_toml(
+            "advice-on-b",
+            '{ all = [{ outcome = "second" }, { question = "b", is = "yes" }] }',
+            advice='"warning"',
+        ),
+        title="Tiny",
     )
-    flow = make_app(make_pack("indcli-tiny", tmp_path, flow_toml)).catalog.flows["tiny"]
+    flow = make_app(make_pack("indcli-tiny", tmp_path, tiny)).catalog.flows["tiny"]
     start = engine.route(flow, {})
     assert start.relevant == ["a", "b"]  # c is tested by no rule: never asked
     assert engine.route(flow, {"a": "yes"}).done  # b only matters for outcome "second"

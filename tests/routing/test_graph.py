@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import indcli_partner_permit
-from conftest import CITE, make_pack
+from conftest import flow_toml, make_pack, outcome_toml, question_toml, rule_toml
 
 from indcli.routing.graph import decision_graph, to_dot, to_mermaid
 from indcli.testing import make_app
@@ -19,32 +19,13 @@ OUTCOMES = (
 QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')  # a DOT string, escapes included
 
 # A prompt and a title full of characters each syntax must escape; a=no is a gap.
-AWKWARD = f"""
-[[flows]]
-id = "awkward"
-title = "Awkward"
-
-[[flows.questions]]
-id = "a"
-prompt = 'Say "hi" to <b>#1</b> | {{x}} \\ back?'
-help = "h"
-choices = [{{ id = "yes", label = "Yes" }}, {{ id = "no", label = "No" }}]
-source = {CITE}
-
-[[flows.outcomes]]
-id = "done"
-channel = "paper"
-title = 'Done "quoted" [x]'
-form = {{ title = "f", how = "h" }}
-source = {CITE}
-
-[[flows.rules]]
-id = "a-done"
-when = {{ question = "a", is = "yes" }}
-outcome = "done"
-text = "t"
-source = {CITE}
-"""
+AWKWARD = flow_toml(
+    "awkward",
+    question_toml("a", prompt="""'Say "hi" to <b>#1</b> | {x} \\ back?'"""),
+    outcome_toml("done", title="""'Done "quoted" [x]'"""),
+    rule_toml("a-done", '{ question = "a", is = "yes" }', outcome='"done"'),
+    title="Awkward",
+)
 
 
 def partner_permit():

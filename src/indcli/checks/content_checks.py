@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 from indcli.checks.quotes import content_problems
 from indcli.checks.report import Problem, make_problem
+from indcli.checks.style import style_problems
 from indcli.content.model import Content, cited, walk
 from indcli.packs.loading import LoadedPack, canonical
 
@@ -59,6 +60,14 @@ def check_basis(pack: str, content: Content) -> list[Problem]:
             '"inference" with a basis_note that says why',
         )
         for where, problem in content_problems(content)
+    ]
+
+
+def check_style(pack: str, content: Content) -> list[Problem]:
+    """Warnings where a text breaks the style guide in a way words alone can show."""
+    return [
+        make_problem("warning", pack, where, field, f"style: {problem}")
+        for where, field, problem in style_problems(content)
     ]
 
 

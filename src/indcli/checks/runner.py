@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from indcli.checks.content_checks import check_basis, check_citations, check_pointers
+from indcli.checks.content_checks import (
+    check_basis,
+    check_citations,
+    check_pointers,
+    check_style,
+)
 from indcli.checks.flow_checks import _if_loaded, check_extends, check_flow
 from indcli.checks.quotes import inferences
 from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
@@ -52,6 +57,7 @@ def check_catalog(
             for content in pack.content:
                 report.problems += check_citations(pack.name, content, today)
                 report.problems += check_basis(pack.name, content)
+                report.problems += check_style(pack.name, content)
                 report.inferences += [
                     Inference(pack.name, where, note) for where, note in inferences(content)
                 ]

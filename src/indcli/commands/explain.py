@@ -53,7 +53,7 @@ def _unknown_topic(app: App, topic: str) -> str:
     installed = sorted(app.catalog.topics)
     owner = app.catalog.pointed_to("topic").get(topic)
     if owner:
-        return f"topic '{topic}' comes from pack {owner}: {app.pack_hint(owner)}."
+        return f"topic '{topic}' comes from pack {owner}: {app.load_catalog().pack_hint(owner)}."
     if not installed:
         return (
             f"no explain topics are installed, so there is no '{topic}'. Topics come from "

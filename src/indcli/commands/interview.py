@@ -21,7 +21,7 @@ import click
 from indcli.app import App
 from indcli.content.model import Question
 from indcli.errors import Interrupted
-from indcli.output.render import INFERENCE_MARK, command_message, prompt_columns, wrap_words
+from indcli.output.render import command_message, prompt_columns, reading, wrap_words
 from indcli.routing.engine import decide, reachable_outcomes, route
 from indcli.routing.flow import Flow
 
@@ -187,44 +187,49 @@ class Interview:
         if before or not decision.outcome or not decision.outcome_rules:
             return
         rule = decision.outcome_rules[0].rule
-        mark = f" ({INFERENCE_MARK}.)" if rule.basis == "inference" else ""
-        self._say(f"\u2192 {rule.text}{mark} (The page: \u201c{rule.source.quote}\u201d)")
+        self._say(f"\u2192 {rule.text}")
+        if rule.basis == "inference" and rule.basis_note:
+            self._say(reading(rule.basis_note), "  ")
+        self._say(f"The page: \u201c{rule.source.quote}\u201d", "  ")
         self._say("")
 
     def _explain(self, question: Question) -> None:
-        """The topic's summary and opening paragraph(s), at most :data:`MAX_LINES`."""
+        """The topic's summary, opening paragraph(s) and note, in about :data:`MAX_LINES`:
+        the note (what the page does not say) is always kept, the body is cut instead."""
         unsure = question.unsure
         assert unsure is not None
         topic = self.app.catalog.topics.get(unsure.topic)
         if topic is None:
             self._say(
                 f"The explanation of this question is in pack {unsure.pack}; "
-                f"{self.app.pack_hint(unsure.pack)}."
+                f"{self.app.load_catalog().pack_hint(unsure.pack)}."
             )
             return
         cols = prompt_columns()
         click.echo(err=self.err)
         lines = wrap_words(topic.summary, cols)
-        texts = [
-            f"{p.text} ({INFERENCE_MARK}.)" if p.basis == "inference" else p.text
-            for p in topic.body
-        ] + ([f"Note: {topic.note}"] if topic.note else [])
-        for text in texts:
+        tail = wrap_words(f"Note: {topic.note}", cols) if topic.note else []
+        tail += wrap_words(f"Full explanation: indcli explain {unsure.topic}", cols)
+        room = max(MAX_LINES - len(tail), len(lines) + 1)
+        opening = len(lines)
+        for paragraph in topic.body:
+            text = reading(paragraph.text) if paragraph.basis == "inference" else paragraph.text
             more = wrap_words(text, cols)
-            if len(lines) + len(more) > MAX_LINES - 1:
-                if len(lines) > 2 or text.startswith("Note: "):
-                    continue  # a shorter paragraph (or the note) may still fit
-                room = MAX_LINES - 1 - len(lines)  # the first paragraph is too long: cut it
-                lines += [*more[: room - 1], more[room - 1].rstrip(".,;:") + " \u2026"]
+            if len(lines) + len(more) <= room:
+                lines += more
+            elif len(lines) == opening:  # the first paragraph is too long: cut it
+                cut = room - len(lines)
+                lines += [*more[: cut - 1], more[cut - 1].rstrip(".,;:") + " \u2026"]
                 break
-            lines += more
-        lines += wrap_words(f"Full explanation: indcli explain {unsure.topic}", cols)
-        click.echo("\n".join(lines), err=self.err)
+        click.echo("\n".join(lines + tail), err=self.err)
 
     def _way_forward(self, question: Question) -> None:
         """A second "not sure": what each answer leads to, and what stays open whichever
         answer is right (indcli's reading of the rules, never the page's words)."""
         self._say("")
+        if not any(question.id in r.questions for r in self.flow.outcome_rules):
+            self._prerequisite_forward(question)
+            return
         self._say("Still not sure? What each answer leads to:")
         open_to: list[set[str]] = []
         for choice in question.choices:
@@ -248,22 +253,50 @@ class Interview:
             outcome = self.flow.outcomes[outcome_id]
             if outcome.channel == "referral":
                 continue
-            rule = next(
+            # The outcome's own quote says why it is open (for the written way: "Do you not
+            # or can you not do the application online?"), not a rule for some other case.
+            self._say(
+                reading(
+                    f"\u201c{outcome.title}\u201d stays open to you whichever answer is "
+                    "right, so if you cannot find out, you can take that route."
+                )
+            )
+            self._say(f"The page: \u201c{outcome.source.quote}\u201d", "  ")
+        if question.unsure:
+            self._say(f"Or read it all first: indcli explain {question.unsure.topic}")
+
+    def _prerequisite_forward(self, question: Question) -> None:
+        """A second "not sure" at a question no outcome rule tests (DigiD): the form stays
+        the same, only what to arrange first changes, so nothing "stays open" by not
+        knowing; the written way is open to whoever cannot arrange it."""
+        self._say(
+            "Still not sure? Your answer does not change your form, "
+            "only what you must arrange first:"
+        )
+        for choice in question.choices:
+            answers = {**self.answers, question.id: choice.id}
+            first = next(
                 (
-                    r.rule
-                    for r in self.flow.outcome_rules
-                    if r.outcome == outcome_id
-                    and question.id not in r.questions
-                    and r.test(self.answers, None) is not False  # can still hold
+                    r.rule.text
+                    for r in self.flow.advice_rules
+                    if question.id in r.questions and r.test(answers, None) is not False
                 ),
                 None,
             )
-            why = f" The page: \u201c{rule.source.quote}\u201d" if rule else ""
-            self._say(
-                f"{INFERENCE_MARK}: \u201c{outcome.title}\u201d stays open to you "
-                f"whichever answer is right, so if you cannot find out, you can take "
-                f"that route.{why}"
-            )
+            if first:
+                self._say(f"{choice.label}: {first}", "  - ")
+        reachable = sorted(_reachable(self.flow, self.answers))
+        forms = " and ".join(f"\u201c{self.flow.outcomes[o].title}\u201d" for o in reachable)
+        self._say(f"For {forms}, the page says: \u201c{question.source.quote}\u201d")
+        for outcome in self.flow.outcomes.values():
+            if outcome.channel == "paper" and outcome.id not in reachable:
+                self._say(
+                    reading(
+                        f"if you cannot arrange it, the written way is open to you: "
+                        f"\u201c{outcome.title}\u201d. Choose Back to change an earlier answer."
+                    )
+                )
+                self._say(f"The page: \u201c{outcome.source.quote}\u201d", "  ")
         if question.unsure:
             self._say(f"Or read it all first: indcli explain {question.unsure.topic}")
 

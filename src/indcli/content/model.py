@@ -219,6 +219,13 @@ class Outcome(Record):
     form: Form
     source: Citation
     pack: str
+    basis: Basis = "page"
+    basis_note: str | None = None
+
+    @property
+    def text(self) -> str:
+        """What the outcome tells the reader to do (what ``check`` holds against its quote)."""
+        return self.form.how
 
 
 class AnswerTest(Record):

@@ -230,7 +230,10 @@ class Form(Model):
     how: Text
 
 
-class Outcome(Model):
+class Outcome(Based):
+    """Where a route ends; ``basis`` says whether the form and ``how`` are what the quote
+    says or indcli's reading (a referral to a page indcli does not have)."""
+
     id: Id
     channel: Literal["online", "paper", "referral"]
     title: Line

@@ -6,7 +6,6 @@ from typing import Any
 
 from indcli.content.model import Guide, Step, cited_data
 from indcli.output.render import Doc, Item, basis_notes, payload
-from indcli.output.topic_payload import paragraph_data
 
 
 def guide_payload(command: str, guide: Guide, step: int | None = None) -> dict[str, Any]:
@@ -15,9 +14,9 @@ def guide_payload(command: str, guide: Guide, step: int | None = None) -> dict[s
         command,
         guide=guide.id,
         title=guide.title,
-        intro=[paragraph_data(p) for p in guide.intro] if whole else [],
+        intro=[cited_data(p) for p in guide.intro] if whole else [],
         steps=[step_data(n, s) for n, s in enumerate(guide.steps, 1) if step is None or n == step],
-        closing=[paragraph_data(p) for p in guide.closing] if whole else [],
+        closing=[cited_data(p) for p in guide.closing] if whole else [],
         source=guide.source.to_dict(),
     )
 
@@ -44,7 +43,8 @@ def step_item(step: dict[str, Any], cited: bool = True) -> Item:
             )
             for s in step["substeps"]
         ],
-        notes=([f"Note: {step['note']}"] if step["note"] else []) + basis_notes(step),
+        # the mark right under the text it marks, then what the page leaves out
+        notes=basis_notes(step) + ([f"Note: {step['note']}"] if step["note"] else []),
         number=step.get("number"),
     )
 

@@ -60,8 +60,10 @@ class Doc:
     def heading(self, text: str) -> None:
         self.blocks.append(("heading", text))
 
-    def para(self, text: str, cite: Mapping[str, Any] | None = None) -> None:
-        self.blocks.append(("para", Item(text, cite)))
+    def para(
+        self, text: str, cite: Mapping[str, Any] | None = None, notes: list[str] | None = None
+    ) -> None:
+        self.blocks.append(("para", Item(text, cite, notes=list(notes or []))))
 
     def code(self, text: str) -> None:
         """A line to copy as it is (a command): never wrapped."""
@@ -75,15 +77,21 @@ class Doc:
             self.blocks.append((style, items))
 
 
-INFERENCE_MARK = "indcli's reading (the page does not say this in these words)"
+# The one form the mark of indcli's own reading takes, in every output and the interview:
+# before the sentence it marks, never in brackets (a quote may hold brackets of its own).
+INFERENCE_MARK = "indcli's reading:"
+
+
+def reading(sentence: str) -> str:
+    """``sentence`` marked as indcli's reading, not the page's words."""
+    return f"{INFERENCE_MARK} {sentence}"
 
 
 def basis_notes(item: Mapping[str, Any]) -> list[str]:
     """The visible mark of an item whose basis is indcli's reading, not the page."""
     if item.get("basis") != "inference":
         return []
-    note = item.get("basis_note")
-    return [f"{INFERENCE_MARK}: {note}" if note else f"{INFERENCE_MARK}."]
+    return [reading(item.get("basis_note") or "the page does not say this in these words.")]
 
 
 def payload(command: str, **fields: Any) -> dict[str, Any]:
@@ -299,6 +307,8 @@ def to_text(doc: Doc, cols: int | None = None) -> str:
             out += [""] + [_style(line, bold) for line in wrap_words(printable(value), cols)]
         elif kind == "para":
             out.extend(wrap(marker(value), "", ""))
+            for note in value.notes:
+                out.extend(wrap(note, "", ""))
             out.append("")
         elif kind == "code":
             out += [*wrap_command(printable(value), cols), ""]
@@ -346,6 +356,7 @@ def to_markdown(doc: Doc) -> str:
             out += ["", f"## {_md(value)}", ""]
         elif kind == "para":
             out += [marker(value), ""]
+            out += [line for note in value.notes for line in (f"*{_md(note)}*", "")]
         elif kind == "code":
             out += ["`" * 3, printable(value).replace("`", "'"), "`" * 3, ""]
         else:

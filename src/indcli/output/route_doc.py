@@ -37,7 +37,7 @@ def describe_route(
     outcome = data["outcome"]
     doc = Doc(f"Your route: {outcome['title']}")
     doc.items(_glance(data), "fields")
-    doc.para(outcome["form"]["how"], outcome["source"])
+    doc.para(outcome["form"]["how"], outcome["source"], basis_notes(outcome))
     for title, key, style in SECTIONS:
         if data[key]:
             doc.heading(title)
@@ -74,13 +74,19 @@ def _glance(data: dict[str, Any]) -> list[Item]:
         Item(form, label=f"Form ({channel}):") if channel else Item(form, label="Where:"),
         Item(outcome["source"]["url"], label="Start at:"),
     ]
-    first = next(
-        (data[key][0]["text"] for key in ("prerequisites", "steps", "warnings") if data[key]),
-        None,
-    )
+    first = _first_to_do(data)
     if first:
         items.append(Item(_first_sentence(first), label="First:"))
     return items
+
+
+def _first_to_do(data: dict[str, Any]) -> str | None:
+    """What your answers call for first: a prerequisite that depends on them (DigiD, say),
+    else the first step. Advice every route gets (the form finder, for whoever doubts) is
+    never "First:", and a route without steps (a referral) has its ``how`` right below."""
+    own = [i for i in data["prerequisites"] if i.get("answers")]
+    items = own or data["steps"]
+    return items[0]["text"] if items else None
 
 
 def _first_sentence(text: str) -> str:

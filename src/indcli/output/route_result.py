@@ -78,6 +78,8 @@ class RouteResult:
                 "title": outcome.title,
                 "form": {"title": outcome.form.title, "how": outcome.form.how},
                 "source": outcome.source.to_dict(),
+                "basis": outcome.basis,
+                **({"basis_note": outcome.basis_note} if outcome.basis_note else {}),
             },
             reasons=[self._item(rule, key="rule") for rule in self.reasons],
             **{key: [self._item(r) for r in self.advice(kind)] for kind, key in _KEY_ORDER},

@@ -78,7 +78,7 @@ def route_schema() -> dict[str, Any]:
             "unused_answers": {"type": "array", "items": _STR},
             "outcome": {
                 "type": "object",
-                "required": ["id", "channel", "title", "form", "source"],
+                "required": ["id", "channel", "title", "form", "source", "basis"],
                 "properties": {
                     "id": _STR,
                     "channel": {"enum": ["online", "paper", "referral"]},
@@ -89,6 +89,11 @@ def route_schema() -> dict[str, Any]:
                         "properties": {"title": _STR, "how": _STR},
                     },
                     "source": {"$ref": "#/$defs/source"},
+                    "basis": {"enum": ["page", "inference"]},
+                    "basis_note": {
+                        "type": "string",
+                        "description": "with basis inference: why this is indcli's reading",
+                    },
                 },
             },
             "reasons": {"type": "array", "items": {"$ref": "#/$defs/reason"}},

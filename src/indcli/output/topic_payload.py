@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from indcli.content.model import Paragraph, cited_data
+from indcli.content.model import cited_data
 from indcli.output.render import Doc, Item, basis_notes, payload
 from indcli.packs.catalog import Catalog
 from indcli.packs.pointers import resolve
-
-
-def paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
-    return cited_data(paragraph)
 
 
 def topic_payload(catalog: Catalog, topic_id: str, command: str = "explain") -> dict[str, Any]:
@@ -22,7 +18,7 @@ def topic_payload(catalog: Catalog, topic_id: str, command: str = "explain") -> 
         topic=t.id,
         title=t.title,
         summary=t.summary,
-        body=[paragraph_data(p) for p in t.body],
+        body=[cited_data(p) for p in t.body],
         note=t.note,
         related=[resolve(catalog, p) for p in t.related],
         source=t.source.to_dict(),

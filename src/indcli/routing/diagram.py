@@ -82,35 +82,29 @@ class Diagrams:
         return found
 
     def conj(self, a: int, b: int) -> int:
-        if a == FALSE or b == FALSE:
-            return FALSE
-        if a in (TRUE, b):
-            return b
-        if b == TRUE:
-            return a
-        return self._apply(0, a, b)
+        return self._apply(FALSE, a, b)
 
     def disj(self, a: int, b: int) -> int:
-        if a == TRUE or b == TRUE:
-            return TRUE
-        if a in (FALSE, b):
-            return b
-        if b == FALSE:
-            return a
-        return self._apply(1, a, b)
+        return self._apply(TRUE, a, b)
 
-    def _apply(self, op: int, a: int, b: int) -> int:
+    def _apply(self, decisive: int, a: int, b: int) -> int:
+        """``a and b`` when ``decisive`` is FALSE, ``a or b`` when it is TRUE."""
+        if decisive in (a, b):
+            return decisive
+        if a == 1 - decisive or a == b:  # the neutral constant, or the same function
+            return b
+        if b == 1 - decisive:
+            return a
         if a > b:
             a, b = b, a
-        key = (op, a, b)
+        key = (decisive, a, b)
         found = self._memo.get(key)
         if found is None:
             var = min(self._var[a], self._var[b])
             width = len(self.choices[var])
             ka = self._kids[a] if self._var[a] == var else (a,) * width
             kb = self._kids[b] if self._var[b] == var else (b,) * width
-            step = self.disj if op else self.conj
-            kids = tuple(step(x, y) for x, y in zip(ka, kb, strict=True))
+            kids = tuple(self._apply(decisive, x, y) for x, y in zip(ka, kb, strict=True))
             found = self._memo[key] = self.node(var, kids)
         return found
 

@@ -45,8 +45,10 @@ def imported_modules(args: list[str], tmp_path) -> set[str]:
 def test_scripted_calls_never_import_prompts_or_pydantic(tmp_path, args):
     modules = imported_modules(args, tmp_path)
     assert "indcli.cli" in modules
-    for heavy in ("questionary", "prompt_toolkit", "pydantic", "importlib.metadata"):
+    for heavy in ("questionary", "prompt_toolkit", "pydantic", "importlib.metadata", "pluggy"):
         assert heavy not in modules, f"{heavy} imported by indcli {' '.join(args)}"
+    # with every answer given, routing builds no decision diagram and enumerates nothing
+    assert not {"indcli.routing.diagram", "indcli.routing.combinations"} & modules
 
 
 def test_a_model_change_invalidates_the_cache(tmp_path, monkeypatch):

@@ -11,13 +11,11 @@ output). Everything IND-specific comes from content packs, discovered through th
         return Path(__file__).with_name("content.toml")
 """
 
-import pluggy
-
 __version__ = "0.1.0"
 
 PROJECT_NAME = "indcli"
 ENTRY_POINT_GROUP = "indcli"
 
-hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+from indcli.hookspecs import hookimpl  # noqa: E402 (pluggy's marker, without pluggy)
 
 __all__ = ["ENTRY_POINT_GROUP", "PROJECT_NAME", "__version__", "hookimpl"]

@@ -9,6 +9,7 @@ import click
 import indcli_public_funds
 import pytest
 from conftest import PACKS, make_pack, outcome_toml, question_toml, rule_toml, topic_toml
+from flowgen import random_flow
 
 from indcli.checks.flow_checks import check_flow
 from indcli.testing import make_app, run
@@ -248,12 +249,22 @@ def test_a_flow_nobody_owns_is_reported_not_checked(tmp_path):
     assert data["flows"][0]["enumerated"] is False
 
 
-def test_too_many_combinations_are_not_tried(tmp_path):
+def test_past_the_limit_the_diagrams_give_the_same_problems(tmp_path, all_packs):
     app = make_app(make_pack("indcli-tiny", tmp_path, tiny()))
-    problems, summary = check_flow(app.catalog.flows["tiny"], limit=3)
-    assert not summary.enumerated and summary.combinations == 4
-    (problem,) = problems
-    assert problem.severity == "warning" and "more than the 3 that are tried" in problem.message
+    flows = [app.catalog.flows["tiny"], all_packs.load_catalog().flow("partner-permit")]
+    flows += [random_flow(seed) for seed in range(80)]
+    methods = set()
+    for flow in flows:
+        enumerated, summary = check_flow(flow)
+        symbolic, by_diagrams = check_flow(flow, limit=0)
+        assert summary.enumerated and not by_diagrams.enumerated
+        assert by_diagrams.method == "diagrams"
+        assert symbolic == enumerated, flow
+        assert {**summary.as_dict(), "enumerated": False, "method": "diagrams"} == (
+            by_diagrams.as_dict()
+        )
+        methods.update(p.message.split(" ")[0] for p in enumerated)
+    assert len(methods) > 3  # gaps, conflicts, overrides, shadowed rules... took part
 
 
 def test_json_shape(tmp_path):

@@ -89,6 +89,22 @@ def test_every_problem_is_listed_with_its_line(tmp_path):
     assert "\n" not in pack.error and "more problem" not in pack.error
 
 
+def test_many_problems_of_a_long_file_each_get_their_own_line(tmp_path):
+    """Lines come from one index of the file (not a rescan per problem): still exact."""
+    content = "".join(
+        topic_toml(f"t{i}").replace("title", "titel").replace('"s"', '"nope"', 1)
+        for i in range(150)
+    )
+    pack = loaded_failure(tmp_path, content)
+    lines = (SOURCE + textwrap.dedent(content)).splitlines()
+    titel = [p for p in pack.problems if p.field == "titel"]
+    wrong = [p for p in pack.problems if p.field == "source.source"]
+    assert len(titel) == len(wrong) == 150
+    assert [lines[p.line - 1].strip()[:5] for p in titel] == ["titel"] * 150
+    assert all(lines[p.line - 1].strip().startswith('source = { source = "nope"') for p in wrong)
+    assert len({p.line for p in titel}) == 150
+
+
 def test_check_json_lists_every_problem_with_its_location(tmp_path):
     content = topic_toml("t").replace("title", "titel")
     content += topic_toml("u").replace("summary", "sumary")

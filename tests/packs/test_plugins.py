@@ -252,3 +252,29 @@ def test_with_format_json_every_stderr_line_is_one_json_object():
     assert warning["command"] == error["command"] == "route"
     assert warning["warning"]["pack"] == "indcli-broken"
     assert error["error"]["code"] == 2 and "missing answers" in error["error"]["message"]
+
+
+def test_hookimpl_is_pluggys_marker_without_pluggy():
+    """``indcli.hookimpl`` sets what ``pluggy.HookimplMarker("indcli")`` sets, so a pack
+    marked with it is a pluggy plugin too; indcli itself never imports pluggy."""
+    import pluggy
+
+    def indcli_content():
+        return None
+
+    ours = hookimpl(indcli_content).indcli_impl
+    pluggys = pluggy.HookimplMarker("indcli")(lambda: None).indcli_impl
+    assert ours == pluggys
+    assert hookimpl(tryfirst=True)(lambda: None).indcli_impl["tryfirst"] is True
+
+
+def test_a_hook_that_takes_parameters_fails_its_pack():
+    module = ModuleType("indcli_params")
+
+    @hookimpl
+    def indcli_content(app):
+        return None
+
+    module.indcli_content = indcli_content
+    [pack] = make_app(PackSource("indcli-params", "1", lambda: module)).load_catalog().packs
+    assert pack.status == "failed" and "indcli_content takes parameters" in pack.error

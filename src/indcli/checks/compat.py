@@ -8,16 +8,19 @@ and a few examples of each.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from itertools import product
 from typing import Any
 
-from indcli.checks.flow_checks import MAX_CHECK_COMBINATIONS
-from indcli.content.model import Question
 from indcli.packs.catalog import Catalog, flows_of
 from indcli.packs.loading import canonical
 from indcli.routing import engine
+from indcli.routing.combinations import (
+    MAX_EVALUATIONS,
+    combinations,
+    count,
+    enumerable,
+    tested_questions,
+)
 from indcli.routing.flow import Flow, FlowProblem
 
 COMPAT_EXAMPLES = 3
@@ -37,9 +40,7 @@ class _Examples:
         return {"count": self.count, "examples": self.examples}
 
 
-def check_compat(
-    catalog: Catalog, pack: str, limit: int = MAX_CHECK_COMBINATIONS
-) -> list[dict[str, Any]]:
+def check_compat(catalog: Catalog, pack: str, limit: int = MAX_EVALUATIONS) -> list[dict[str, Any]]:
     """How each flow ``pack`` takes part in routes with it, compared with without it.
 
     Over every combination of answers: answer sets that were complete without the pack
@@ -63,26 +64,26 @@ def check_compat(
 
 
 def _compare(before: Flow, after: Flow, limit: int) -> dict[str, Any]:
-    old_q = _tested(before)
-    new_q = _tested(after)
+    old_q = tested_questions(before)
+    new_q = tested_questions(after)
     union = old_q + [q for q in new_q if q.id not in {x.id for x in old_q}]
-    total = math.prod(len(q.choices) for q in union)
+    total = count(union)
     report: dict[str, Any] = {"flow": after.id, "combinations": total}
-    if total > limit:
-        report["skipped"] = f"{total} answer combinations are more than the {limit} tried"
+    if not enumerable(after, union, limit):
+        report["skipped"] = (
+            f"{total} answer combinations of {len(after.rules)} rules are more than the "
+            f"{limit} rule evaluations tried"
+        )
         return report
     needs_more, changed = _Examples(), _Examples()
     added: dict[str, _Examples] = {}
     removed: dict[str, _Examples] = {}
     old_ids = [q.id for q in old_q]
-    for combo in product(*(q.choice_ids for q in old_q)):
-        answers = dict(zip(old_ids, combo, strict=True))
+    for answers in combinations(old_q):
         missing = engine.route(after, dict(answers)).relevant
         if missing:
             needs_more.add({"answers": answers, "missing": missing})
-    ids = [q.id for q in union]
-    for combo in product(*(q.choice_ids for q in union)):
-        answers = dict(zip(ids, combo, strict=True))
+    for answers in combinations(union):
         old = engine.decide(before, {q: answers[q] for q in old_ids})
         new = engine.decide(after, answers)
         if old.outcome != new.outcome:
@@ -102,14 +103,9 @@ def _compare(before: Flow, after: Flow, limit: int) -> dict[str, Any]:
             added.setdefault(rid, _Examples()).add({"answers": answers})
         for rid in sorted(old_advice - new_advice):
             removed.setdefault(rid, _Examples()).add({"answers": answers})
-    report["answers_before"] = math.prod(len(q.choices) for q in old_q)
+    report["answers_before"] = count(old_q)
     report["needs_more_answers"] = needs_more.as_dict()
     report["outcome_changes"] = changed.as_dict()
     report["advice_added"] = {k: v.as_dict() for k, v in added.items()}
     report["advice_removed"] = {k: v.as_dict() for k, v in removed.items()}
     return report
-
-
-def _tested(flow: Flow) -> list[Question]:
-    tested = {q for rule in flow.rules for q in rule.questions}
-    return [q for q in flow.questions if q.id in tested]

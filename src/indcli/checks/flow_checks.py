@@ -4,9 +4,13 @@ Loading already rejects invalid content, clashing ids and references to question
 outcomes that do not exist (such a pack *fails*). What loading cannot see needs the
 packs together: a routing flow is only right when every combination of answers reaches
 exactly one outcome, every outcome and rule can take effect, and every question matters.
-The checks here find that by trying every combination (flows are small: the shipped one
-has 384), reusing the engine's own :func:`~indcli.routing.engine.decide`, so a check and a real
-route can never disagree. The functions are pure: ``indcli check`` and
+Up to :data:`~indcli.routing.combinations.MAX_EVALUATIONS` rule evaluations (the shipped
+flow has 384 combinations), the checks try every combination with the engine's own
+:func:`~indcli.routing.engine.decide`, so a check and a real route can never disagree.
+Past that, they read the same answers off the flow's decision diagrams
+(:mod:`indcli.routing.diagram`, which routing itself uses): exact counts and the same
+first example, for every check (the tests compare both ways on small flows).
+The functions are pure: ``indcli check`` and
 :func:`indcli.testing.check_packs` render or assert on the :class:`Problem` list.
 
 Content carries no file names once loaded, so :attr:`Problem.file` is empty; the message
@@ -23,19 +27,29 @@ contributor failed to load (its flow part is then checked as if it had loaded).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from itertools import product
 
 from indcli.checks.report import FlowSummary, Problem, make_problem
 from indcli.content.model import Content, Question
 from indcli.packs.catalog import Catalog, flows_of
 from indcli.packs.loading import LoadedPack, canonical
 from indcli.routing import engine
+from indcli.routing.combinations import (
+    MAX_EVALUATIONS,
+    combinations,
+    count,
+    enumerable,
+    tested_questions,
+)
+from indcli.routing.diagram import (
+    FALSE,
+    MAX_NODES,
+    TRUE,
+    Diagrams,
+    TooComplex,
+    flow_diagrams,
+)
 from indcli.routing.flow import CompiledRule, Flow, FlowProblem
-
-MAX_CHECK_COMBINATIONS = 200_000
-
 
 # --- flows ---------------------------------------------------------------------------
 
@@ -68,17 +82,15 @@ class _Tally:
     overrides: dict[tuple[str, str], _Seen] = field(default_factory=dict)
 
 
-def check_flow(
-    flow: Flow, limit: int = MAX_CHECK_COMBINATIONS
-) -> tuple[list[Problem], FlowSummary]:
+def check_flow(flow: Flow, limit: int = MAX_EVALUATIONS) -> tuple[list[Problem], FlowSummary]:
     """Gaps, conflicts, unreachable outcomes, shadowed rules and unused questions.
 
-    Only questions that some rule tests are enumerated: the others cannot change any
-    rule, and are reported as unused instead.
+    Only questions that some rule tests count: the others cannot change any rule, and
+    are reported as unused instead. Up to ``limit`` rule evaluations, every combination
+    is routed; past it, the decision diagrams give the same tally.
     """
-    tested = {q for rule in flow.rules for q in rule.questions}
-    questions = [q for q in flow.questions if q.id in tested]
-    total = math.prod(len(q.choices) for q in questions)
+    questions = tested_questions(flow)
+    total = count(questions)
     summary = FlowSummary(
         flow.id, flow.owner, list(flow.packs), total, False, sorted(flow.outcomes)
     )
@@ -89,42 +101,38 @@ def check_flow(
             "rules are inert and were not checked; install the pack that owns it"
         )
         return [make_problem("warning", p, where, "", message) for p in flow.packs], summary
-    problems = _unused_questions(flow, tested)
-    if total > limit:
-        problems.append(
-            make_problem(
-                "warning",
-                flow.owner,
-                where,
-                "",
-                f"{total} answer combinations are more than the {limit} that are tried, so "
-                "gaps, conflicts, unreachable outcomes and shadowed rules were not checked; "
-                "checked instead: references, and whether each rule's condition can hold",
-            )
+    problems = _unused_questions(flow, {q.id for q in questions})
+    try:
+        tally = _tally(flow, limit)
+    except TooComplex:
+        message = (
+            f"its rules are too intricate to analyse (over {MAX_NODES:,} decision nodes), so "
+            "gaps, conflicts, unreachable outcomes and shadowed rules were not checked, and "
+            "routing with answers missing fails; simplify the conditions"
         )
-        problems += [
-            make_problem("warning", r.pack, _rule(flow, r), "when", "its condition never holds")
-            for r in flow.rules
-            if not _satisfiable(flow, r, limit)
-        ]
-        return problems, summary
-    tally = _enumerate(flow, questions)
-    summary.enumerated = True
+        return [*problems, make_problem("error", flow.owner, where, "rules", message)], summary
+    summary.enumerated = enumerable(flow, questions, limit)
+    summary.method = "enumerated" if summary.enumerated else "diagrams"
     summary.outcomes_reached = sorted(tally.reached)
     summary.gaps, summary.conflicts = tally.gaps.count, tally.conflicting
     problems += _gap_problems(flow, tally, total)
     problems += _conflict_problems(flow, tally)
     problems += _override_problems(flow, tally)
     problems += _unreachable_outcomes(flow, tally)
-    problems += _shadowed_rules(flow, tally, limit)
+    problems += _shadowed_rules(flow, tally)
     return problems, summary
+
+
+def _tally(flow: Flow, limit: int) -> _Tally:
+    questions = tested_questions(flow)
+    if enumerable(flow, questions, limit):
+        return _enumerate(flow, questions)
+    return _diagram_tally(flow)
 
 
 def _enumerate(flow: Flow, questions: list[Question]) -> _Tally:
     tally = _Tally()
-    ids = [q.id for q in questions]
-    for combo in product(*(q.choice_ids for q in questions)):
-        answers = dict(zip(ids, combo, strict=True))
+    for answers in combinations(questions):
         decision = engine.decide(flow, answers)
         tally.fires.update(r.id for r in decision.advice)
         if decision.outcome == engine.NO_OUTCOME:
@@ -150,6 +158,64 @@ def _enumerate(flow: Flow, questions: list[Question]) -> _Tally:
         if top.pack != flow.owner and owner_top and owner_top.outcome != top.outcome:
             tally.overrides.setdefault((top.id, owner_top.id), _Seen()).add(answers)
     return tally
+
+
+def _diagram_tally(flow: Flow) -> _Tally:
+    """What :func:`_enumerate` would see, read off the flow's decision diagrams: exact
+    counts, and as example the first answer set in enumeration order."""
+    diagrams = flow_diagrams(flow)
+    dd = diagrams.dd
+    tally = _Tally()
+    tally.reached = {o for o, node in diagrams.outcomes.items() if o and node != FALSE}
+    advice = zip(flow.advice_rules, diagrams.advice, strict=True)
+    tally.fires = {r.id for r, node in advice if node != FALSE}
+    gap = diagrams.outcomes[engine.NO_OUTCOME]
+    if gap != FALSE:
+        tally.gaps = _Seen(dd.count(gap), dd.example(gap))
+    rules = list(zip(flow.outcome_rules, diagrams.holds, strict=True))
+    earlier = above = FALSE  # some earlier rule holds; some rule of a higher priority holds
+    owner_earlier = FALSE
+    firsts, owner_firsts = [], []  # (rule, "it is the first that holds (of the owner's)")
+    conflicts, overrides = [], []
+    for i, (rule, holds) in enumerate(rules):
+        if i and rule.priority != rules[i - 1][0].priority:
+            above = earlier
+        if holds != FALSE:
+            tally.holds.add(rule.id)
+            if dd.conj(holds, dd.neg(above)) != FALSE:
+                tally.decides.add(rule.id)
+            else:  # the top rule where it first holds, as enumeration finds it
+                example = dd.example(holds)
+                tally.outranked_by[rule.id] = next(r.id for r, _ in rules if r.test(example, None))
+        for top, first in firsts:
+            if top.priority == rule.priority and top.outcome != rule.outcome:
+                conflicts.append((top.id, rule.id, dd.conj(first, holds)))
+        if rule.pack == flow.owner:
+            first_owner = dd.conj(holds, dd.neg(owner_earlier))
+            owner_firsts.append((rule, first_owner))
+            owner_earlier = dd.disj(owner_earlier, holds)
+        firsts.append((rule, dd.conj(holds, dd.neg(earlier))))
+        earlier = dd.disj(earlier, holds)
+    for top, first in firsts:
+        if top.pack == flow.owner:
+            continue
+        for owner_rule, owner_first in owner_firsts:
+            if owner_rule.outcome != top.outcome:
+                overrides.append((top.id, owner_rule.id, dd.conj(first, owner_first)))
+    any_conflict = FALSE
+    for found, pairs in ((tally.conflicts, conflicts), (tally.overrides, overrides)):
+        seen = [(dd.example(n), a, b, n) for a, b, n in pairs if n != FALSE]
+        seen.sort(key=lambda x: _position(dd, x[0]))  # the order enumeration finds them in
+        for example, a, b, node in seen:
+            found[(a, b)] = _Seen(dd.count(node), example)
+            if found is tally.conflicts:
+                any_conflict = dd.disj(any_conflict, node)
+    tally.conflicting = dd.count(any_conflict) if any_conflict != FALSE else 0
+    return tally
+
+
+def _position(dd: Diagrams, answers: dict[str, str]) -> tuple[int, ...]:
+    return tuple(c.index(answers[q.id]) for q, c in zip(dd.questions, dd.choices, strict=True))
 
 
 def _gap_problems(flow: Flow, tally: _Tally, total: int) -> list[Problem]:
@@ -254,11 +320,11 @@ def _if_loaded(catalog: Catalog, pack: LoadedPack, limit: int) -> list[Problem]:
     for flow in flows.values():
         if flow.owner is None or flow.owner == pack.name or pack.name not in flow.packs:
             continue
-        tested = {q for rule in flow.rules for q in rule.questions}
-        questions = [q for q in flow.questions if q.id in tested]
-        if math.prod(len(q.choices) for q in questions) > limit:
-            continue
-        for problem in _override_problems(flow, _enumerate(flow, questions)):
+        try:
+            tally = _tally(flow, limit)
+        except TooComplex:
+            continue  # check_flow says so for the flow as loaded
+        for problem in _override_problems(flow, tally):
             if problem.pack == pack.name:
                 message = f"if it loaded, this rule {problem.message}"
                 problems.append(
@@ -326,7 +392,7 @@ def _unreachable_outcomes(flow: Flow, tally: _Tally) -> list[Problem]:
     return problems
 
 
-def _shadowed_rules(flow: Flow, tally: _Tally, limit: int) -> list[Problem]:
+def _shadowed_rules(flow: Flow, tally: _Tally) -> list[Problem]:
     """Outcome rules that never decide the outcome, advice rules that never apply."""
     problems = []
     for rule in flow.outcome_rules:
@@ -345,7 +411,7 @@ def _shadowed_rules(flow: Flow, tally: _Tally, limit: int) -> list[Problem]:
         if rule.id not in tally.fires:
             message = (
                 "never applies: its condition holds only with an outcome those answers never reach"
-                if _satisfiable(flow, rule, limit)
+                if _satisfiable(flow, rule)
                 else "never applies: its condition never holds"
             )
             problems.append(make_problem("warning", rule.pack, _rule(flow, rule), "when", message))
@@ -366,20 +432,12 @@ def _unused_questions(flow: Flow, tested: set[str]) -> list[Problem]:
     ]
 
 
-def _satisfiable(flow: Flow, rule: CompiledRule, limit: int) -> bool:
-    """Can the rule's condition hold for some answers to its own questions (and outcome)?
-
-    Too many combinations of its own questions count as satisfiable (not checked).
-    """
-    choices = [flow.question(q).choice_ids for q in rule.questions]
-    if math.prod(map(len, choices)) > limit:
-        return True
+def _satisfiable(flow: Flow, rule: CompiledRule) -> bool:
+    """Can the rule's condition hold for some answers and some outcome (any, not only
+    the one those answers route to)?"""
+    dd = flow_diagrams(flow).dd
     outcomes = list(flow.outcomes) if rule.advice is not None else [None]
-    return any(
-        rule.test(dict(zip(rule.questions, combo, strict=True)), outcome)
-        for combo in product(*choices)
-        for outcome in outcomes
-    )
+    return any(dd.condition(rule.rule.when, {o: TRUE} if o else {}) != FALSE for o in outcomes)
 
 
 def _rule(flow: Flow, rule: CompiledRule) -> str:

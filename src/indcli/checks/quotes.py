@@ -126,9 +126,13 @@ def inferences(content: Content) -> list[tuple[str, str]]:
 # --- quotes against a saved copy of the source -----------------------------------------
 
 
+_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def normalise(text: str) -> str:
-    """Whitespace runs (non-breaking spaces included) become one space; nothing else."""
-    return " ".join(text.replace("\u00a0", " ").split())
+    """THE normaliser of quotes and pages: whitespace runs (non-breaking spaces included)
+    become one space and typographic quotes straight ones; nothing else."""
+    return " ".join(text.replace("\u00a0", " ").translate(_TYPOGRAPHIC).split())
 
 
 def paragraphs(page: str) -> list[str]:
@@ -155,6 +159,17 @@ def paragraphs(page: str) -> list[str]:
 def quote_problems(quote: str, page_paragraphs: list[str]) -> list[str]:
     """Where ``quote`` is not the page's words: each fragment inside one paragraph, in
     page order (a fragment must start after the previous one ends)."""
+    return [
+        f"'{_short(fragment)}' is out of page order"
+        if missing == "order"
+        else f"'{_short(fragment)}' is not inside one paragraph of the page"
+        for fragment, missing in fragment_problems(quote, page_paragraphs)
+    ]
+
+
+def fragment_problems(quote: str, page_paragraphs: list[str]) -> list[tuple[str, str]]:
+    """(fragment, ``order`` or ``paragraph``) for each fragment of ``quote`` that is out of
+    page order or not inside one paragraph; the fragment is normalised."""
     problems = []
     position = (0, 0)  # (paragraph, offset) where the next fragment may start
     for fragment in quote.split(GAP):
@@ -162,11 +177,10 @@ def quote_problems(quote: str, page_paragraphs: list[str]) -> list[str]:
         found = _find(wanted, page_paragraphs, position)
         if found is not None:
             position = found
-            continue
-        if _find(wanted, page_paragraphs, (0, 0)) is not None:
-            problems.append(f"'{_short(fragment)}' is out of page order")
+        elif _find(wanted, page_paragraphs, (0, 0)) is not None:
+            problems.append((wanted, "order"))
         else:
-            problems.append(f"'{_short(fragment)}' is not inside one paragraph of the page")
+            problems.append((wanted, "paragraph"))
     return problems
 
 

@@ -47,11 +47,12 @@ class FlowSummary:
     owner: str | None
     packs: list[str]
     combinations: int  # of the answers to the questions some rule tests
-    enumerated: bool
+    enumerated: bool  # every combination was tried one by one
     outcomes: list[str]
-    outcomes_reached: list[str] | None = None  # None when not enumerated
+    outcomes_reached: list[str] | None = None  # None when not checked
     gaps: int = 0
     conflicts: int = 0
+    method: str | None = None  # "enumerated", "diagrams" (every combination, symbolically)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,15 +10,16 @@ from indcli.checks.content_checks import (
     check_pointers,
     check_style,
 )
-from indcli.checks.flow_checks import MAX_CHECK_COMBINATIONS, _if_loaded, check_extends, check_flow
+from indcli.checks.flow_checks import _if_loaded, check_extends, check_flow
 from indcli.checks.quotes import inferences
 from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
 from indcli.packs.catalog import Catalog
 from indcli.packs.loading import canonical
+from indcli.routing.combinations import MAX_EVALUATIONS
 
 
 def check_catalog(
-    catalog: Catalog, today: datetime.date | None = None, limit: int = MAX_CHECK_COMBINATIONS
+    catalog: Catalog, today: datetime.date | None = None, limit: int = MAX_EVALUATIONS
 ) -> Report:
     """Every problem of the loaded packs, and a summary of each flow they build."""
     today = today or datetime.date.today()

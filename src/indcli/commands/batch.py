@@ -30,6 +30,7 @@ from indcli.limits import one_line
 from indcli.output.route_result import RouteResult
 from indcli.routing.engine import (
     ContentGap,
+    FlowTooComplex,
     InvalidAnswer,
     MissingAnswers,
     settle,
@@ -106,6 +107,8 @@ def _route(flow: Flow, raw: dict[str, Any]) -> tuple[bool, bytes]:
         return False, _error(describe_invalid(exc, ""))
     except MissingAnswers as exc:
         return False, _error(str(exc))
+    except FlowTooComplex as exc:
+        return False, _error(str(exc), 3)
     except ContentGap:
         return False, _error("no outcome matches these answers (a gap in the content)", 3)
     record = RouteResult(flow, route).to_record()

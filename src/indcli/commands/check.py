@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from indcli.app import current_app
-from indcli.content.model import walk
 from indcli.output.render import Doc, Item, format_option, payload, render
 from indcli.packs.catalog import Catalog
 from indcli.packs.loading import canonical
 
 if TYPE_CHECKING:  # the checks are imported when the command runs, not for --help
     from indcli.checks.report import Problem, Report
+    from indcli.checks.source_drift import Page
 
 EXIT_PROBLEMS = 1  # like a linter's findings; usage errors keep exit 2
 
@@ -126,11 +125,15 @@ def _check_names(ctx: click.Context, catalog: Catalog, packs: tuple[str, ...]) -
             )
 
 
-def _read_pages(
-    ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]
-) -> dict[str, tuple[str, str]]:
-    """SOURCE_ID -> (file name, page text); exit 2 for a bad spec, file or source id."""
-    from indcli.checks.source_drift import cited_sources, page_text
+def _read_pages(ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]) -> dict[str, Page]:
+    """SOURCE_ID -> the saved page, indexed; exit 2 for a bad spec, file or source id."""
+    from indcli.checks.source_drift import (
+        Page,
+        PageError,
+        cited_sources,
+        page_paragraphs,
+        read_page,
+    )
 
     contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
     known = cited_sources(contents)
@@ -148,42 +151,37 @@ def _read_pages(
                 param_hint="--source-file",
             )
         try:
-            raw = Path(file).read_bytes().decode("utf-8", "replace")
+            page = Page(page_paragraphs(read_page(file)), file)
         except OSError as exc:
             raise click.BadParameter(
                 f"cannot read {file}: {exc.strerror}", ctx, param_hint="--source-file"
             ) from None
-        pages[source_id] = (file, page_text(raw))
+        except PageError as exc:
+            raise click.BadParameter(f"{file} {exc}", ctx, param_hint="--source-file") from None
+        pages[source_id] = page
     return pages
 
 
-def _drift_problems(catalog: Catalog, pages: dict[str, tuple[str, str]]) -> list[Problem]:
-    from indcli.checks.source_drift import missing_quotes
+def _drift_problems(catalog: Catalog, pages: dict[str, Page]) -> list[Problem]:
+    from indcli.checks.source_drift import drift
 
-    if not pages:
-        return []
-    texts = {source: text for source, (_, text) in pages.items()}
-    files = {source: file for source, (file, _) in pages.items()}
     contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
     problems = []
-    for pack, item, passage, near in missing_quotes(contents, texts):
-        source = next(
-            x.item.source.source
-            for c in contents
-            if c.pack == pack
-            for x in walk(c)
-            if x.where == item
-        )
-        problems.append(
-            _problem_class()(
-                "error",
-                pack,
-                "",
-                item,
-                "source.quote",
-                f'the quote "{passage}" is not in {files[source]}; the closest passage '
-                f'there is "{near}": check the item against the page and update it',
+    for found in drift(contents, pages):
+        file = pages[found.source].file
+        if found.problem == "order":
+            message = (
+                f'the quote "{found.fragment}" is on {file}, but not after the fragment '
+                "before it: check the item against the page and update it"
             )
+        else:
+            message = (
+                f'the quote "{found.fragment}" is not in one paragraph of {file}; the closest '
+                f'passage there is "{found.closest}": check the item against the page and '
+                "update it"
+            )
+        problems.append(
+            _problem_class()("error", found.pack, "", found.item, "source.quote", message)
         )
     return problems
 
@@ -251,14 +249,15 @@ def _answers(answers: dict[str, str]) -> str:
 def _flow_item(flow: dict[str, Any]) -> Item:
     if flow["owner"] is None:
         return Item(f"{flow['id']}: no loaded pack owns it; not checked")
-    if not flow["enumerated"]:
+    if flow["outcomes_reached"] is None:
         text = f"{flow['id']}: {flow['combinations']} answer combinations, too many to try"
     else:
         reached = f"{len(flow['outcomes_reached'])} of {len(flow['outcomes'])} outcomes reached"
         gaps = f"{flow['gaps']} with no outcome" if flow["gaps"] else "no gaps"
         conflicts = f"{flow['conflicts']} with two" if flow["conflicts"] else "no conflicts"
         text = (
-            f"{flow['id']}: {flow['combinations']} answer combinations tried, {gaps}, "
+            f"{flow['id']}: {flow['combinations']} answer combinations "
+            f"{'tried' if flow['enumerated'] else 'checked with decision diagrams'}, {gaps}, "
             f"{conflicts}; {reached}"
         )
     return Item(text, notes=[f"packs: {', '.join(flow['packs'])} (owner {flow['owner']})"])

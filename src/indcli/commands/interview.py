@@ -20,9 +20,8 @@ Ctrl-C or Ctrl-D ends it with exit 130 and one line that resumes with the answer
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice, product
 
 import click
 
@@ -31,13 +30,12 @@ from indcli.commands.prompts import BACK, UNSURE
 from indcli.content.model import Question
 from indcli.errors import Interrupted
 from indcli.output.render import command_message, reading, wrap_words
-from indcli.routing.engine import NO_OUTCOME, decide, route, settle
+from indcli.routing.engine import decide, reachable_outcomes, route, settle
 from indcli.routing.flow import Flow
 
 STOP = "\0stop"
 SHOW, CHANGE, AGAIN = "\0show", "\0change", "\0again"
 MAX_LINES = 8  # an inline "not sure" explanation, with its pointer to the full topic
-MAX_COMPLETIONS = 5000  # answer sets looked at to tell what stays open ("not sure")
 
 
 class _Back(Exception):
@@ -355,14 +353,6 @@ class Interview:
             self._say(f"Or read it all first: indcli explain {question.unsure.topic}")
 
 
-def _reachable(flow: Flow, answers: dict[str, str]) -> Iterator[str]:
-    """The outcomes some completion of ``answers`` leads to (a sample when too many)."""
-    missing = [q for q in flow.questions if q.id not in answers]
-    seen: set[str] = set()
-    combos = product(*(q.choice_ids for q in missing))
-    for combo in islice(combos, MAX_COMPLETIONS):
-        full = {**answers, **dict(zip([q.id for q in missing], combo, strict=True))}
-        outcome = decide(flow, full).outcome
-        if outcome and outcome != NO_OUTCOME and outcome not in seen:
-            seen.add(outcome)
-            yield outcome
+def _reachable(flow: Flow, answers: dict[str, str]) -> list[str]:
+    """The outcomes some completion of ``answers`` leads to (exact, at any flow size)."""
+    return reachable_outcomes(flow, answers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -89,18 +90,24 @@ def _content_error(
     """Every problem pydantic found, located (item, field, line) and in our own words."""
     problems: list[ContentProblem] = []
     errors = exc.errors(include_url=False)
+    index = _Lines(text) if text else None
+    unknown: dict[tuple[Any, ...], list[str]] = {}  # parent -> unknown fields in it
+    for error in errors:
+        if error.get("type") == "extra_forbidden":
+            where = _without_tags(error["loc"])
+            unknown.setdefault(where[:-1], []).append(str(where[-1]))
     for error in errors:
         loc = _without_tags(error["loc"])
-        if error.get("type") == "missing" and _misspelt(errors, loc):
+        if error.get("type") == "missing" and _misspelt(unknown, loc):
             continue  # said with the unknown field that is its misspelling
         if not loc and _is_id_check(error):
             continue  # ContentFile._check_ids stops at its first finding: redone below
         item, field = _locate(raw, loc)
-        line = _line_of(text, raw, loc) if text else None
+        line = _line_of(index, raw, loc) if index else None
         problems.append(ContentProblem(file, item, field, _message(error, raw, loc), line))
     for loc, message in _id_problems(raw):
         item, field = _locate(raw, loc)
-        line = _line_of(text, raw, loc) if text else None
+        line = _line_of(index, raw, loc) if index else None
         problems.append(ContentProblem(file, item, field, message, line))
     if not problems:  # an id check we could not redo: keep pydantic's finding
         first = exc.errors(include_url=False)[0]
@@ -128,17 +135,14 @@ def _without_tags(loc: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _misspelt(errors: list[Any], loc: tuple[Any, ...]) -> bool:
+def _misspelt(unknown: dict[tuple[Any, ...], list[str]], loc: tuple[Any, ...]) -> bool:
     """Whether a missing field at ``loc`` has a close unknown field next to it."""
     import difflib
 
-    unknown = [
-        str(other_loc[-1])
-        for other in errors
-        if other.get("type") == "extra_forbidden"
-        and (other_loc := _without_tags(other["loc"]))[:-1] == loc[:-1]
-    ]
-    return bool(loc) and bool(difflib.get_close_matches(str(loc[-1]), unknown, cutoff=0.5))
+    near = unknown.get(loc[:-1], [])
+    return (
+        bool(loc) and bool(near) and bool(difflib.get_close_matches(str(loc[-1]), near, cutoff=0.5))
+    )
 
 
 def _is_id_check(error: Any) -> bool:
@@ -338,47 +342,64 @@ def _locate(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
 
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"(?:^|[\s{,.])[\"']?([^\s\"'=\[\]{},.#]+)[\"']?\s*=")
+_ID = re.compile(r"\bid\s*=\s*[\"']([^\"']*)[\"']")
 
 
-def _line_of(text: str, raw: Any, loc: tuple[Any, ...]) -> int | None:
+class _Lines:
+    """Where each table header, key and ``id = "..."`` is in a TOML text: read once, so
+    that locating every error of a file costs one pass plus a lookup per error."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: dict[str, list[int]] = {}
+        self.keys: dict[str, list[int]] = {}
+        self.ids: dict[str, list[int]] = {}
+        for n, line in enumerate(self.lines):
+            if (match := _HEADER.match(line)) is not None:
+                self.headers.setdefault(match.group(1), []).append(n)
+            for key in set(_KEY.findall(line)):
+                self.keys.setdefault(key, []).append(n)
+            for value in set(_ID.findall(line)):
+                self.ids.setdefault(value, []).append(n)
+
+    @staticmethod
+    def after(found: list[int], start: int) -> list[int]:
+        """The line numbers in ``found`` (sorted) from ``start`` on."""
+        return found[bisect_left(found, start) :]
+
+    def first(self, found: list[int] | None, start: int) -> int | None:
+        rest = self.after(found or [], start)
+        return rest[0] if rest else None
+
+
+def _line_of(index: _Lines, raw: Any, loc: tuple[Any, ...]) -> int | None:
     """The line of the TOML text where the value at ``loc`` is, as near as we can tell.
 
     TOML keeps no positions, so this follows the path through the text: an array of
     tables is found by counting its ``[[header]]`` lines after its parent's line, a key
-    by searching ``key =`` (or an ``id = "..."`` of the item) from the parent's line on.
+    by finding ``key =`` (or an ``id = "..."`` of the item) from the parent's line on.
     A missing field gets the line of the item it is missing from.
     """
-    lines = text.splitlines()
-    headers = [(n, m.group(1)) for n, line in enumerate(lines) if (m := _HEADER.match(line))]
     pos, node, found = 0, raw, None
     keys: list[str] = []  # dotted path of table keys so far, without list indexes
     for part in loc:
         if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            table = ".".join(keys)
-            after = [n for n, name in headers if name == table and n >= pos]
-            if len(after) > part and _is_array_of_tables(lines[after[0]]):
+            after = index.after(index.headers.get(".".join(keys), []), pos)
+            if len(after) > part and index.lines[after[0]].lstrip().startswith("[["):
                 pos = found = after[part]
             elif isinstance(node[part], dict) and isinstance(node[part].get("id"), str):
-                hit = _find(lines, pos, rf"\bid\s*=\s*[\"']{re.escape(node[part]['id'])}[\"']")
+                hit = index.first(index.ids.get(node[part]["id"]), pos)
                 pos, found = (hit, hit) if hit is not None else (pos, found)
             node = node[part]
         elif isinstance(node, dict) and part in node:
             keys.append(str(part))
-            hit = _find(lines, pos, rf"(^|[\s{{,.])[\"']?{re.escape(str(part))}[\"']?\s*=")
-            header = [n for n, name in headers if name == ".".join(keys) and n >= pos]
-            if header and (hit is None or header[0] <= hit):
-                hit = header[0]
+            hit = index.first(index.keys.get(str(part)), pos)
+            header = index.first(index.headers.get(".".join(keys)), pos)
+            if header is not None and (hit is None or header <= hit):
+                hit = header
             if hit is not None:
                 pos = found = hit
             node = node[part]
         # else: a union tag, or a missing field: stay on the item
     return None if found is None else found + 1
-
-
-def _is_array_of_tables(line: str) -> bool:
-    return line.lstrip().startswith("[[")
-
-
-def _find(lines: list[str], start: int, pattern: str) -> int | None:
-    regex = re.compile(pattern)
-    return next((n for n in range(start, len(lines)) if regex.search(lines[n])), None)

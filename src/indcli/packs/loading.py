@@ -1,11 +1,11 @@
 """Finding packs, choosing which load, and loading each one in isolation.
 
 A pack is a distribution with an entry point in the ``indcli`` group. Packs load one by
-one: importing the module, registering it with a fresh :class:`pluggy.PluginManager`,
-calling each of its hooks and reading its content file all happen under one guard, so a
-pack that fails in any of these ways is recorded with its error and skipped, and the
-others are unaffected (unlike a single ``pm.hook.x()`` call, where one raising plugin
-breaks the call for all).
+one: importing the module, registering it (its ``indcli_*`` functions marked with
+``@hookimpl``, checked against the hooks), calling each of its hooks and reading its
+content file all happen under one guard, so a pack that fails in any of these ways is
+recorded with its error and skipped, and the others are unaffected (unlike a single
+``pm.hook.x()`` call in pluggy, where one raising plugin breaks the call for all).
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-import pluggy
-
-from indcli import PROJECT_NAME, hookspecs
+from indcli import hookspecs
 from indcli.content.model import Content, content_from_data
 from indcli.errors import ContentError, ContentProblem, PackError
 from indcli.limits import MAX_CONTENT_BYTES, printable
@@ -59,20 +57,56 @@ def parse_name_list(value: str | None) -> set[str] | None:
     return {canonical(n) for n in value.split(",") if n.strip()}
 
 
-class _PluginManager(pluggy.PluginManager):
-    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
-        # Hooks are named indcli_*: skip pluggy's inspection of every other attribute of a
-        # pack module, which is most of what registering a pack costs.
-        if not name.startswith("indcli_"):
-            return None
-        return super().parse_hookimpl_opts(plugin, name)
+class Registry:
+    """The packs of one load, by name, each with its hook implementations.
+
+    This is all indcli used pluggy's PluginManager for (it calls each pack's hooks
+    itself, one pack at a time), without importing pluggy on every start: only
+    attributes named ``indcli_*`` are looked at; one marked with ``@hookimpl`` that is no
+    hook, or a hook that takes parameters, is an error of the pack.
+    """
+
+    def __init__(self) -> None:
+        self.hooks: dict[str, dict[str, Callable[[], Any]]] = {}  # pack -> hook -> function
+        self._modules: dict[int, str] = {}
+
+    def register(self, module: Any, name: str) -> None:
+        if name in self.hooks:
+            raise PackError(f"a pack named {name} is already loaded")
+        if id(module) in self._modules:
+            raise PackError(f"its module is already loaded as pack {self._modules[id(module)]}")
+        impls = {}
+        for attr in _hook_like_names(module):
+            function = getattr(module, attr, None)
+            if callable(function) and getattr(function, hookspecs.IMPL_ATTRIBUTE, None):
+                impls[attr] = function
+        unknown = [n for n in impls if n not in HOOK_NAMES]
+        if unknown:
+            raise PackError(
+                f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks"
+            )
+        for hook, function in impls.items():
+            code = getattr(function, "__code__", None)
+            if code is not None and code.co_argcount + code.co_kwonlyargcount > 0:
+                raise PackError(f"hook {hook} takes parameters; indcli's hooks take none")
+        self.hooks[name] = impls
+        self._modules[id(module)] = name
+
+    def unregister(self, name: str) -> None:
+        self.hooks.pop(name, None)
+        self._modules = {k: v for k, v in self._modules.items() if v != name}
 
 
-def make_plugin_manager() -> pluggy.PluginManager:
-    """A fresh plugin manager that knows indcli's hooks and no packs."""
-    pm = _PluginManager(PROJECT_NAME)
-    pm.add_hookspecs(hookspecs)
-    return pm
+def make_plugin_manager() -> Registry:
+    """A fresh registry that knows indcli's hooks and no packs."""
+    return Registry()
+
+
+def _hook_like_names(module: Any) -> list[str]:
+    try:
+        return [n for n in vars(module) if isinstance(n, str) and n.startswith("indcli_")]
+    except TypeError:  # no __dict__
+        return []
 
 
 def module_source(module: ModuleType, name: str | None = None, version: str | None = None):
@@ -117,24 +151,19 @@ def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> 
     ]
 
 
-def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader) -> LoadedPack:
+def load_pack(pm: Registry, source: PackSource, read: ContentReader) -> LoadedPack:
     """Import, register and call one pack; any failure marks it failed and unregisters it."""
     pack = LoadedPack(source.name, source.version)
     try:
         module = source.load()
         pm.register(module, name=source.name)
-        unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
-        if unknown:
-            raise PackError(
-                f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks"
-            )
-        pack.warnings += _unmarked(pm, module)
+        pack.warnings += _unmarked(module)
         for hook in HOOK_NAMES:
-            impl = _impl_of(pm, hook, source.name)
-            if impl is None:
+            function = pm.hooks[source.name].get(hook)
+            if function is None:
                 continue
             pack.hooks.append(hook)
-            result = _call(hook, impl.function)
+            result = _call(hook, function)
             if hook == "indcli_content":
                 pack.content = [
                     content_from_data(read(source.name, item), source.name)
@@ -156,22 +185,20 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
     except (Exception, SystemExit) as exc:  # a pack is arbitrary code: contain it
         pack.fail(describe(exc) + _where(exc))
         pack.traceback = _traceback(exc)
-    if pack.status == "failed" and pm.has_plugin(source.name):
-        pm.unregister(name=source.name)
+    if pack.status == "failed":
+        pm.unregister(source.name)
     return pack
 
 
-def _unmarked(pm: pluggy.PluginManager, module: Any) -> list[str]:
-    """Warnings for ``indcli_*`` functions without ``@hookimpl``: pluggy ignores them."""
-    try:
-        names = [n for n in vars(module) if isinstance(n, str) and n.startswith("indcli_")]
-    except TypeError:  # no __dict__
-        return []
+def _unmarked(module: Any) -> list[str]:
+    """Warnings for ``indcli_*`` functions without ``@hookimpl``: they are never called."""
+    names = _hook_like_names(module)
     return [
         f"function {printable(name)[:64]} has no @hookimpl, so indcli never calls it; "
         "put @hookimpl (from indcli import hookimpl) above it"
         for name in sorted(names)
-        if callable(getattr(module, name, None)) and pm.parse_hookimpl_opts(module, name) is None
+        if callable(function := getattr(module, name, None))
+        and not getattr(function, hookspecs.IMPL_ATTRIBUTE, None)
     ]
 
 
@@ -205,11 +232,6 @@ def describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     detail = text[0] if text else ""
     return printable(f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__)[:300]
-
-
-def _impl_of(pm: pluggy.PluginManager, hook: str, name: str) -> Any:
-    caller = getattr(pm.hook, hook)
-    return next((i for i in caller.get_hookimpls() if i.plugin_name == name), None)
 
 
 def _call(hook: str, function: Callable[[], Any]) -> Any:

@@ -4,23 +4,21 @@ The *result* of a flow for some answers is its outcome plus the set of advice ru
 apply. A question is *relevant* when some completion of the missing answers gives a
 different result depending on its answer; routing is *done* when no missing question is
 relevant. Three-valued evaluation settles most cases at once (a scripted call with every
-answer never enumerates); otherwise the missing answers that any rule tests are
-enumerated, up to :data:`MAX_COMBINATIONS`, beyond which every question that an
-undecided rule tests is treated as relevant (asking one question too many is safe;
-skipping one that matters is not).
+answer builds nothing more); otherwise the flow's decision diagrams
+(:mod:`indcli.routing.diagram`, built once per flow) give the relevant questions exactly,
+without enumerating answer combinations, whatever the size of the flow.
+:func:`relevant_by_enumeration` is the slow definition the tests compare them with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from itertools import product
 from typing import Any
 
 from indcli.content.model import Question
 from indcli.routing.flow import CompiledRule, Flow
 
-MAX_COMBINATIONS = 50_000
 NO_OUTCOME = ""  # every outcome rule is false: a gap in the content
 
 
@@ -65,6 +63,18 @@ class ContentGap(RouteError):
         super().__init__(
             "no outcome matches these answers: the routing content has a gap "
             f"(flow '{flow.id}', packs {', '.join(flow.packs)}). Please report it to the pack."
+        )
+
+
+class FlowTooComplex(ContentGap):
+    """The flow's conditions are too intricate to tell which questions still matter."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow_id, self.packs = flow.id, list(flow.packs)
+        RouteError.__init__(
+            self,
+            f"the rules of flow '{flow.id}' (packs {', '.join(flow.packs)}) are too intricate "
+            "to tell which questions still matter; give every answer, or report it to the pack",
         )
 
 
@@ -181,33 +191,43 @@ def route(flow: Flow, answers: dict[str, str]) -> Route:
     return Route(answers, decision, relevant, unused)
 
 
-def relevant_questions(flow: Flow, answers: dict[str, str]) -> list[str]:
+def relevant_questions(flow: Flow, answers: Mapping[str, str]) -> list[str]:
     """The missing questions, in asking order, whose answer can change the result."""
-    tested = {q for rule in flow.rules for q in rule.questions}
-    missing = [q for q in flow.questions if q.id not in answers and q.id in tested]
-    sizes = [len(q.choices) for q in missing]
-    total = 1
-    for size in sizes:
-        total *= size
-    if total > MAX_COMBINATIONS:
-        undecided = decide(flow, answers)
-        open_rules = undecided.undecided + flow.outcome_rules
-        needed = {q for r in open_rules for q in r.questions}
-        return [q.id for q in missing if q.id in needed]
-    ids = [q.id for q in missing]
-    choices = [q.choice_ids for q in missing]
-    results: dict[tuple[str, ...], Any] = {}
-    for combo in product(*choices):
-        full = dict(answers)
-        full.update(zip(ids, combo, strict=True))
-        results[combo] = decide(flow, full).signature
+    from indcli.routing.diagram import TooComplex, flow_diagrams  # only with answers missing
+
+    try:
+        return flow_diagrams(flow).relevant(answers)
+    except TooComplex:
+        raise FlowTooComplex(flow) from None
+
+
+def reachable_outcomes(flow: Flow, answers: Mapping[str, str]) -> list[str]:
+    """The outcomes some completion of ``answers`` routes to."""
+    from indcli.routing.diagram import TooComplex, flow_diagrams
+
+    try:
+        return flow_diagrams(flow).reachable(answers)
+    except TooComplex:
+        raise FlowTooComplex(flow) from None
+
+
+def relevant_by_enumeration(flow: Flow, answers: Mapping[str, str]) -> list[str]:
+    """The slow reference for :func:`relevant_questions`: route every completion of
+    ``answers`` and keep the missing questions whose answer alone changes the result."""
+    from indcli.routing.combinations import combinations, tested_questions
+
+    missing = [q for q in tested_questions(flow) if q.id not in answers]
+    results = {
+        tuple(full[q.id] for q in missing): decide(flow, full).signature
+        for full in combinations(missing, answers)
+    }
     relevant = []
-    for i, question_id in enumerate(ids):
+    for i, question in enumerate(missing):
         seen: dict[tuple[str, ...], Any] = {}
         for combo, signature in results.items():
             rest = combo[:i] + combo[i + 1 :]
             if seen.setdefault(rest, signature) != signature:
-                relevant.append(question_id)
+                relevant.append(question.id)
                 break
     return relevant
 

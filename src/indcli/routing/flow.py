@@ -10,8 +10,9 @@ True, False, or None when they still depend on a missing answer (three-valued lo
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from indcli.content.model import (
     AllOf,
@@ -79,6 +80,7 @@ class Flow:
     advice_rules: tuple[CompiledRule, ...]
     packs: tuple[str, ...]
     command: CommandSpec | None = None
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # derived, built lazily
 
     @property
     def question_ids(self) -> list[str]:

@@ -227,7 +227,7 @@ def test_plain_mode_answers_with_words_and_numbers_and_no_escape_byte(session, e
     indcli.send(b"y\n")
     indcli.expect(REVIEW)
     indcli.send(b"show\n")
-    indcli.expect(b"Your route: Apply on paper with the general form for a family member")
+    indcli.expect(b"Your route: Apply on paper with the written form the IND page lists")
     indcli.expect(SAVE)
     indcli.send(b"n\n")
     assert indcli.finish() == 0

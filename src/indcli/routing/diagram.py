@@ -12,7 +12,7 @@ the question appears in its diagram. Fixing the given answers (one pass over the
 diagram) and collecting the questions that remain gives the missing questions whose
 answer can still change the result, with no enumeration of answer combinations; the
 same diagrams give the outcomes still reachable, and count and exemplify the answer
-sets a check reports. docs/performance.md says why this and not a search.
+sets a check reports. The performance page of the docs says why this and not a search.
 """
 
 from __future__ import annotations

@@ -103,11 +103,11 @@ def route_answers(
 def check_packs(app: App, *names: str) -> list[Problem]:
     """What ``indcli check NAMES`` reports (every loaded pack's problems without names)."""
     from indcli.checks.runner import check_catalog
-    from indcli.packs.loading import canonical
+    from indcli.packs.discovery import normalise
 
     catalog = app.load_catalog()
-    known = {canonical(p.name) for p in catalog.packs}
-    unknown = [n for n in names if canonical(n) not in known]
+    known = {normalise(p.name) for p in catalog.packs}
+    unknown = [n for n in names if normalise(n) not in known]
     if unknown:
         raise ValueError(f"no pack {', '.join(unknown)} in this app; it has: {sorted(known)}")
     report = check_catalog(catalog)

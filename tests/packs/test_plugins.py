@@ -12,7 +12,8 @@ import pytest
 from conftest import PACKS, make_pack, topic_toml, warning_text
 
 from indcli import hookimpl
-from indcli.packs.loading import PackSource, canonical
+from indcli.packs.discovery import normalise
+from indcli.packs.loading import PackSource
 from indcli.testing import make_app, run
 
 
@@ -232,7 +233,7 @@ def test_no_packs_at_all():
 
 
 def test_names_are_compared_canonically():
-    assert canonical("Indcli_Public.Funds") == "indcli-public-funds"
+    assert normalise("Indcli_Public.Funds") == "indcli-public-funds"
 
 
 def test_a_command_of_a_failed_pack_exits_3_naming_it(tmp_path):

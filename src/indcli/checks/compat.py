@@ -16,7 +16,7 @@ from typing import Any
 from indcli.checks.flow_checks import MAX_CHECK_COMBINATIONS
 from indcli.content.model import Question
 from indcli.packs.catalog import Catalog, flows_of
-from indcli.packs.loading import canonical
+from indcli.packs.discovery import normalise
 from indcli.routing import engine
 from indcli.routing.flow import Flow, FlowProblem
 
@@ -52,7 +52,7 @@ def check_compat(
         return [{"flow": "", "skipped": problem.message}]
     reports = []
     for flow in catalog.flows.values():
-        if canonical(pack) not in {canonical(p) for p in flow.packs} or flow.owner is None:
+        if normalise(pack) not in {normalise(p) for p in flow.packs} or flow.owner is None:
             continue
         before = before_flows.get(flow.id)
         if before is None or before.owner is None:

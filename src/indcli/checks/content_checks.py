@@ -9,7 +9,8 @@ from collections.abc import Collection
 from indcli.checks.quotes import content_problems
 from indcli.checks.report import Problem, make_problem
 from indcli.content.model import Content, cited, walk
-from indcli.packs.loading import LoadedPack, canonical
+from indcli.packs.discovery import normalise
+from indcli.packs.loading import LoadedPack
 
 STALE_AFTER = datetime.timedelta(days=365)
 
@@ -69,16 +70,15 @@ def check_pointers(
 
     A pointer to a pack that is not loaded is fine: indcli tells the reader to install it.
     """
-    loaded = {canonical(p.name): p for p in packs if p.status == "loaded"}
+    loaded = {normalise(p.name): p for p in packs if p.status == "loaded"}
     problems = []
     for located in walk(content):
         if located.kind != "pointer":
             continue
         pointer = located.item
-        target = loaded.get(canonical(pointer.pack))
+        target = loaded.get(normalise(pointer.pack))
         if target is None:
             continue
-        item, _, field_ = located.where.rpartition(" ")
         if pointer.topic is not None:
             kind, name = "topic", pointer.topic
             has = any(t.id == name for c in target.content for t in c.topics)
@@ -90,8 +90,8 @@ def check_pointers(
                 make_problem(
                     "warning",
                     pack,
-                    item,
-                    field_,
+                    located.parent,
+                    located.field,
                     f"points to {kind} '{name}' of pack {target.name}, which is loaded but has "
                     f"no such {kind}",
                 )

@@ -9,7 +9,7 @@ from indcli.checks.flow_checks import MAX_CHECK_COMBINATIONS, _if_loaded, check_
 from indcli.checks.quotes import inferences
 from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
 from indcli.packs.catalog import Catalog
-from indcli.packs.loading import canonical
+from indcli.packs.discovery import normalise
 
 
 def check_catalog(
@@ -62,5 +62,5 @@ def check_catalog(
         problems, summary = check_flow(flow, limit)
         report.problems += problems
         report.flows.append(summary)
-    report.problems.sort(key=lambda p: (canonical(p.pack), p.severity != "error"))
+    report.problems.sort(key=lambda p: (normalise(p.pack), p.severity != "error"))
     return report

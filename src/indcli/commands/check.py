@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from indcli.app import current_app
-from indcli.content.model import walk
 from indcli.output.render import Doc, Item, format_option, payload, render
 from indcli.packs.catalog import Catalog
-from indcli.packs.loading import canonical
+from indcli.packs.discovery import normalise
 
 if TYPE_CHECKING:  # the checks are imported when the command runs, not for --help
     from indcli.checks.report import Problem, Report
@@ -81,11 +80,11 @@ def check(
     report.problems += _drift_problems(catalog, pages)
     if packs:
         report = report.only(packs, load_problems=app.strict)
-    names = {canonical(p) for p in packs}
+    names = {normalise(p) for p in packs}
     checked = [
         p.name
         for p in catalog.packs
-        if p.status != "disabled" and (not names or canonical(p.name) in names)
+        if p.status != "disabled" and (not names or normalise(p.name) in names)
     ]
     failing = report.errors > 0 or (strict and report.warnings > 0)
     data = check_payload(report, checked, not failing)
@@ -112,10 +111,10 @@ def check_payload(report: Report, packs: list[str], ok: bool) -> dict[str, Any]:
 
 def _check_names(ctx: click.Context, catalog: Catalog, packs: tuple[str, ...]) -> None:
     """Exit 2 for a PACK that is not installed, or installed but not loaded by choice."""
-    status = {canonical(p.name): p for p in catalog.packs}
+    status = {normalise(p.name): p for p in catalog.packs}
     installed = ", ".join(p.name for p in catalog.packs) or "none"
     for name in packs:
-        pack = status.get(canonical(name))
+        pack = status.get(normalise(name))
         if pack is None:
             raise click.UsageError(f"no pack '{name}' is installed; installed: {installed}.", ctx)
         if pack.status == "disabled":
@@ -162,29 +161,22 @@ def _drift_problems(catalog: Catalog, pages: dict[str, tuple[str, str]]) -> list
 
     if not pages:
         return []
-    texts = {source: text for source, (_, text) in pages.items()}
-    files = {source: file for source, (file, _) in pages.items()}
     contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
     problems = []
-    for pack, item, passage, near in missing_quotes(contents, texts):
-        source = next(
-            x.item.source.source
-            for c in contents
-            if c.pack == pack
-            for x in walk(c)
-            if x.where == item
-        )
-        problems.append(
-            _problem_class()(
-                "error",
-                pack,
-                "",
-                item,
-                "source.quote",
-                f'the quote "{passage}" is not in {files[source]}; the closest passage '
-                f'there is "{near}": check the item against the page and update it',
-            )
-        )
+    for source, (file, text) in pages.items():
+        for content in contents:  # one source at a time, so each problem knows its file
+            for pack, item, passage, near in missing_quotes([content], {source: text}):
+                problems.append(
+                    _problem_class()(
+                        "error",
+                        pack,
+                        "",
+                        item,
+                        "source.quote",
+                        f'the quote "{passage}" is not in {file}; the closest passage '
+                        f'there is "{near}": check the item against the page and update it',
+                    )
+                )
     return problems
 
 

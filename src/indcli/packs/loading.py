@@ -47,16 +47,11 @@ class LoadedPack:
         self.status, self.error = "failed", error
 
 
-def canonical(name: str) -> str:
-    """Normalise a distribution name (PEP 503) so env lists match however it is spelt."""
-    return normalise(name)
-
-
 def parse_name_list(value: str | None) -> set[str] | None:
     """``None`` when unset; otherwise the set of names in a comma list ('' = none)."""
     if value is None:
         return None
-    return {canonical(n) for n in value.split(",") if n.strip()}
+    return {normalise(n) for n in value.split(",") if n.strip()}
 
 
 class _PluginManager(pluggy.PluginManager):
@@ -100,9 +95,9 @@ def select(
 def source_names(source: PackSource) -> set[str]:
     """The names that INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS may use for a pack: its
     distribution name (``dist`` of ``dist:entry-point``) and its entry-point name."""
-    names = {canonical(source.name), canonical(source.name.partition(":")[0])}
+    names = {normalise(source.name), normalise(source.name.partition(":")[0])}
     if source.entry_point:
-        names.add(canonical(source.entry_point))
+        names.add(normalise(source.entry_point))
     return names
 
 

@@ -146,3 +146,8 @@ def run_indcli(*args: str, pythonpath: Path, packs: str, code: str | None = None
         timeout=60,
         stdin=subprocess.DEVNULL,
     )
+
+
+def failing_app(*packs, **kwargs):
+    """:func:`make_app` for a test about packs that fail to load (make_app raises)."""
+    return make_app(*packs, allow_failures=True, **kwargs)

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from click.testing import CliRunner, Result
 
 from indcli.app import App
+from indcli.errors import PackError
 from indcli.packs.loading import PackSource
 
 if TYPE_CHECKING:
@@ -52,16 +53,30 @@ def make_app(
     *packs: ModuleType | PackSource,
     environ: Mapping[str, str] | None = None,
     interactive: bool = False,
+    allow_failures: bool = False,
 ) -> App:
-    """An App with exactly ``packs`` (modules or :class:`PackSource`), cache off."""
+    """An App with exactly ``packs`` (modules or :class:`PackSource`), cache off.
+
+    A pack that fails to load raises :class:`~indcli.errors.PackError` here, naming it and
+    why, so one typo is one clear failure; pass ``allow_failures=True`` to test failures.
+    """
     from indcli.commands.registry import reserved_names
 
-    return App(
+    app = App(
         list(packs),
         {**TEST_ENVIRON, **(environ or {})},
         interactive=interactive,
         reserved=reserved_names(),
     )
+    if not allow_failures:
+        failed = app.load_catalog().failed
+        if failed:
+            raise PackError(
+                "; ".join(f"pack {p.name} failed to load: {p.error}" for p in failed)
+                + " (make_app(..., allow_failures=True) to test a failure)",
+                pack=failed[0].name,
+            )
+    return app
 
 
 def run(app: App, args: Sequence[str], input: str | bytes | None = None, **kwargs: Any) -> Result:
@@ -97,7 +112,7 @@ def route_answers(
     except ContentGap:
         raise ValueError(f"no outcome of flow '{flow}' matches these answers (a gap)") from None
     command = loaded.command.name if loaded.command else "route"
-    return RouteResult(loaded, settled, catalog, command).to_dict()
+    return RouteResult(loaded, settled, catalog, command, strict=app.strict).to_dict()
 
 
 def check_packs(app: App, *names: str) -> list[Problem]:

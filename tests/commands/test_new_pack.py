@@ -20,6 +20,7 @@ from types import ModuleType
 
 import indcli_partner_permit
 import pytest
+from conftest import failing_app
 from venvtools import PIP_TIMEOUT, REPO, Venv, build_wheel, describe, json_of
 from venvtools import run as venv_run
 
@@ -346,7 +347,7 @@ def test_new_pack_is_a_core_command_and_loads_no_pack(tmp_path):
     def explode():
         raise AssertionError("new-pack must not load packs")
 
-    app = make_app(PackSource("indcli-boom", "1", explode))
+    app = failing_app(PackSource("indcli-boom", "1", explode))
     result = run(app, ["new-pack", "indcli-hello", str(tmp_path / "p")])
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""

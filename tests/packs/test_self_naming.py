@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CITE, PACKS, make_pack, path_pack, run_indcli, topic_toml
+from conftest import CITE, PACKS, failing_app, make_pack, path_pack, run_indcli, topic_toml
 
 from indcli import api
-from indcli.testing import make_app, run
+from indcli.testing import run
 
 ROUTE = [
     "route",
@@ -93,7 +93,7 @@ def test_a_self_named_public_funds_topic_names_both_packs_and_blames_the_newcome
 @pytest.mark.parametrize("topic", ["berichtenbox", "digid", "public-funds"])
 def test_in_process_the_impostor_fails_alone(tmp_path, topic):
     impostor = make_pack("indcli-aaa-x", tmp_path, self_named(topic, "indcli-aaa-x", True))
-    app = make_app(*PACKS, impostor)
+    app = failing_app(*PACKS, impostor)
     assert [p.name for p in app.load_catalog().failed] == ["indcli-aaa-x"]
     assert "EVIL" not in json.dumps(api.explain(topic, app=app))
     assert run(app, ["route", *ROUTE[1:]]).exit_code == 0
@@ -102,7 +102,7 @@ def test_in_process_the_impostor_fails_alone(tmp_path, topic):
 def test_when_no_other_pack_names_either_neither_loads_and_the_message_says_so(tmp_path):
     a = make_pack("indcli-aa", tmp_path, self_named("shared", "indcli-aa"))
     z = make_pack("indcli-zz", tmp_path, self_named("shared", "indcli-zz"))
-    app = make_app(a, z)
+    app = failing_app(a, z)
     assert [p.name for p in app.load_catalog().failed] == ["indcli-aa", "indcli-zz"]
     for pack in app.load_catalog().failed:
         assert "no other pack names either for it, so neither loads" in pack.error
@@ -124,6 +124,6 @@ def test_a_flow_owner_is_never_knocked_out_by_a_contested_name(tmp_path):
     related = [{ label = "l", command = "route", pack = "indcli-partner-permit" }]
     """,
     )
-    app = make_app(*PACKS, rival)
+    app = failing_app(*PACKS, rival)
     assert [p.name for p in app.load_catalog().failed] == ["indcli-aaa-rival"]
     assert app.load_catalog().flow("partner-permit") is not None

@@ -185,7 +185,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, options: dict[str, Any]) -
     except ContentGap as exc:
         raise PackError(str(exc)) from None
     asked = bool(asked_ids)
-    data = RouteResult(flow, route, app.catalog, name).to_dict()
+    data = RouteResult(flow, route, app.catalog, name, strict=app.strict).to_dict()
 
     def describe(d: dict[str, Any]):
         return describe_route(d, options["explain"], asked, flow, asked_ids)

@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from indcli.limits import (
+    ID_PATTERN,
     MAX_CONDITION_DEPTH,
     MAX_ITEMS,
     MAX_TEXT,
@@ -35,7 +36,6 @@ from indcli.limits import (
     has_control_chars,
 )
 
-ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 DIST_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"
 COMMAND_PATTERN = r"^[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?$"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indcli.content.model import cited_data
+from indcli.errors import PackError
 from indcli.output.render import payload
 from indcli.packs.catalog import Catalog
 from indcli.packs.pointers import resolve
@@ -35,6 +36,31 @@ class RouteResult:
     route: Route
     catalog: Catalog | None = None  # resolves pointers in to_dict(); to_record() needs none
     command: str = "route"
+    strict: bool = False  # INDCLI_STRICT_PLUGINS: an undeclared override refuses to run
+
+    def __post_init__(self) -> None:
+        problem = self.undeclared_override() if self.strict else None
+        if problem is not None:
+            raise PackError(problem[0], pack=problem[1])
+
+    def undeclared_override(self) -> tuple[str, str] | None:
+        """(message, pack) when another pack's rule decided the outcome over a rule of the
+        flow's owner that it does not name in ``overrides`` (what ``check`` reports)."""
+        rule = self.foreign_rule
+        if rule is None:
+            return None
+        answers = self.route.answers
+        mine = (r for r in self.flow.outcome_rules if r.pack == self.flow.owner)
+        owners = next((r for r in mine if r.test(answers, None)), None)
+        if owners is None or owners.outcome == rule.outcome or owners.id in rule.rule.overrides:
+            return None
+        return (
+            f"rule '{rule.id}' of pack {rule.pack} overrides rule '{owners.id}' of "
+            f"{self.flow.owner} without naming it in 'overrides'; INDCLI_STRICT_PLUGINS is "
+            f"set, so this route is refused (disable the pack with "
+            f"INDCLI_DISABLE_PLUGINS={rule.pack})",
+            rule.pack,
+        )
 
     @property
     def answers(self) -> dict[str, str]:

@@ -10,8 +10,11 @@ breaks the call for all).
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -21,7 +24,7 @@ import pluggy
 from indcli import PROJECT_NAME, hookspecs
 from indcli.content.model import Content, content_from_data
 from indcli.errors import ContentError, ContentProblem, PackError
-from indcli.limits import MAX_CONTENT_BYTES, printable
+from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
 from indcli.packs.discovery import PackSource, normalise
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
@@ -113,47 +116,94 @@ def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> 
 
 
 def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader) -> LoadedPack:
-    """Import, register and call one pack; any failure marks it failed and unregisters it."""
+    """Import, register and call one pack; any failure marks it failed and unregisters it.
+
+    Everything the pack does runs in isolation: any exception, even a ``BaseException``
+    (``GeneratorExit``, ``asyncio.CancelledError``, a ``KeyboardInterrupt`` it raises
+    itself), is the pack's failure; only a real Ctrl-C (a SIGINT this process received)
+    goes on. What the pack writes to ``sys.stdout`` or ``sys.stderr`` is kept as a warning,
+    so it can never corrupt ``--format json``.
+    """
     pack = LoadedPack(source.name, source.version)
-    try:
-        module = source.load()
-        pm.register(module, name=source.name)
-        unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
-        if unknown:
-            raise PackError(
-                f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks"
-            )
-        pack.warnings += _unmarked(pm, module)
-        for hook in HOOK_NAMES:
-            impl = _impl_of(pm, hook, source.name)
-            if impl is None:
-                continue
-            pack.hooks.append(hook)
-            result = _call(hook, impl.function)
-            if hook == "indcli_content":
-                pack.content = [
-                    content_from_data(read(source.name, item), source.name)
-                    for item in _as_list(result)
-                ]
-            elif hook == "indcli_commands":
-                pack.commands = _commands(result)
-        if not pack.hooks:
-            pack.warnings.append(
-                "it implements no hook, so it adds nothing (hooks: "
-                f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
-            )
-    except ContentError as exc:
-        pack.fail(exc.message)
-        pack.problems = list(exc.problems)
-    except PackError as exc:
-        pack.fail(exc.message + _where(exc.__cause__))
-        pack.traceback = _traceback(exc.__cause__)
-    except (Exception, SystemExit) as exc:  # a pack is arbitrary code: contain it
-        pack.fail(describe(exc) + _where(exc))
-        pack.traceback = _traceback(exc)
+    out = io.StringIO()
+    with _Interrupts() as interrupts, redirect_stdout(out), redirect_stderr(out):
+        try:
+            _load(pm, source, read, pack)
+        except ContentError as exc:
+            pack.fail(exc.message)
+            pack.problems = list(exc.problems)
+        except PackError as exc:
+            pack.fail(exc.message + _where(exc.__cause__))
+            pack.traceback = _traceback(exc.__cause__)
+        except BaseException as exc:  # a pack is arbitrary code: contain it
+            if isinstance(exc, KeyboardInterrupt) and interrupts.received:
+                raise
+            pack.fail(describe(exc) + _where(exc))
+            pack.traceback = _traceback(exc)
+    printed = out.getvalue().strip()
+    if printed:
+        shown = one_line(printed[:200]) + ("..." if len(printed) > 200 else "")
+        pack.warnings.append(f"it printed while loading (packs must not print): {shown}")
     if pack.status == "failed" and pm.has_plugin(source.name):
         pm.unregister(name=source.name)
     return pack
+
+
+def _load(pm: pluggy.PluginManager, source: PackSource, read: ContentReader, pack: LoadedPack):
+    module = source.load()
+    pm.register(module, name=source.name)  # pluggy checks each hook against its spec
+    unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
+    if unknown:
+        raise PackError(f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks")
+    pack.warnings += _unmarked(pm, module)
+    for hook in HOOK_NAMES:
+        impl = _impl_of(pm, hook, source.name)
+        if impl is None:
+            continue
+        pack.hooks.append(hook)
+        result = _call(hook, impl.function)
+        if hook == "indcli_content":
+            pack.content = [
+                content_from_data(read(source.name, item), source.name) for item in _as_list(result)
+            ]
+        elif hook == "indcli_commands":
+            pack.commands = _commands(result)
+    if not pack.hooks:
+        pack.warnings.append(
+            "it implements no hook, so it adds nothing (hooks: "
+            f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
+        )
+
+
+class _Interrupts:
+    """Notes whether a real SIGINT arrives while a pack loads (the main thread only; where
+    the handler cannot be set, every KeyboardInterrupt counts as real)."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupts:
+        import signal
+
+        try:
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                self._previous = signal.signal(signal.SIGINT, self._handle)
+            else:
+                self.received = True
+        except ValueError:  # not the main thread
+            self.received = True
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.received = True
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self._previous)
 
 
 def _unmarked(pm: pluggy.PluginManager, module: Any) -> list[str]:
@@ -210,7 +260,9 @@ def _impl_of(pm: pluggy.PluginManager, hook: str, name: str) -> Any:
 def _call(hook: str, function: Callable[[], Any]) -> Any:
     try:
         return function()
-    except (Exception, SystemExit) as exc:
+    except KeyboardInterrupt:
+        raise  # load_pack tells a real Ctrl-C from one the pack raised
+    except BaseException as exc:
         raise PackError(f"hook {hook} raised {describe(exc)}") from exc
 
 
@@ -230,6 +282,11 @@ def _commands(result: Any) -> list[Any]:
         if not isinstance(command, click.Command) or not command.name:
             raise PackError(
                 f"indcli_commands returned {type(command).__name__}, not a named click command"
+            )
+        if not isinstance(command.name, str) or not re.fullmatch(ID_PATTERN, command.name):
+            raise PackError(
+                f"command name {printable(repr(command.name))[:80]} is not an id (lower-case "
+                "letters, digits and single hyphens, starting with a letter)"
             )
     return commands
 

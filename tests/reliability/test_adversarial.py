@@ -477,7 +477,7 @@ def test_anything_else_is_off_with_one_escaped_warning(capsys):
     assert capsys.readouterr().err == ""  # the library never prints
     (message,) = limits.flag_warnings({"X": "maybe\x1b[31m"}, ("X",))
     assert "X=maybe\\x1b[31m is not a boolean" in message
-    result = run(failing_app(*PACKS, environ={"INDCLI_DEBUG": "maybe"}), ["plugins"])
+    result = run(make_app(*PACKS, environ={"INDCLI_DEBUG": "maybe"}), ["explain"])
     assert result.stderr.count("INDCLI_DEBUG=maybe is not a boolean") == 1
 
 

@@ -75,8 +75,23 @@ def make_plugin_manager() -> pluggy.PluginManager:
 
 def module_source(module: ModuleType, name: str | None = None, version: str | None = None):
     """A :class:`PackSource` for a module already imported (tests, in-process use)."""
-    dist = name or module.__name__.split(".")[0].replace("_", "-")
-    return PackSource(dist, version or str(getattr(module, "__version__", "0")), lambda: module)
+    top = module.__name__.split(".")[0]
+    dist = name or top.replace("_", "-")
+    version = version or getattr(module, "__version__", None) or _installed_version(top)
+    return PackSource(dist, str(version), lambda: module)
+
+
+def _installed_version(top_module: str) -> str:
+    """The version of the distribution that installs ``top_module`` (in-process packs in
+    tests only, so importing importlib.metadata here costs nothing at start-up)."""
+    from importlib.metadata import PackageNotFoundError, packages_distributions, version
+
+    for dist in packages_distributions().get(top_module, []):
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            continue
+    return "unknown"
 
 
 def select(

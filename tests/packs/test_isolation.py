@@ -1,0 +1,151 @@
+"""Each pack fully isolated while it loads, no raw byte from a pack on the terminal, and
+strict meaning strict everywhere (issue 18)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from types import ModuleType
+
+import click
+import pytest
+from conftest import PACKS, failing_app, make_pack, path_pack, run_indcli, topic_toml
+
+from indcli import api, hookimpl
+from indcli.errors import PackError
+from indcli.packs.loading import PackSource
+from indcli.testing import make_app, run
+
+
+class Custom(BaseException):
+    pass
+
+
+def raising(exc: BaseException, at_import: bool = False) -> PackSource:
+    module = ModuleType("indcli_raiser")
+
+    @hookimpl
+    def indcli_content():
+        raise exc
+
+    module.indcli_content = indcli_content
+
+    def load():
+        if at_import:
+            raise exc
+        return module
+
+    return PackSource("indcli-raiser", "1.0", load)
+
+
+@pytest.mark.parametrize(
+    "exc", [asyncio.CancelledError(), GeneratorExit(), Custom("boom"), KeyboardInterrupt()]
+)
+@pytest.mark.parametrize("at_import", [False, True])
+@pytest.mark.parametrize("command", [["plugins"], ["explain"], ["route", "--help"]])
+def test_a_base_exception_in_a_pack_is_that_packs_failure(exc, at_import, command):
+    app = failing_app(*PACKS, raising(exc, at_import))
+    result = run(app, command)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    (failed,) = app.catalog.failed
+    assert failed.name == "indcli-raiser" and type(exc).__name__ in failed.error
+
+
+def test_printing_while_loading_never_reaches_stdout(tmp_path):
+    code = """
+    import sys
+    print("PRINTED AT IMPORT")
+
+    @hookimpl
+    def indcli_commands():
+        sys.stderr.write("WRITTEN BY A HOOK\\n")
+        return []
+    """
+    folder = path_pack(tmp_path, "indcli-chatty", code=code)
+    proc = run_indcli(
+        "explain", "public-funds", "--format", "json", pythonpath=folder, packs="indcli-chatty"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["topic"] == "public-funds"  # nothing before the JSON
+    (warning,) = [json.loads(line) for line in proc.stderr.splitlines()]
+    message = warning["warning"]["message"]
+    assert "indcli-chatty" in message and "PRINTED AT IMPORT" in message
+    assert "WRITTEN BY A HOOK" in message
+
+
+EVIL_HELP = "Pay now \x1b]0;owned\x07 \x1b[5mblink\x1b[0m \u202eevil"
+
+
+def test_escape_laden_command_help_is_escaped_in_root_help(tmp_path):
+    command = click.Command("pay-now", help=EVIL_HELP, short_help=EVIL_HELP)
+    app = make_app(*PACKS, make_pack("indcli-evil", tmp_path, commands=[command]))
+    for args in (["--help"], ["pay-now", "--help"]):
+        result = run(app, args)
+        assert result.exit_code == 0
+        assert not any(c in result.output for c in "\x1b\x07\u202e"), args
+        assert "\\x1b" in result.output
+
+
+@pytest.mark.parametrize("name", ["pay\x1b[5mnow", "pay now", "Pay", "\u202epay", "x" * 0])
+def test_a_pack_command_whose_name_is_not_an_id_is_refused(tmp_path, name):
+    command = click.Command(name or None)
+    app = failing_app(*PACKS, make_pack("indcli-evil", tmp_path, commands=[command]))
+    result = run(app, ["--help"])
+    assert result.exit_code == 0 and not any(c in result.output for c in "\x1b\u202e")
+    assert [p.name for p in app.catalog.failed] == ["indcli-evil"]
+
+
+def test_a_distribution_name_with_escapes_is_escaped_in_clash_warnings(tmp_path):
+    evil = "indcli-\x1b]0;x\x07evil"
+    app = failing_app(*PACKS, make_pack(evil, tmp_path, topic_toml("public-funds")))
+    result = run(app, ["explain", "public-funds"])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\\x1b]0;x\\x07evil" in result.stderr
+
+
+# --- strict means strict -------------------------------------------------------------
+
+
+def broken(tmp_path) -> PackSource:
+    return make_pack("indcli-bad", tmp_path, topic_toml("x").replace("summary", "sumary"))
+
+
+def test_strict_api_route_raises_a_pack_error_naming_the_pack(tmp_path, capsys):
+    answers = {"eu-long-term-resident": "yes"}
+    lax = api.load([], environ={"INDCLI_NO_CACHE": "1"})
+    lax.sources = [*make_app(*PACKS).sources, broken(tmp_path)]
+    assert api.route(answers, app=lax).outcome_id == "eu-long-term-resident"
+    strict = api.load([], environ={"INDCLI_NO_CACHE": "1", "INDCLI_STRICT_PLUGINS": "1"})
+    strict.sources = lax.sources
+    with pytest.raises(PackError) as caught:
+        api.route(answers, app=strict)
+    assert caught.value.pack == "indcli-bad" and "indcli-bad" in caught.value.message
+    with pytest.raises(PackError):
+        api.explain("public-funds", app=strict)
+    assert capsys.readouterr() == ("", "")  # the library never prints
+
+
+def test_make_app_raises_on_a_pack_that_fails_to_load(tmp_path):
+    with pytest.raises(PackError, match=r"indcli-bad.*sumary"):
+        make_app(*PACKS, broken(tmp_path))
+    assert failing_app(*PACKS, broken(tmp_path)).load_catalog().failed
+
+
+def test_api_load_refuses_a_bare_string():
+    with pytest.raises(TypeError, match="list of pack names"):
+        api.load(names="indcli-public-funds")
+
+
+def test_in_process_packs_show_their_version():
+    from indcli.packs.loading import module_source
+
+    assert module_source(PACKS[0]).version == PACKS[0].__version__
+
+
+def test_an_in_process_pack_without_version_is_not_version_0():
+    from indcli.packs.loading import module_source
+
+    bare = ModuleType("indcli_bare")
+    assert module_source(bare).version == "unknown"

@@ -78,12 +78,14 @@ class Doc:
 INFERENCE_MARK = "indcli's reading (the page does not say this in these words)"
 
 
-def basis_notes(item: Mapping[str, Any]) -> list[str]:
-    """The visible mark of an item whose basis is indcli's reading, not the page."""
+def basis_notes(item: Mapping[str, Any], reader: str | None = None) -> list[str]:
+    """The visible mark of an item whose basis is a reading, not the page: indcli's, or
+    that of ``reader``, the pack it comes from when that is not the owner's."""
     if item.get("basis") != "inference":
         return []
+    mark = INFERENCE_MARK if reader is None else INFERENCE_MARK.replace("indcli", reader, 1)
     note = item.get("basis_note")
-    return [f"{INFERENCE_MARK}: {note}" if note else f"{INFERENCE_MARK}."]
+    return [f"{mark}: {note}" if note else f"{mark}."]
 
 
 def payload(command: str, **fields: Any) -> dict[str, Any]:

@@ -159,6 +159,8 @@ class RouteResult:
         answers = self.route.answers
         item: dict[str, Any] = {key: rule.id, **cited_data(rule.rule)}
         item["answers"] = {q: answers[q] for q in rule.questions if q in answers}
+        if rule.pack != self.flow.owner:  # whose advice this is, where it is not the owner's
+            item["pack"] = rule.pack
         if rule.rule.see is not None:
             assert self.catalog is not None, "to_dict() resolves pointers: give a catalog"
             item["see"] = resolve(self.catalog, rule.rule.see)

@@ -13,6 +13,9 @@ from indcli.packs.discovery import normalise
 from indcli.packs.loading import LoadedPack
 
 STALE_AFTER = datetime.timedelta(days=365)
+PLACEHOLDER_URL = "https://example.org/replace-me"  # the source `indcli new-pack` writes
+PLACEHOLDER = "placeholder"  # every text `new-pack` writes says so
+_TEXTS = ("title", "summary", "text", "prompt", "help", "note", "label")
 
 # --- sources and pointers --------------------------------------------------------------
 
@@ -33,7 +36,18 @@ def check_citations(pack: str, content: Content, today: datetime.date) -> list[P
                 )
             )
             continue
-        if today - checked > STALE_AFTER:
+        if checked > today:
+            problems.append(
+                make_problem(
+                    "warning",
+                    pack,
+                    located.where,
+                    "source.checked",
+                    f"'checked' is {checked}, a date in the future: set it to the day you "
+                    "compared the quote with its source",
+                )
+            )
+        elif today - checked > STALE_AFTER:
             problems.append(
                 make_problem(
                     "warning",
@@ -44,6 +58,35 @@ def check_citations(pack: str, content: Content, today: datetime.date) -> list[P
                     f"days ago: compare the quote with {cite.url} again and update 'checked'",
                 )
             )
+    return problems
+
+
+def check_placeholders(pack: str, content: Content) -> list[Problem]:
+    """What `indcli new-pack` wrote and the author has not replaced yet: a warning each
+    (so ``check --strict`` fails an untouched new pack)."""
+    problems, urls = [], set()
+    for located in walk(content):
+        item = located.item
+        fields = [(f, getattr(item, f, None)) for f in _TEXTS]
+        if cited(located):
+            fields.append(("source.quote", item.source.quote))
+            if item.source.url == PLACEHOLDER_URL and item.source.source not in urls:
+                urls.add(item.source.source)
+                fields.append(("source.url", item.source.url))
+        for name, value in fields:
+            if isinstance(value, str) and (
+                PLACEHOLDER in value.lower() or value == PLACEHOLDER_URL
+            ):
+                problems.append(
+                    make_problem(
+                        "warning",
+                        pack,
+                        located.where,
+                        name,
+                        "still the placeholder `indcli new-pack` wrote: replace it with your "
+                        "own content and the page it comes from",
+                    )
+                )
     return problems
 
 

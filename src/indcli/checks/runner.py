@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime
 
-from indcli.checks.content_checks import check_basis, check_citations, check_pointers
+from indcli.checks.content_checks import (
+    check_basis,
+    check_citations,
+    check_placeholders,
+    check_pointers,
+)
 from indcli.checks.flow_checks import MAX_CHECK_COMBINATIONS, _if_loaded, check_extends, check_flow
 from indcli.checks.quotes import inferences
 from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
 from indcli.packs.catalog import Catalog
 from indcli.packs.discovery import normalise
+from indcli.packs.references import file_label
 
 
 def check_catalog(
@@ -38,7 +44,7 @@ def check_catalog(
                 Problem(
                     "error",
                     pack.name,
-                    "",
+                    file_label(pack),
                     "",
                     "",
                     f"{FAILED_TO_LOAD}{pack.error}",
@@ -51,6 +57,7 @@ def check_catalog(
             for content in pack.content:
                 report.problems += check_citations(pack.name, content, today)
                 report.problems += check_basis(pack.name, content)
+                report.problems += check_placeholders(pack.name, content)
                 report.inferences += [
                     Inference(pack.name, where, note) for where, note in inferences(content)
                 ]

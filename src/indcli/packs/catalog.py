@@ -40,6 +40,7 @@ from indcli.packs.loading import (
     select,
     unknown_names,
 )
+from indcli.packs.references import locate
 from indcli.routing.flow import Flow, FlowProblem, build_flow
 
 
@@ -207,7 +208,9 @@ def _merge(packs: list[LoadedPack], reserved: Reserved) -> Catalog:
         try:
             catalog.flows = _build_flows(packs, reserved.options)
         except FlowProblem as problem:
-            next(p for p in packs if p.name == problem.pack).fail(problem.message)
+            pack = next(p for p in packs if p.name == problem.pack)
+            pack.fail(problem.message)
+            pack.problems = [locate(pack, problem)]
             continue
         return catalog
 

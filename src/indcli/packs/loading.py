@@ -45,6 +45,8 @@ class LoadedPack:
     problems: list[ContentProblem] = field(default_factory=list)
     traceback: str | None = None  # of the failure inside the pack, for --debug
     warnings: list[str] = field(default_factory=list)  # loaded, but something is ignored
+    files: list[Any] = field(default_factory=list)  # the content files its hook named
+    module_file: str | None = None  # the pack's module, where it has a file
 
     def fail(self, error: str) -> None:
         self.status, self.error = "failed", error
@@ -165,7 +167,9 @@ def load_pack(pm: pluggy.PluginManager, source: PackSource, read: ContentReader)
 
 
 def _load(pm: pluggy.PluginManager, source: PackSource, read: ContentReader, pack: LoadedPack):
+    pack.module_file = source.origin
     module = source.load()
+    pack.module_file = getattr(module, "__file__", None) or pack.module_file
     pm.register(module, name=source.name)  # pluggy checks each hook against its spec
     unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
     if unknown:
@@ -178,6 +182,7 @@ def _load(pm: pluggy.PluginManager, source: PackSource, read: ContentReader, pac
         pack.hooks.append(hook)
         result = _call(hook, impl.function)
         if hook == "indcli_content":
+            pack.files = _as_list(result)
             pack.content = [
                 content_from_data(read(source.name, item), source.name) for item in _as_list(result)
             ]

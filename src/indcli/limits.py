@@ -12,6 +12,9 @@ MAX_ITEMS = 200
 MAX_CONDITION_DEPTH = 8
 MAX_KEY_PARTS = 100  # dotted TOML key parts
 
+# The source URL `indcli new-pack` writes, which `check` flags until it is replaced.
+PLACEHOLDER_URL = "https://example.org/replace-me"
+
 # An id: a topic, question, choice, outcome, rule, source, or a command a pack adds.
 ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 

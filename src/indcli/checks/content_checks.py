@@ -9,11 +9,11 @@ from collections.abc import Collection
 from indcli.checks.quotes import content_problems
 from indcli.checks.report import Problem, make_problem
 from indcli.content.model import Content, cited, walk
+from indcli.limits import PLACEHOLDER_URL
 from indcli.packs.discovery import normalise
 from indcli.packs.loading import LoadedPack
 
 STALE_AFTER = datetime.timedelta(days=365)
-PLACEHOLDER_URL = "https://example.org/replace-me"  # the source `indcli new-pack` writes
 PLACEHOLDER = "placeholder"  # every text `new-pack` writes says so
 _TEXTS = ("title", "summary", "text", "prompt", "help", "note", "label")
 

@@ -34,7 +34,7 @@ from string import Template
 from typing import Any
 
 from indcli import ENTRY_POINT_GROUP, __version__
-from indcli.checks.content_checks import PLACEHOLDER_URL
+from indcli.limits import PLACEHOLDER_URL
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_NAME = 64

@@ -28,6 +28,7 @@ class Problem:
     message: str
     related: tuple[str, ...] = ()  # other packs the problem involves
     loading: bool = False  # it kept the pack from loading (strict mode fails on these)
+    line: int | None = None  # in ``file``, where known
 
     @property
     def load_problem(self) -> bool:

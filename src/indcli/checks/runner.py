@@ -35,6 +35,7 @@ def check_catalog(
                     p.field,
                     at_line(p.line, p.message),
                     loading=True,
+                    line=p.line,
                 )
                 for p in pack.problems
             ]

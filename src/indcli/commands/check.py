@@ -23,6 +23,7 @@ EXIT_PROBLEMS = 1  # like a linter's findings; usage errors keep exit 2
 Examples:
   indcli check                          every installed pack
   indcli check my-pack --strict         one pack; warnings fail too (for CI)
+  indcli check src/my_pack/content.toml a content file (or a folder), before install
   indcli check --format json
   INDCLI_LOAD_PLUGINS=indcli-partner-permit,my-pack indcli check my-pack
   indcli check my-pack --compat         what installing my-pack changes in routes
@@ -32,7 +33,7 @@ Examples:
 Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict),
 2 unknown PACK."""
 )
-@click.argument("packs", nargs=-1, metavar="[PACK]...")
+@click.argument("packs", nargs=-1, metavar="[PACK|PATH]...")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
     "--compat",
@@ -66,9 +67,19 @@ def check(
     them on either side are shown (a clash, a conflict, a changed outcome), but flows are
     still built from every loaded pack, as `indcli route` does. With
     INDCLI_STRICT_PLUGINS=1, every pack that failed to load is a problem too.
+
+    A PATH (a content.toml, or a folder holding one, as `indcli new-pack` makes) is
+    checked as its pack would load it, next to the installed packs, in place of an
+    installed pack of the same name: no need to install it first.
     """
     app = current_app(ctx)
-    catalog = app.load_catalog()  # a failed pack is a problem to list, not a warning
+    packs, local = _local_packs(ctx, packs)
+    if local:  # content files checked as their pack would load them, beside the others
+        from indcli.packs.author_kit import catalog_with
+
+        catalog = catalog_with(app.sources, app.environ, app.loader, app.reserved, local)
+    else:
+        catalog = app.load_catalog()  # a failed pack is a problem to list, not a warning
     _check_names(ctx, catalog, packs)
     if compat and not packs:
         raise click.UsageError("--compat compares the routes with and without PACK: name one.")
@@ -107,6 +118,24 @@ def check_payload(report: Report, packs: list[str], ok: bool) -> dict[str, Any]:
         flows=[f.as_dict() for f in report.flows],
         inferences=[i.as_dict() for i in report.inferences],
     )
+
+
+def _local_packs(ctx: click.Context, args: tuple[str, ...]) -> tuple[tuple[str, ...], list[Any]]:
+    """The PACK names (a PATH becomes its pack's name) and the sources of the PATHs."""
+    from indcli.packs.author_kit import is_path, path_source
+
+    names, local = [], []
+    for arg in args:
+        if not is_path(arg):
+            names.append(arg)
+            continue
+        try:
+            source = path_source(Path(arg))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx, param_hint="PATH") from None
+        local.append(source)
+        names.append(source.name)
+    return tuple(names), local
 
 
 def _check_names(ctx: click.Context, catalog: Catalog, packs: tuple[str, ...]) -> None:

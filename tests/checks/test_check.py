@@ -296,6 +296,7 @@ def test_json_shape(tmp_path):
             "message",
             "related",
             "loading",
+            "line",
         ]
     for flow in data["flows"]:
         assert {"id", "combinations", "outcomes_reached", "owner", "packs"} <= flow.keys()

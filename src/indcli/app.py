@@ -70,7 +70,10 @@ class App:
         for pack in catalog.failed:
             name = printable(pack.name)
             message = f"pack {name} {printable(pack.version)} was skipped: {pack.error}"
-            self.warn(f"{message}. Disable it with INDCLI_DISABLE_PLUGINS={name}", pack=name)
+            hint = f"INDCLI_DISABLE_PLUGINS={name}"
+            self.warn(
+                message if hint in message else f"{message}. Disable it with {hint}", pack=name
+            )
             if pack.traceback and self.debug and not self.quiet:
                 click.echo(pack.traceback.rstrip(), err=True)
         for pack in catalog.packs:

@@ -4,6 +4,7 @@ lead somewhere."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Collection
 
 from indcli.checks.quotes import content_problems
@@ -14,7 +15,13 @@ from indcli.packs.discovery import normalise
 from indcli.packs.loading import LoadedPack
 
 STALE_AFTER = datetime.timedelta(days=365)
-PLACEHOLDER = "placeholder"  # every text `new-pack` writes says so
+# What `indcli new-pack` writes in every text and quote it makes, until replaced (other
+# uses of the word, like the example pack's illustration, are not flagged).
+_NEW_PACK = re.compile(
+    r"placeholder(?: source)?: replace with|made by indcli new-pack|^placeholder "
+    r"(?:question|warning) of |say here, in plain words|" + re.escape(PLACEHOLDER_URL),
+    re.IGNORECASE,
+)
 _TEXTS = ("title", "summary", "text", "prompt", "help", "note", "label")
 
 # --- sources and pointers --------------------------------------------------------------
@@ -74,9 +81,7 @@ def check_placeholders(pack: str, content: Content) -> list[Problem]:
                 urls.add(item.source.source)
                 fields.append(("source.url", item.source.url))
         for name, value in fields:
-            if isinstance(value, str) and (
-                PLACEHOLDER in value.lower() or value == PLACEHOLDER_URL
-            ):
+            if isinstance(value, str) and _NEW_PACK.search(value):
                 problems.append(
                     make_problem(
                         "warning",

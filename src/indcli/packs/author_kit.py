@@ -19,8 +19,10 @@ from indcli.packs.discovery import PackSource, entry_point_sources, normalise
 
 
 def is_path(arg: str) -> bool:
-    """Whether a ``check`` argument names a file or folder rather than a pack."""
-    return arg.endswith(".toml") or os.sep in arg or "/" in arg or os.path.isdir(arg)
+    """Whether a ``check`` argument names a file or folder rather than a pack: a
+    ``.toml`` file, or anything with a slash (``./my-pack`` for a folder here), so a
+    folder named like a pack never hides the pack."""
+    return arg.endswith(".toml") or os.sep in arg or "/" in arg or arg in (".", "..")
 
 
 def path_source(path: Path) -> PackSource:
@@ -69,13 +71,27 @@ def catalog_with(
 ) -> Catalog:
     """The packs (``None``: installed) with ``local`` ones in place of any of the same
     name, loaded as :func:`~indcli.packs.catalog.load_catalog` does."""
-    names = {normalise(s.name) for s in local}
-    sources = [
-        s
-        for s in (entry_point_sources() if sources is None else sources)
-        if normalise(s.name.partition(":")[0]) not in names
-    ]
+    names = {normalise(s.name): s for s in local}
+    kept = []
+    for source in entry_point_sources() if sources is None else sources:
+        replaced = names.get(normalise(source.name.partition(":")[0]))
+        if replaced is None:
+            kept.append(source)
+        else:  # the installed pack's code (its commands) with the file's content
+            replaced.load = _with_code_of(source, replaced.load)
+    sources = kept
     environ = dict(environ)
     if environ.get("INDCLI_LOAD_PLUGINS") is not None:  # a chosen set: the files join it
         environ["INDCLI_LOAD_PLUGINS"] += "," + ",".join(sorted(names))
     return load_catalog(sources + local, environ, read, reserved or Reserved())
+
+
+def _with_code_of(installed: PackSource, load: Any) -> Any:
+    def both() -> ModuleType:
+        module = load()
+        commands = getattr(installed.load(), "indcli_commands", None)
+        if commands is not None:
+            module.indcli_commands = commands
+        return module
+
+    return both

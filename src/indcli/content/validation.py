@@ -32,6 +32,9 @@ def validate_content(
         raise _content_error(exc, raw, pack=pack, file=file, text=text) from None
     except RecursionError:
         raise ContentError(pack, file, "", "", "content is nested too deeply") from None
+    problems = _located(id_problems(raw), raw, file, text)
+    if problems:
+        raise ContentError.of(pack, problems)
     data = model.model_dump(mode="json", by_alias=True, exclude_none=False)
     sources = {s["id"]: s for s in data.pop("sources")}
     return _resolve_citations(data, sources)
@@ -93,20 +96,23 @@ def _content_error(
         loc = _without_tags(error["loc"])
         if error.get("type") == "missing" and _misspelt(errors, loc):
             continue  # said with the unknown field that is its misspelling
-        if not loc and _is_id_check(error):
-            continue  # ContentFile._check_ids stops at its first finding: redone below
         item, field = _locate(raw, loc)
         line = _line_of(text, raw, loc) if text else None
         problems.append(ContentProblem(file, item, field, _message(error, raw, loc), line))
-    for loc, message in _id_problems(raw):
+    problems += _located(id_problems(raw), raw, file, text)
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    return ContentError.of(pack, problems)
+
+
+def _located(
+    found: list[tuple[tuple[Any, ...], str]], raw: Any, file: str, text: str | None
+) -> list[ContentProblem]:
+    problems = []
+    for loc, message in found:
         item, field = _locate(raw, loc)
         line = _line_of(text, raw, loc) if text else None
         problems.append(ContentProblem(file, item, field, message, line))
-    if not problems:  # an id check we could not redo: keep pydantic's finding
-        first = exc.errors(include_url=False)[0]
-        problems.append(ContentProblem(file, "", "", _message(first, raw, ()), None))
-    problems.sort(key=lambda p: (p.line is None, p.line or 0))
-    return ContentError.of(pack, problems)
+    return problems
 
 
 _TAGS = frozenset({"question", "outcome", "all", "any", "not"})
@@ -139,11 +145,6 @@ def _misspelt(errors: list[Any], loc: tuple[Any, ...]) -> bool:
         and (other_loc := _without_tags(other["loc"]))[:-1] == loc[:-1]
     ]
     return bool(loc) and bool(difflib.get_close_matches(str(loc[-1]), unknown, cutoff=0.5))
-
-
-def _is_id_check(error: Any) -> bool:
-    msg = str(error.get("msg", ""))
-    return "duplicate id" in msg or "is not in this file's [[sources]]" in msg
 
 
 def _message(error: Any, raw: Any, loc: tuple[Any, ...]) -> str:
@@ -247,13 +248,11 @@ def _did_you_mean(name: str, known: Any) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _id_problems(raw: Any) -> list[tuple[tuple[Any, ...], str]]:
-    """Duplicate ids and citations of unknown sources, each with its location.
-
-    These are whole-file checks (``ContentFile._check_ids``), which pydantic runs only
-    when everything else is valid and which stop at the first finding; redone here on the
-    raw data so that each is reported, with its item, next to the other problems.
-    """
+def id_problems(raw: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """The id and source rules of a content file, written once: every duplicate id in a
+    list and every citation of a source that is not in the file's ``[[sources]]``, each
+    with its location (on the raw data, so every finding is reported with its item, next
+    to pydantic's, and also when pydantic found nothing else)."""
     if not isinstance(raw, dict):
         return []
     found: list[tuple[tuple[Any, ...], str]] = []

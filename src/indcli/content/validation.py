@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from indcli.content.schema import ID_PATTERN, ContentFile, Model
 from indcli.errors import ContentError, ContentProblem
-from indcli.limits import MAX_KEY_PARTS
+from indcli.limits import MAX_KEY_PARTS, long_key_line
 
 
 def validate_content(
@@ -57,12 +57,11 @@ def parse_toml(blob: bytes, *, pack: str, file: str) -> dict[str, Any]:
 def _refuse_long_keys(text: str, *, pack: str, file: str) -> None:
     """tomllib takes time quadratic in a dotted key's length (minutes for a file well
     under the size limit); no real key is anywhere near :data:`MAX_KEY_PARTS` parts."""
-    for number, line in enumerate(text.splitlines(), 1):
-        key = line if line.lstrip().startswith("[") else line.partition("=")[0]
-        if key.count(".") >= MAX_KEY_PARTS:
-            raise ContentError(
-                pack, file, "", "", f"line {number} has a key of more than {MAX_KEY_PARTS} parts"
-            )
+    number = long_key_line(text)
+    if number is not None:
+        raise ContentError(
+            pack, file, "", "", f"line {number} has a key of more than {MAX_KEY_PARTS} parts"
+        )
 
 
 def _resolve_citations(node: Any, sources: dict[str, dict[str, Any]]) -> Any:

@@ -69,10 +69,14 @@ def long_key_line(text: str) -> int | None:
     """The number of the first line of TOML ``text`` that could hold a dotted key of
     :data:`MAX_KEY_PARTS` parts or more (tomllib takes quadratic time on those), or None."""
     for number, line in enumerate(text.splitlines(), 1):
-        key = line if line.lstrip().startswith("[") else line.partition("=")[0]
+        bare = _QUOTED.sub("", line)  # a dot in quotes is never a key separator
+        key = bare if bare.lstrip().startswith("[") else bare.partition("=")[0]
         if key.count(".") >= MAX_KEY_PARTS:  # dots in a value (a long text) never count
             return number
     return None
+
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 
 _URL = re.compile(

@@ -38,5 +38,6 @@ def test_one_long_key_rule_for_content_and_answers():
     dotted = "a" + ".a" * limits.MAX_KEY_PARTS
     assert limits.long_key_line(f"x = 1\n{dotted} = 1\n") == 2
     assert limits.long_key_line(f'text = "{"." * 500}"\n') is None  # dots in a value
+    assert limits.long_key_line(f'"a=b".{dotted} = 1\n') == 1  # '=' in a quoted key
     with pytest.raises(ContentError, match="line 2 has a key"):
         parse_toml(f"x = 1\n{dotted} = 1\n".encode(), pack="p", file="content.toml")

@@ -69,9 +69,9 @@ def long_key_line(text: str) -> int | None:
     """The number of the first line of TOML ``text`` that could hold a dotted key of
     :data:`MAX_KEY_PARTS` parts or more (tomllib takes quadratic time on those), or None."""
     for number, line in enumerate(text.splitlines(), 1):
-        bare = _QUOTED.sub("", line)  # a dot in quotes is never a key separator
-        key = bare if bare.lstrip().startswith("[") else bare.partition("=")[0]
-        if key.count(".") >= MAX_KEY_PARTS:  # dots in a value (a long text) never count
+        # Outside quotes (a text value, a quoted key part): keys anywhere on the line,
+        # inline tables too (``x = {a.a... = 1}``); no real line has that many dots.
+        if _QUOTED.sub("", line).count(".") >= MAX_KEY_PARTS:
             return number
     return None
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from indcli.app import current_app
+from indcli.content.model import cited, walk
 from indcli.output.render import Doc, Item, format_option, payload, render
 from indcli.packs.catalog import Catalog
 from indcli.packs.discovery import normalise
@@ -44,9 +45,9 @@ Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict)
     "--source-file",
     "source_files",
     multiple=True,
-    metavar="SOURCE_ID=FILE",
+    metavar="[PACK:]SOURCE_ID=FILE",
     help="Check every quote citing SOURCE_ID against a saved copy of the page (HTML or "
-    "text). Repeatable.",
+    "text): in PACK, else in the PACKs named, else in every pack citing it. Repeatable.",
 )
 @format_option
 @click.pass_context
@@ -88,7 +89,8 @@ def check(
     from indcli.checks.runner import check_catalog
 
     report = check_catalog(catalog)
-    report.problems += _drift_problems(catalog, pages)
+    drift, checked_files = _drift_problems(catalog, pages, packs)
+    report.problems += drift
     if packs:
         report = report.only(packs, load_problems=app.strict)
     names = {normalise(p) for p in packs}
@@ -99,6 +101,8 @@ def check(
     ]
     failing = report.errors > 0 or (strict and report.warnings > 0)
     data = check_payload(report, checked, not failing)
+    if checked_files:
+        data["source_files"] = checked_files
     if compat:
         data["compat"] = {p: check_compat(catalog, p) for p in packs}
     click.echo(render(fmt, data, _describe), nl=False)
@@ -157,7 +161,8 @@ def _check_names(ctx: click.Context, catalog: Catalog, packs: tuple[str, ...]) -
 def _read_pages(
     ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]
 ) -> dict[str, tuple[str, str]]:
-    """SOURCE_ID -> (file name, page text); exit 2 for a bad spec, file or source id."""
+    """(PACK or '', SOURCE_ID) -> (file name, page text); exit 2 for a bad spec, file or
+    source id. Source ids belong to the file that declares them: ``PACK:`` picks one."""
     from indcli.checks.source_drift import cited_sources, page_text
 
     contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
@@ -165,9 +170,10 @@ def _read_pages(
     pages = {}
     for spec in specs:
         source_id, sep, file = spec.partition("=")
+        pack, _, source_id = source_id.rpartition(":")
         if not sep or not source_id or not file:
             raise click.BadParameter(
-                f"{spec!r} is not SOURCE_ID=FILE", ctx, param_hint="--source-file"
+                f"{spec!r} is not [PACK:]SOURCE_ID=FILE", ctx, param_hint="--source-file"
             )
         if source_id not in known:
             raise click.BadParameter(
@@ -181,18 +187,36 @@ def _read_pages(
             raise click.BadParameter(
                 f"cannot read {file}: {exc.strerror}", ctx, param_hint="--source-file"
             ) from None
-        pages[source_id] = (file, page_text(raw))
+        pages[(pack, source_id)] = (file, page_text(raw))
     return pages
 
 
-def _drift_problems(catalog: Catalog, pages: dict[str, tuple[str, str]]) -> list[Problem]:
-    from indcli.checks.source_drift import missing_quotes
+def _drift_problems(
+    catalog: Catalog, pages: dict[tuple[str, str], tuple[str, str]], named: tuple[str, ...]
+) -> tuple[list[Problem], list[dict[str, Any]]]:
+    """The quotes missing from each saved page, and what was checked against each: only
+    the quotes of the pack(s) the page belongs to (``PACK:``, else the PACKs named)."""
+    from indcli.checks.source_drift import missing_quotes, passages
 
-    if not pages:
-        return []
-    contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
-    problems = []
-    for source, (file, text) in pages.items():
+    problems: list[Problem] = []
+    checked: list[dict[str, Any]] = []
+    for (owner, source), (file, text) in pages.items():
+        wanted = {normalise(owner)} if owner else {normalise(n) for n in named}
+        contents = [
+            c
+            for p in catalog.packs
+            if p.status == "loaded" and (not wanted or normalise(p.name) in wanted)
+            for c in p.content
+        ]
+        cites = [
+            (c.pack, x.item.source.quote)
+            for c in contents
+            for x in walk(c)
+            if cited(x) and x.item.source.source == source
+        ]
+        packs = sorted({pack for pack, _ in cites})
+        quotes = sum(len(passages(quote)) for _, quote in cites)
+        checked.append({"source": source, "file": file, "packs": packs, "quotes": quotes})
         for content in contents:  # one source at a time, so each problem knows its file
             for pack, item, passage, near in missing_quotes([content], {source: text}):
                 problems.append(
@@ -206,7 +230,7 @@ def _drift_problems(catalog: Catalog, pages: dict[str, tuple[str, str]]) -> list
                         f'there is "{near}": check the item against the page and update it',
                     )
                 )
-    return problems
+    return problems, checked
 
 
 def _describe(data: dict[str, Any]) -> Doc:
@@ -216,6 +240,11 @@ def _describe(data: dict[str, Any]) -> Doc:
         doc.para("No content packs are loaded, so there is nothing to check.")
     elif not data["problems"]:
         doc.para("No problems found.")
+    for page in data.get("source_files", []):
+        doc.para(
+            f"Checked {_count(page['quotes'], 'quote')} citing source '{page['source']}' "
+            f"({', '.join(page['packs']) or 'no pack'}) against {page['file']}."
+        )
     if data["problems"]:
         doc.heading("Problems")
         doc.items([_problem_item(p) for p in data["problems"]])

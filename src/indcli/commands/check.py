@@ -265,7 +265,16 @@ def _compat_items(flow: dict[str, Any]) -> list[Item]:
     if "skipped" in flow:
         return [Item(f"not compared: {flow['skipped']}")]
     more, changed = flow["needs_more_answers"], flow["outcome_changes"]
+    short = flow["minimal_breaks"]
     items = [
+        Item(
+            f"{short['count']} of {short['of']} shortest complete answer sets (only the "
+            "answers that matter, as scripts give them) now need more answers",
+            notes=[
+                f"{e['run']} now needs: " + ", ".join(f"--{q}" for q in e["missing"])
+                for e in short["examples"]
+            ],
+        ),
         Item(
             f"{more['count']} of {flow['answers_before']} complete answer sets now need "
             "more answers (scripts that give them would stop with exit 2)",

@@ -149,3 +149,26 @@ def test_an_in_process_pack_without_version_is_not_version_0():
 
     bare = ModuleType("indcli_bare")
     assert module_source(bare).version == "unknown"
+
+
+def test_a_real_ctrl_c_while_a_pack_loads_still_stops_indcli(tmp_path):
+    code = """
+    import os
+    import signal
+    import time
+
+    os.kill(os.getpid(), signal.SIGINT)  # as if the user pressed Ctrl-C now
+    time.sleep(5)
+    """
+    folder = path_pack(tmp_path, "indcli-slow", code=code)
+    proc = run_indcli("plugins", pythonpath=folder, packs="indcli-slow")
+    assert proc.returncode == 130, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_keyboard_interrupt_a_pack_raises_itself_is_its_failure(tmp_path):
+    folder = path_pack(tmp_path, "indcli-liar", code="raise KeyboardInterrupt\n")
+    proc = run_indcli("plugins", "--format", "json", pythonpath=folder, packs="indcli-liar")
+    assert proc.returncode == 0, proc.stderr
+    (entry,) = [p for p in json.loads(proc.stdout)["plugins"] if p["name"] == "indcli-liar"]
+    assert entry["status"] == "failed" and "KeyboardInterrupt" in entry["error"]

@@ -24,7 +24,7 @@ EXIT_PROBLEMS = 1  # like a linter's findings; usage errors keep exit 2
 Examples:
   indcli check                          every installed pack
   indcli check my-pack --strict         one pack; warnings fail too (for CI)
-  indcli check src/my_pack/content.toml a content file (or a folder), before install
+  indcli check ./my-pack                a pack's folder (or its content.toml), before install
   indcli check --format json
   INDCLI_LOAD_PLUGINS=indcli-partner-permit,my-pack indcli check my-pack
   indcli check my-pack --compat         what installing my-pack changes in routes

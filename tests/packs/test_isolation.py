@@ -172,3 +172,17 @@ def test_a_keyboard_interrupt_a_pack_raises_itself_is_its_failure(tmp_path):
     assert proc.returncode == 0, proc.stderr
     (entry,) = [p for p in json.loads(proc.stdout)["plugins"] if p["name"] == "indcli-liar"]
     assert entry["status"] == "failed" and "KeyboardInterrupt" in entry["error"]
+
+
+def test_a_hook_whose_arguments_do_not_match_its_spec_is_that_packs_failure():
+    module = ModuleType("indcli_wrong_args")
+
+    @hookimpl
+    def indcli_content(config):  # the spec takes no argument
+        return []
+
+    module.indcli_content = indcli_content
+    app = failing_app(*PACKS, PackSource("indcli-wrong-args", "1.0", lambda: module))
+    (failed,) = app.load_catalog().failed
+    assert failed.name == "indcli-wrong-args" and "config" in failed.error
+    assert run(app, ["explain"]).exit_code == 0

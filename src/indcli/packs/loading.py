@@ -170,7 +170,14 @@ def _load(pm: pluggy.PluginManager, source: PackSource, read: ContentReader, pac
     pack.module_file = source.origin
     module = source.load()
     pack.module_file = getattr(module, "__file__", None) or pack.module_file
-    pm.register(module, name=source.name)  # pluggy checks each hook against its spec
+    try:
+        pm.register(module, name=source.name)  # pluggy checks each hook against its spec
+    except pluggy.PluginValidationError as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        raise PackError(
+            f"a hook does not match its spec: {' '.join(lines[1:]) or lines[0]}; "
+            "'indcli docs hooks' shows each hook's arguments"
+        ) from None
     unknown = [c.name for c in pm.get_hookcallers(module) or [] if c.spec is None]
     if unknown:
         raise PackError(f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks")

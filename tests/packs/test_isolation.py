@@ -103,6 +103,10 @@ def test_a_distribution_name_with_escapes_is_escaped_in_clash_warnings(tmp_path)
     assert result.exit_code == 0
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "\\x1b]0;x\\x07evil" in result.stderr
+    for fmt in ("text", "markdown", "json"):
+        for command in (["check"], ["plugins"], ["explain", "public-funds"]):
+            shown = run(app, [*command, "--format", fmt])
+            assert not any(c in shown.output for c in "\x1b\x07"), (command, fmt)
 
 
 # --- strict means strict -------------------------------------------------------------

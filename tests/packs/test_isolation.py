@@ -190,3 +190,25 @@ def test_a_hook_whose_arguments_do_not_match_its_spec_is_that_packs_failure():
     (failed,) = app.load_catalog().failed
     assert failed.name == "indcli-wrong-args" and "config" in failed.error
     assert run(app, ["explain"]).exit_code == 0
+
+
+def test_strict_refuses_a_route_decided_by_an_undeclared_override(tmp_path):
+    from test_pack_trust import ONLINE, mvv_toml
+
+    answers = {**ONLINE, "eu-long-term-resident": "yes", "mvv-needed": "yes"}
+    answers["partner-abroad"] = "no"
+    flags = [x for q, v in answers.items() for x in (f"--{q}", v)]
+    mvv = make_pack("indcli-mvv", tmp_path, mvv_toml().replace("priority = 100", "priority = 101"))
+    lax = make_app(*PACKS, mvv)
+    assert run(lax, ["route", "--no-input", *flags]).exit_code == 0  # the override runs
+    strict = make_app(*PACKS, mvv, environ={"INDCLI_STRICT_PLUGINS": "1"})
+    result = run(strict, ["route", "--no-input", *flags])
+    assert result.exit_code == 3 and "eu-long-term-resident-referral" in result.stderr
+    assert "INDCLI_DISABLE_PLUGINS=indcli-mvv" in result.stderr
+    with pytest.raises(PackError) as caught:
+        api.route(answers, app=strict)
+    assert caught.value.pack == "indcli-mvv"
+    batch = run(strict, ["route", "--batch", "-"], input=json.dumps(answers) + "\n")
+    assert batch.exit_code == 1 and json.loads(batch.stdout)["error"]["code"] == 3
+    other = {**answers, "mvv-needed": "no"}  # the owner decides: nothing to refuse
+    assert api.route(other, app=strict).outcome_id == "eu-long-term-resident"

@@ -245,11 +245,11 @@ def _batch(
         raise click.UsageError("--batch writes JSON Lines; leave out --format and --explain.", ctx)
     if options["output"] in (None, "-"):
         sys.stdout.flush()
-        failed = run_batch(flow, defaults, options["batch_file"], sys.stdout.buffer)
+        failed = run_batch(flow, defaults, options["batch_file"], sys.stdout.buffer, app.strict)
         sys.stdout.buffer.flush()
     else:
         with atomic_binary(options["output"]) as out:
-            failed = run_batch(flow, defaults, options["batch_file"], out)
+            failed = run_batch(flow, defaults, options["batch_file"], out, app.strict)
     if failed:
         raise IndcliError(f"{failed} line(s) could not be routed; see their error records.")
 

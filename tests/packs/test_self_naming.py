@@ -127,3 +127,21 @@ def test_a_flow_owner_is_never_knocked_out_by_a_contested_name(tmp_path):
     app = failing_app(*PACKS, rival)
     assert [p.name for p in app.load_catalog().failed] == ["indcli-aaa-rival"]
     assert app.load_catalog().flow("partner-permit") is not None
+
+
+def test_two_owners_of_different_flows_clashing_on_a_topic_never_load_silently(tmp_path):
+    def owner(name: str, flow: str) -> str:
+        return (
+            topic_toml("shared", name)
+            + f"""
+    [[flows]]
+    id = "{flow}"
+    title = "T"
+    """
+        )
+
+    a = make_pack("indcli-aa", tmp_path, owner("aa", "flow-a"))
+    z = make_pack("indcli-zz", tmp_path, owner("zz", "flow-z"))
+    app = failing_app(a, z)
+    assert "shared" not in app.load_catalog().topics
+    assert {p.name for p in app.load_catalog().failed} == {"indcli-aa", "indcli-zz"}

@@ -15,7 +15,8 @@ itself):
   ``extends`` it) is never knocked out by a clash with a pack that is not: the newcomer
   fails alone;
 - otherwise neither loads (nothing is shown from either), except that a pack owning a flow
-  is never taken down by such a clash.
+  is never taken down by such a clash with one that does not (two owners of different
+  flows that clash, with nobody naming either, both fail: never decided by name order).
 
 A pack that loses fails as a whole, with an error that names both packs and how to
 disable it. Clashes are settled in rounds, so a failed pack's pointers stop counting.
@@ -251,8 +252,10 @@ def _settle_clashes(packs: list[LoadedPack], core_commands: Collection[str]) -> 
             for name in clash.packs:
                 if name != clash.loads and not (clash.loads is None and standing.owns(name)):
                     losers.setdefault(name, []).append(clash.message(name))
-        if not losers:  # only flow owners left in the clashes: nothing more can be settled
-            return settled
+        if not losers:  # only owners of different flows clash: never silently by name order
+            for clash in won or clashes:
+                for name in clash.packs:
+                    losers.setdefault(name, []).append(clash.message(name))
         for pack in loaded:
             if pack.name in losers:
                 hint = f"disable it with INDCLI_DISABLE_PLUGINS={pack.name}"

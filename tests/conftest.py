@@ -152,3 +152,55 @@ QUESTIONS = {
     "partner-permit": ["yes", "no"],
     "partner-abroad": ["yes", "no"],
 }
+
+
+def path_pack(root: Path, name: str, content: str | None = None, code: str = "") -> Path:
+    """A pack on a folder for PYTHONPATH, as ``pip install --target`` would leave it: a
+    module with ``content`` (TOML, sources added) and ``code``, and its dist-info with an
+    entry point in the ``indcli`` group. Returns the folder."""
+    module = name.replace("-", "_")
+    package = root / module
+    package.mkdir(parents=True, exist_ok=True)
+    hooks = "from pathlib import Path\n\nfrom indcli import hookimpl\n\n" + textwrap.dedent(code)
+    if content is not None:
+        (package / "content.toml").write_text(SOURCE + textwrap.dedent(content), "utf-8")
+        hooks += (
+            "\n\n@hookimpl\ndef indcli_content():\n"
+            "    return Path(__file__).with_name('content.toml')\n"
+        )
+    (package / "__init__.py").write_text(hooks, encoding="utf-8")
+    info = root / f"{module}-1.0.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[indcli]\n{module} = {module}\n")
+    return root
+
+
+def run_indcli(*args: str, pythonpath: Path, packs: str, code: str | None = None, **env: str):
+    """``python -m indcli ARGS`` (or ``python -c CODE``) in a child with the shipped packs
+    and those on ``pythonpath`` (INDCLI_LOAD_PLUGINS pinned to ``packs`` and the shipped)."""
+    import os
+    import subprocess
+    import sys
+
+    shipped = "indcli-partner-permit,indcli-berichtenbox,indcli-public-funds"
+    environ = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("INDCLI_")},
+        "PYTHONPATH": str(pythonpath),
+        "INDCLI_LOAD_PLUGINS": ",".join(filter(None, [shipped, packs])),
+        "INDCLI_NO_CACHE": "1",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, *(["-c", code] if code else ["-m", "indcli"]), *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def failing_app(*packs, **kwargs):
+    """:func:`make_app` for a test about packs that fail to load (make_app raises)."""
+    return make_app(*packs, allow_failures=True, **kwargs)

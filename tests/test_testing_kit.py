@@ -9,7 +9,7 @@ import sys
 import indcli_partner_permit
 import pytest
 from conftest import ONLINE as ONLINE_NO_PERMIT
-from conftest import PACKS, make_pack, topic_toml
+from conftest import PACKS, failing_app, make_pack, topic_toml
 
 from indcli.testing import check_packs, make_app, route_answers, run
 
@@ -38,12 +38,12 @@ def test_route_answers_says_what_is_wrong():
 
 
 def test_check_packs(tmp_path):
-    assert [p for p in check_packs(make_app(*PACKS)) if p.severity == "error"] == []
+    assert [p for p in check_packs(failing_app(*PACKS)) if p.severity == "error"] == []
     broken = make_pack("indcli-broken", tmp_path, topic_toml("x").replace("title", "titel"))
-    (problem,) = check_packs(make_app(*PACKS, broken), "indcli-broken")
+    (problem,) = check_packs(failing_app(*PACKS, broken), "indcli-broken")
     assert problem.severity == "error" and "titel" in problem.message
     with pytest.raises(ValueError, match="no pack indcli-nope"):
-        check_packs(make_app(*PACKS), "indcli-nope")
+        check_packs(failing_app(*PACKS), "indcli-nope")
 
 
 def test_a_pack_authors_test_suite_runs_with_the_plugin(pytester, monkeypatch):

@@ -100,6 +100,8 @@ def load(
     from indcli.commands.registry import reserved_names
 
     env = dict(environ) if environ is not None else None
+    if isinstance(names, str | bytes):
+        raise TypeError(f"names must be a list of pack names, not a string: names=[{names!r}]")
     if names is not None:
         import os
 
@@ -125,25 +127,36 @@ def _app(app: App | None) -> App:
     return _default
 
 
+def _catalog(app: App) -> Any:
+    """The app's packs; with INDCLI_STRICT_PLUGINS, :class:`PackError` (``.pack`` names
+    it) for a pack that failed to load, as the CLI exits 3. Never prints."""
+    failure = app.strict_failure()
+    if failure is not None:
+        raise failure
+    return app.load_catalog()
+
+
 def route(
     answers: Mapping[str, str], *, flow: str = DEFAULT_FLOW, app: App | None = None
 ) -> RouteResult:
     """Route ``answers`` (question id -> choice id) through ``flow``.
 
     Raises :class:`InvalidAnswer`, :class:`MissingAnswers`, :class:`ContentGap`, or
-    LookupError when no loaded pack owns ``flow``.
+    LookupError when no loaded pack owns ``flow``; with INDCLI_STRICT_PLUGINS set,
+    :class:`PackError` for a pack that failed to load or overrides a rule undeclared.
     """
     from indcli.output.route_result import lookup_flow, route_result
 
-    catalog = _app(app).load_catalog()
-    return route_result(catalog, lookup_flow(catalog, flow), answers)
+    app = _app(app)
+    catalog = _catalog(app)
+    return route_result(catalog, lookup_flow(catalog, flow), answers, strict=app.strict)
 
 
 def explain(topic: str, *, app: App | None = None) -> dict[str, Any]:
     """The ``indcli explain TOPIC --format json`` object; LookupError for an unknown topic."""
     from indcli.output.topic_payload import topic_payload
 
-    catalog = _app(app).load_catalog()
+    catalog = _catalog(_app(app))
     if topic not in catalog.topics:
         raise LookupError(f"topic '{topic}' is not loaded; topics: {', '.join(catalog.topics)}")
     return topic_payload(catalog, topic)
@@ -153,7 +166,7 @@ def guide(guide_id: str, *, app: App | None = None) -> dict[str, Any]:
     """The ``--format json`` object of the command that shows the guide ``guide_id``."""
     from indcli.output.guide_payload import guide_payload
 
-    catalog = _app(app).load_catalog()
+    catalog = _catalog(_app(app))
     loaded = catalog.guides.get(guide_id)
     if loaded is None:
         raise LookupError(f"guide '{guide_id}' is not loaded; guides: {', '.join(catalog.guides)}")

@@ -17,7 +17,7 @@ from types import ModuleType
 import click
 
 from indcli.errors import PackError
-from indcli.limits import env_flag, printable
+from indcli.limits import env_flag, flag_warnings, printable
 from indcli.output.terminal import Terminal
 from indcli.packs.catalog import Catalog, Reserved, load_catalog
 from indcli.packs.loader import ContentLoader, cache_dir
@@ -64,26 +64,43 @@ class App:
     def catalog(self) -> Catalog:
         """The merged packs; a pack that failed is a warning, or exit 3 when strict."""
         catalog = self.load_catalog()
+        failure = self.strict_failure()
+        if failure is not None:
+            raise failure
         for pack in catalog.failed:
             name = printable(pack.name)
             message = f"pack {name} {printable(pack.version)} was skipped: {pack.error}"
-            if self.strict:
-                raise PackError(
-                    f"{message} (INDCLI_STRICT_PLUGINS is set, so this is fatal; fix or "
-                    f"disable it with INDCLI_DISABLE_PLUGINS={name})"
-                )
-            self.warn(f"{message}. Disable it with INDCLI_DISABLE_PLUGINS={name}", pack=name)
+            hint = f"INDCLI_DISABLE_PLUGINS={name}"
+            self.warn(
+                message if hint in message else f"{message}. Disable it with {hint}", pack=name
+            )
             if pack.traceback and self.debug and not self.quiet:
                 click.echo(pack.traceback.rstrip(), err=True)
         for pack in catalog.packs:
             for warning in pack.warnings:
                 self.warn(f"pack {printable(pack.name)}: {warning}", pack=pack.name)
+        for message in flag_warnings(self.environ):
+            self.warn(message)
         for name in catalog.unknown_plugin_names:
             self.warn(
                 f"{printable(name)} matches no installed pack; see 'indcli plugins' for the "
                 "names (distribution or entry-point names)"
             )
         return catalog
+
+    def strict_failure(self) -> PackError | None:
+        """With INDCLI_STRICT_PLUGINS, the error for the first pack that failed to load."""
+        if not self.strict:
+            return None
+        for pack in self.load_catalog().failed:
+            name = printable(pack.name)
+            return PackError(
+                f"pack {name} {printable(pack.version)} was skipped: {pack.error} "
+                "(INDCLI_STRICT_PLUGINS is set, so this is fatal; fix or disable it with "
+                f"INDCLI_DISABLE_PLUGINS={name})",
+                pack=pack.name,
+            )
+        return None
 
     @property
     def debug(self) -> bool:
@@ -96,6 +113,8 @@ class App:
         """One warning line on stderr: text, or a JSON object when output is JSON."""
         if self.quiet:
             return
+        message = printable(message)  # pack names, versions and errors are untrusted
+        details = {key: printable(value) for key, value in details.items()}
         if self.json_messages:
             from indcli.output.render import payload, to_json_line
 

@@ -31,6 +31,11 @@ class PackError(IndcliError):
     exit_code = EXIT_PACK
     kind = "pack"
 
+    def __init__(self, message: str, pack: str | None = None) -> None:
+        super().__init__(message)
+        if pack is not None or not hasattr(self, "pack"):
+            self.pack = pack  # the pack to blame, when one is
+
 
 @dataclass(frozen=True)
 class ContentProblem:

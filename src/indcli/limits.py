@@ -12,6 +12,12 @@ MAX_ITEMS = 200
 MAX_CONDITION_DEPTH = 8
 MAX_KEY_PARTS = 100  # dotted TOML key parts
 
+# The source URL `indcli new-pack` writes, which `check` flags until it is replaced.
+PLACEHOLDER_URL = "https://example.org/replace-me"
+
+# An id: a topic, question, choice, outcome, rule, source, or a command a pack adds.
+ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+
 # Characters that can drive a terminal or disguise text: C0 controls except tab and
 # newline, DEL, C1 controls, and the invisible format characters (Unicode Cf, Zl, Zp):
 # soft hyphen, Arabic letter mark, zero-width spaces and joiners, LRM/RLM, line and
@@ -63,9 +69,14 @@ def long_key_line(text: str) -> int | None:
     """The number of the first line of TOML ``text`` that could hold a dotted key of
     :data:`MAX_KEY_PARTS` parts or more (tomllib takes quadratic time on those), or None."""
     for number, line in enumerate(text.splitlines(), 1):
-        if line.count(".") >= MAX_KEY_PARTS:
+        # Outside quotes (a text value, a quoted key part): keys anywhere on the line,
+        # inline tables too (``x = {a.a... = 1}``); no real line has that many dots.
+        if _QUOTED.sub("", line).count(".") >= MAX_KEY_PARTS:
             return number
     return None
+
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 
 _URL = re.compile(
@@ -91,21 +102,22 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
 
 
+FLAGS = ("INDCLI_DEBUG", "INDCLI_NO_CACHE", "INDCLI_STRICT_PLUGINS")
+
+
 def env_flag(environ: Mapping[str, str], name: str) -> bool:
     """A boolean environment variable: 1/true/yes/on switch it on, 0/false/no/off or
     empty or unset leave it off (case and surrounding spaces ignored). Anything else is
-    off, with a one-line warning on stderr: a typo must not silently change behaviour."""
-    value = environ.get(name, "").strip().lower()
-    if value in TRUE_WORDS:
-        return True
-    if value not in FALSE_WORDS:
-        import sys
+    off, and :func:`flag_warnings` says so (the CLI shows it; the library never prints)."""
+    return environ.get(name, "").strip().lower() in TRUE_WORDS
 
-        if sys.stderr is not None:
-            shown = one_line(environ[name])[:40]
-            print(
-                f"indcli: warning: {name}={shown} is not a boolean (1/true/yes or "
-                "0/false/no); treating it as off.",
-                file=sys.stderr,
-            )
-    return False
+
+def flag_warnings(environ: Mapping[str, str], names: tuple[str, ...] = FLAGS) -> list[str]:
+    """One message for each of ``names`` set to something that is not a boolean: a typo
+    must not silently change behaviour."""
+    return [
+        f"{name}={one_line(environ[name])[:40]} is not a boolean (1/true/yes or "
+        "0/false/no); treating it as off."
+        for name in names
+        if environ.get(name, "").strip().lower() not in TRUE_WORDS | FALSE_WORDS
+    ]

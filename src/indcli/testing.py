@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from click.testing import CliRunner, Result
 
 from indcli.app import App
+from indcli.errors import PackError
 from indcli.packs.loading import PackSource
 
 if TYPE_CHECKING:
@@ -52,16 +53,30 @@ def make_app(
     *packs: ModuleType | PackSource,
     environ: Mapping[str, str] | None = None,
     interactive: bool = False,
+    allow_failures: bool = False,
 ) -> App:
-    """An App with exactly ``packs`` (modules or :class:`PackSource`), cache off."""
+    """An App with exactly ``packs`` (modules or :class:`PackSource`), cache off.
+
+    A pack that fails to load raises :class:`~indcli.errors.PackError` here, naming it and
+    why, so one typo is one clear failure; pass ``allow_failures=True`` to test failures.
+    """
     from indcli.commands.registry import reserved_names
 
-    return App(
+    app = App(
         list(packs),
         {**TEST_ENVIRON, **(environ or {})},
         interactive=interactive,
         reserved=reserved_names(),
     )
+    if not allow_failures:
+        failed = app.load_catalog().failed
+        if failed:
+            raise PackError(
+                "; ".join(f"pack {p.name} failed to load: {p.error}" for p in failed)
+                + " (make_app(..., allow_failures=True) to test a failure)",
+                pack=failed[0].name,
+            )
+    return app
 
 
 def run(app: App, args: Sequence[str], input: str | bytes | None = None, **kwargs: Any) -> Result:
@@ -87,7 +102,13 @@ def route_answers(
     catalog = app.load_catalog()
     try:
         loaded = lookup_flow(catalog, flow)
-        result = route_result(catalog, loaded, answers, lambda f, a: check_answers(f, a, "answers"))
+        result = route_result(
+            catalog,
+            loaded,
+            answers,
+            lambda f, a: check_answers(f, a, "answers"),
+            strict=app.strict,
+        )
     except LookupError as exc:
         raise ValueError(str(exc)) from None
     except MissingAnswers as exc:
@@ -102,11 +123,11 @@ def route_answers(
 def check_packs(app: App, *names: str) -> list[Problem]:
     """What ``indcli check NAMES`` reports (every loaded pack's problems without names)."""
     from indcli.checks.runner import check_catalog
-    from indcli.packs.loading import canonical
+    from indcli.packs.discovery import normalise
 
     catalog = app.load_catalog()
-    known = {canonical(p.name) for p in catalog.packs}
-    unknown = [n for n in names if canonical(n) not in known]
+    known = {normalise(p.name) for p in catalog.packs}
+    unknown = [n for n in names if normalise(n) not in known]
     if unknown:
         raise ValueError(f"no pack {', '.join(unknown)} in this app; it has: {sorted(known)}")
     report = check_catalog(catalog)

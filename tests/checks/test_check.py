@@ -8,7 +8,15 @@ import json
 import click
 import indcli_public_funds
 import pytest
-from conftest import PACKS, make_pack, outcome_toml, question_toml, rule_toml, topic_toml
+from conftest import (
+    PACKS,
+    failing_app,
+    make_pack,
+    outcome_toml,
+    question_toml,
+    rule_toml,
+    topic_toml,
+)
 from flowgen import random_flow
 
 from indcli.checks.flow_checks import check_flow
@@ -65,7 +73,7 @@ def tiny(*parts: str, without: tuple[str, ...] = ()) -> str:
 
 def check(*packs, args=()):
     """Run ``indcli check --format json`` on ``packs``: (exit code, data)."""
-    result = run(make_app(*packs), ["check", "--format", "json", *args])
+    result = run(failing_app(*packs), ["check", "--format", "json", *args])
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -95,7 +103,7 @@ def test_a_clean_synthetic_flow_passes_even_strictly(tmp_path):
 
 def test_invalid_content_is_an_error_and_not_a_load_warning(tmp_path):
     bad = make_pack("indcli-bad", tmp_path, topic_toml("x").replace("summary", "sumary"))
-    result = run(make_app(*PACKS, bad), ["check"])
+    result = run(failing_app(*PACKS, bad), ["check"])
     assert result.exit_code == 1
     assert result.stderr == ""  # listed as a problem, not warned about first
     assert "error: indcli-bad, content.toml, topics[0]" in result.stdout
@@ -284,6 +292,7 @@ def test_json_shape(tmp_path):
             "message",
             "related",
             "loading",
+            "line",
         ]
     for flow in data["flows"]:
         assert {"id", "combinations", "outcomes_reached", "owner", "packs"} <= flow.keys()
@@ -306,6 +315,6 @@ def test_an_unknown_pack_name_is_a_usage_error_listing_the_installed_ones():
 
 
 def test_no_pack_can_replace_check(tmp_path):
-    app = make_app(make_pack("indcli-hijack", tmp_path, commands=[click.Command("check")]))
+    app = failing_app(make_pack("indcli-hijack", tmp_path, commands=[click.Command("check")]))
     assert "core command" in app.load_catalog().packs[0].error
     assert run(app, ["check", "--help"]).exit_code == 0

@@ -20,6 +20,7 @@ from types import ModuleType
 
 import indcli_partner_permit
 import pytest
+from conftest import failing_app
 from venvtools import PIP_TIMEOUT, REPO, Venv, build_wheel, describe, json_of
 from venvtools import run as venv_run
 
@@ -94,7 +95,7 @@ def test_the_content_validates_and_its_source_is_an_obvious_placeholder(hello):
     assert "PLACEHOLDER" in blob.decode()
 
 
-def test_the_pack_loads_shows_its_topic_and_checks_clean(hello):
+def test_the_pack_loads_shows_its_topic_and_checks_clean_but_not_strictly(hello):
     module = import_pack(hello, "indcli_hello")
     app = make_app(PackSource("indcli-hello", "0.1.0", lambda: module))
     shown = run(app, ["explain", "hello"])
@@ -105,8 +106,13 @@ def test_the_pack_loads_shows_its_topic_and_checks_clean(hello):
     assert [(p["name"], p["status"], p["hooks"]) for p in listed] == [
         ("indcli-hello", "loaded", ["indcli_content"])
     ]
-    checked = run(app, ["check", "--strict"])
+    checked = run(app, ["check"])
     assert checked.exit_code == 0, checked.stdout
+    # untouched placeholders are warnings, so --strict fails until they are replaced
+    strict = run(app, ["check", "--strict", "--format", "json"])
+    assert strict.exit_code == 1
+    fields = {p["field"] for p in json.loads(strict.stdout)["problems"]}
+    assert {"source.url", "source.quote"} <= fields
 
 
 def test_the_generated_tests_pass(hello, monkeypatch):
@@ -203,8 +209,9 @@ def test_each_option_gives_a_pack_that_checks_clean_and_passes_its_tests(
     monkeypatch.setitem(sys.modules, "indcli_hello", module)
     packs = [indcli_partner_permit] if route else []
     app = make_app(*packs, PackSource("indcli-hello", "0.1.0", lambda: module))
-    checked = run(app, ["check", "indcli-hello", "--strict"])
+    checked = run(app, ["check", "indcli-hello"])
     assert checked.exit_code == 0, checked.stdout
+    assert run(app, ["check", "indcli-hello", "--strict"]).exit_code == 1  # placeholders
     hooks = json.loads(run(app, ["plugins", "--format", "json"]).stdout)["plugins"]
     (mine,) = [p for p in hooks if p["name"] == "indcli-hello"]
     assert ("indcli_commands" in mine["hooks"]) == command
@@ -346,7 +353,7 @@ def test_new_pack_is_a_core_command_and_loads_no_pack(tmp_path):
     def explode():
         raise AssertionError("new-pack must not load packs")
 
-    app = make_app(PackSource("indcli-boom", "1", explode))
+    app = failing_app(PackSource("indcli-boom", "1", explode))
     result = run(app, ["new-pack", "indcli-hello", str(tmp_path / "p")])
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""

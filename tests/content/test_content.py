@@ -6,18 +6,18 @@ import json
 import textwrap
 
 import pytest
-from conftest import CITE, SOURCE, make_pack, topic_toml
+from conftest import CITE, SOURCE, failing_app, make_pack, topic_toml
 
 from indcli.errors import ContentError
 from indcli.packs.loader import ContentLoader
-from indcli.testing import make_app, run
+from indcli.testing import run
 
 
 def error_of(tmp_path, content: str, raw: bool = False) -> str:
     pack = make_pack("indcli-bad", tmp_path, content)
     if raw:
         (tmp_path / "indcli-bad" / "content.toml").write_bytes(content.encode("latin-1"))
-    app = make_app(pack)
+    app = failing_app(pack)
     [loaded] = app.catalog.packs
     assert loaded.status == "failed"
     return loaded.error
@@ -61,7 +61,7 @@ def test_invalid_content_is_located(tmp_path, content, expected):
 
 
 def loaded_failure(tmp_path, content: str):
-    [loaded] = make_app(make_pack("indcli-bad", tmp_path, content)).catalog.packs
+    [loaded] = failing_app(make_pack("indcli-bad", tmp_path, content)).catalog.packs
     assert loaded.status == "failed"
     return loaded
 
@@ -108,7 +108,7 @@ def test_many_problems_of_a_long_file_each_get_their_own_line(tmp_path):
 def test_check_json_lists_every_problem_with_its_location(tmp_path):
     content = topic_toml("t").replace("title", "titel")
     content += topic_toml("u").replace("summary", "sumary")
-    app = make_app(make_pack("indcli-bad", tmp_path, content))
+    app = failing_app(make_pack("indcli-bad", tmp_path, content))
     data = json.loads(run(app, ["check", "--format", "json"]).stdout)
     mine = [p for p in data["problems"] if p["pack"] == "indcli-bad"]
     assert [(p["file"], p["item"], p["field"]) for p in mine] == [

@@ -22,7 +22,7 @@ from types import ModuleType
 import indcli_partner_permit
 import indcli_public_funds
 import pytest
-from conftest import CITE, PACKS, make_pack, topic_toml, warning_text
+from conftest import CITE, PACKS, failing_app, make_pack, topic_toml, warning_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tomlwriter import Raw, to_toml
@@ -86,7 +86,7 @@ def clean(text: str) -> bool:
 def check_pack(name: str, like: ModuleType, path: Path) -> bool:
     """Load the pack from ``path`` beside the intact others; True if it was skipped."""
     default = run(
-        make_app(*others(name), pack_with_file(name, path, like)),
+        failing_app(*others(name), pack_with_file(name, path, like)),
         ["berichtenbox-steps", "--step", "1", "--format", "json"],
         color=True,
     )
@@ -103,7 +103,7 @@ def check_pack(name: str, like: ModuleType, path: Path) -> bool:
         assert warning["message"].startswith(f"pack {name} 0.1.0 was skipped: "), note
         assert warning["message"].endswith(f"Disable it with INDCLI_DISABLE_PLUGINS={name}"), note
     strict = run(
-        make_app(*others(name), pack_with_file(name, path, like), environ=STRICT),
+        failing_app(*others(name), pack_with_file(name, path, like), environ=STRICT),
         ["berichtenbox-steps", "--step", "1"],
         color=True,
     )
@@ -116,7 +116,7 @@ def check_pack(name: str, like: ModuleType, path: Path) -> bool:
     else:
         assert strict.exit_code == 0, note
     listing = run(
-        make_app(*others(name), pack_with_file(name, path, like)),
+        failing_app(*others(name), pack_with_file(name, path, like)),
         ["plugins", "--format", "json"],
         color=True,
     )
@@ -173,7 +173,7 @@ def test_byte_damage_skips_only_the_damaged_pack(tmp_path_factory, edits):
     skipped = check_pack(FUNDS, indcli_public_funds, path)
     if skipped:  # the pointers to the skipped pack still say what is wrong
         result = run(
-            make_app(*others(FUNDS), pack_with_file(FUNDS, path, indcli_public_funds)),
+            failing_app(*others(FUNDS), pack_with_file(FUNDS, path, indcli_public_funds)),
             ["explain", "public-funds"],
         )
         assert result.exit_code == 2
@@ -309,7 +309,7 @@ def test_damaged_routing_content_never_crashes_route(tmp_path_factory, change):
         assert skipped
     for answers in ANSWER_SETS:
         result = run(
-            make_app(*others(PERMIT), pack_with_file(PERMIT, path, indcli_partner_permit)),
+            failing_app(*others(PERMIT), pack_with_file(PERMIT, path, indcli_partner_permit)),
             ["route", *answers, "--no-input", "--format", "json"],
             color=True,
         )
@@ -331,7 +331,7 @@ def test_oversized_content_is_refused_by_name(tmp_path):
     path = tmp_path / "content.toml"
     path.write_bytes(REAL_FUNDS + b"\n# " + b"x" * MAX_CONTENT_BYTES + b"\n")
     assert check_pack(FUNDS, indcli_public_funds, path)
-    app = make_app(pack_with_file(FUNDS, path, indcli_public_funds))
+    app = failing_app(pack_with_file(FUNDS, path, indcli_public_funds))
     assert "larger than 512 KiB" in app.catalog.packs[0].error
 
 
@@ -351,7 +351,7 @@ def test_a_deeply_nested_condition_is_refused_with_a_short_warning(tmp_path, dep
     when.{key}.is = "sms"
     """
     pack = make_pack("indcli-deep", tmp_path, content)
-    result = run(make_app(*PACKS, pack), ["route", "--eu-long-term-resident", "yes"])
+    result = run(failing_app(*PACKS, pack), ["route", "--eu-long-term-resident", "yes"])
     assert result.exit_code == 0, result.stderr
     [warning] = result.stderr.splitlines()
     assert warning.startswith("indcli: warning: pack indcli-deep 1.0 was skipped: ")
@@ -418,16 +418,16 @@ def toml_escape(text: str) -> str:
 @pytest.mark.parametrize("escape", ["\x1b[31m", "\x9b2J", "\u202e", "\x1b]0;t\x07", "\x7f"])
 def test_escape_sequences_in_pack_text_are_rejected_at_validation(tmp_path, content, field, escape):
     pack = make_pack("indcli-evil", tmp_path, content.replace("{}", f"x{toml_escape(escape)}y"))
-    result = run(make_app(*PACKS, pack), ["explain", "--format", "json"], color=True)
+    result = run(failing_app(*PACKS, pack), ["explain", "--format", "json"], color=True)
     assert result.exit_code == 0
-    shipped = sorted(make_app(*PACKS).catalog.topics)  # and nothing from the evil pack
+    shipped = sorted(failing_app(*PACKS).catalog.topics)  # and nothing from the evil pack
     assert [t["id"] for t in json.loads(result.stdout)["topics"]] == shipped
     [line] = result.stderr.splitlines()
     warning = warning_text(line)
     assert warning.startswith("indcli: warning: pack indcli-evil 1.0 was skipped: ")
     assert field in warning and "escape sequences or invisible format characters" in warning
     assert clean(result.stdout) and clean(warning)
-    strict = run(make_app(*PACKS, pack, environ=STRICT), ["explain"], color=True)
+    strict = run(failing_app(*PACKS, pack, environ=STRICT), ["explain"], color=True)
     assert strict.exit_code == 3 and "indcli-evil" in strict.stderr
 
 
@@ -443,13 +443,13 @@ def test_escape_sequences_in_pack_text_are_rejected_at_validation(tmp_path, cont
 def test_errors_that_quote_pack_keys_or_ids_are_escaped(tmp_path, content, quoted):
     """The warning and 'indcli plugins' quote the bad key or id: escaped, never raw."""
     pack = make_pack("indcli-evil", tmp_path, content)
-    result = run(make_app(*PACKS, pack), ["berichtenbox-steps", "--step", "1"], color=True)
+    result = run(failing_app(*PACKS, pack), ["berichtenbox-steps", "--step", "1"], color=True)
     assert result.exit_code == 0
     [warning] = result.stderr.splitlines()
     assert "indcli-evil" in warning and clean(warning)
     assert quoted in warning  # escaped, so still readable
     for fmt in ("text", "json"):
-        listing = run(make_app(*PACKS, pack), ["plugins", "--format", fmt], color=True)
+        listing = run(failing_app(*PACKS, pack), ["plugins", "--format", fmt], color=True)
         assert "indcli-evil" in listing.stdout and clean(listing.stdout)
 
 
@@ -462,7 +462,7 @@ def test_a_hook_raising_with_escapes_in_its_message_is_escaped(tmp_path):
 
     module.indcli_content = indcli_content
     pack = PackSource("indcli-shouty", "1.0", lambda: module)
-    result = run(make_app(*PACKS, pack), ["explain"], color=True)
+    result = run(failing_app(*PACKS, pack), ["explain"], color=True)
     assert result.exit_code == 0
     [warning] = result.stderr.splitlines()
     assert "indcli-shouty" in warning and "all your base" in warning and clean(warning)

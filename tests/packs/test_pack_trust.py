@@ -8,7 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ONLINE, PACKS, SEED, flow_toml, make_pack, question_toml, rule_toml, topic_toml
+from conftest import (
+    ONLINE,
+    PACKS,
+    SEED,
+    failing_app,
+    flow_toml,
+    make_pack,
+    question_toml,
+    rule_toml,
+    topic_toml,
+)
 
 from indcli.output.route_schema import route_schema
 from indcli.testing import check_packs, make_app, route_answers, run
@@ -81,7 +91,7 @@ def test_a_named_override_is_allowed_and_the_route_says_who_decided(tmp_path):
 
 def test_a_topic_impostor_is_knocked_out_and_check_names_topic_and_rule(tmp_path):
     impostor = make_pack("indcli-aaa-mvv", tmp_path, mvv_toml(topic=True))
-    app = make_app(*PACKS, impostor)
+    app = failing_app(*PACKS, impostor)
     shown = run(app, ["explain", "public-funds", "--format", "json"])
     assert json.loads(shown.stdout)["pack"] == "indcli-public-funds"
     result = run(app, ["check", "indcli-aaa-mvv"])
@@ -105,7 +115,7 @@ def test_an_impostor_that_names_itself_is_never_shown(tmp_path):
     related = [{{ label = "l", topic = "public-funds", pack = "indcli-aaa-fake" }}]
     """
     )
-    app = make_app(*PACKS, make_pack("indcli-aaa-fake", tmp_path, toml))
+    app = failing_app(*PACKS, make_pack("indcli-aaa-fake", tmp_path, toml))
     result = run(app, ["explain", "public-funds"])
     assert result.exit_code != 0 or "Fake" not in result.stdout
     assert "indcli-aaa-fake" in result.stderr and "indcli-public-funds" in result.stderr
@@ -114,8 +124,8 @@ def test_an_impostor_that_names_itself_is_never_shown(tmp_path):
 def test_strict_mode_makes_check_of_one_pack_fail_on_any_load_problem(tmp_path):
     bad = make_pack("indcli-bad", tmp_path, topic_toml("x").replace("summary", "sumary"))
     packs = (*PACKS, bad)
-    assert run(make_app(*packs), ["check", "indcli-berichtenbox"]).exit_code == 0
-    strict = make_app(*packs, environ={"INDCLI_STRICT_PLUGINS": "1"})
+    assert run(failing_app(*packs), ["check", "indcli-berichtenbox"]).exit_code == 0
+    strict = failing_app(*packs, environ={"INDCLI_STRICT_PLUGINS": "1"})
     result = run(strict, ["check", "indcli-berichtenbox"])
     assert result.exit_code == 1 and "indcli-bad" in result.stdout
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from types import ModuleType
 
-from conftest import PACKS, make_pack, topic_toml
+from conftest import PACKS, failing_app, make_pack, topic_toml
 
 from indcli import hookimpl
 from indcli.packs.loading import PackSource, select, unknown_names
@@ -57,7 +57,7 @@ def test_plugins_shows_unknown_names():
 
 def test_plugins_shows_a_failed_packs_error_not_its_contributions(tmp_path):
     clash = make_pack("indcli-aaa-clash", tmp_path, topic_toml("public-funds"))
-    app = make_app(*PACKS, clash)
+    app = failing_app(*PACKS, clash)
     listed = json.loads(run(app, ["plugins", "--format", "json"]).stdout)["plugins"]
     failed = [p for p in listed if p["status"] == "failed"]
     assert failed, listed
@@ -84,7 +84,7 @@ def broken_pack(tmp_path) -> PackSource:
 
 
 def test_an_import_error_names_the_packs_file_and_line(tmp_path):
-    [pack] = make_app(broken_pack(tmp_path)).load_catalog().packs
+    [pack] = failing_app(broken_pack(tmp_path)).load_catalog().packs
     assert pack.status == "failed"
     assert f"(at {tmp_path / 'indcli_boom' / '__init__.py'}:3)" in pack.error
     assert "requests_not_installed" in pack.traceback
@@ -98,19 +98,19 @@ def test_a_raising_hook_names_its_line(tmp_path):
         raise RuntimeError("boom")
 
     module.indcli_content = indcli_content
-    [pack] = make_app(PackSource("indcli-raising", "1", lambda: module)).load_catalog().packs
+    [pack] = failing_app(PackSource("indcli-raising", "1", lambda: module)).load_catalog().packs
     assert "hook indcli_content raised RuntimeError: boom" in pack.error
     assert f"(at {__file__}:" in pack.error
 
 
 def test_debug_prints_the_packs_traceback(tmp_path):
-    quiet = run(make_app(*PACKS, broken_pack(tmp_path)), ["explain", "public-funds"])
+    quiet = run(failing_app(*PACKS, broken_pack(tmp_path)), ["explain", "public-funds"])
     assert "Traceback" not in quiet.stderr
     for args, environ in (
         (["--debug", "explain", "public-funds"], {}),
         (["explain", "public-funds"], {"INDCLI_DEBUG": "1"}),
     ):
-        loud = run(make_app(*PACKS, broken_pack(tmp_path), environ=environ), args)
+        loud = run(failing_app(*PACKS, broken_pack(tmp_path), environ=environ), args)
         assert loud.exit_code == 0, loud.stderr
         assert "Traceback (most recent call last)" in loud.stderr
         assert "requests_not_installed" in loud.stderr

@@ -9,10 +9,11 @@ import click
 import indcli_berichtenbox
 import indcli_public_funds
 import pytest
-from conftest import PACKS, make_pack, topic_toml, warning_text
+from conftest import PACKS, failing_app, make_pack, topic_toml, warning_text
 
 from indcli import hookimpl
-from indcli.packs.loading import PackSource, canonical
+from indcli.packs.discovery import normalise
+from indcli.packs.loading import PackSource
 from indcli.testing import make_app, run
 
 
@@ -48,7 +49,7 @@ BROKEN = {
 @pytest.mark.parametrize("kind", BROKEN)
 def test_a_broken_pack_warns_once_and_everything_else_works(tmp_path, kind):
     factory, name, detail = BROKEN[kind]
-    app = make_app(*PACKS, factory(tmp_path))
+    app = failing_app(*PACKS, factory(tmp_path))
     result = run(app, ["explain", "public-funds", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["topic"] == "public-funds"
@@ -57,38 +58,40 @@ def test_a_broken_pack_warns_once_and_everything_else_works(tmp_path, kind):
     assert warnings[0].startswith(f"indcli: warning: pack {name} ")
     assert detail in warnings[0]
     for args in (["--help"], ["berichtenbox-steps", "--step", "1"]):
-        assert run(make_app(*PACKS, factory(tmp_path)), args).exit_code == 0
-    listing = run(make_app(*PACKS, factory(tmp_path)), ["plugins", "--format", "json"])
+        assert run(failing_app(*PACKS, factory(tmp_path)), args).exit_code == 0
+    listing = run(failing_app(*PACKS, factory(tmp_path)), ["plugins", "--format", "json"])
     assert listing.exit_code == 0
     entry = next(p for p in json.loads(listing.stdout)["plugins"] if p["name"] == name)
     assert entry["status"] == "failed" and detail in entry["error"]
-    text = run(make_app(*PACKS, factory(tmp_path)), ["explain", "public-funds"])
+    text = run(failing_app(*PACKS, factory(tmp_path)), ["explain", "public-funds"])
     assert text.stderr.startswith(f"indcli: warning: pack {name} ")  # text without json
 
 
 @pytest.mark.parametrize("kind", BROKEN)
 def test_strict_mode_makes_a_broken_pack_fatal(tmp_path, kind):
     factory, name, _ = BROKEN[kind]
-    app = make_app(*PACKS, factory(tmp_path), environ={"INDCLI_STRICT_PLUGINS": "1"})
+    app = failing_app(*PACKS, factory(tmp_path), environ={"INDCLI_STRICT_PLUGINS": "1"})
     result = run(app, ["explain", "public-funds"])
     assert result.exit_code == 3
     assert name in result.stderr and "INDCLI_STRICT_PLUGINS" in result.stderr
     listing = run(
-        make_app(*PACKS, factory(tmp_path), environ={"INDCLI_STRICT_PLUGINS": "1"}),
+        failing_app(*PACKS, factory(tmp_path), environ={"INDCLI_STRICT_PLUGINS": "1"}),
         ["plugins"],
     )
     assert listing.exit_code == 3 and name in listing.stdout  # still lists, then fails
 
 
 def test_version_needs_no_packs(tmp_path):
-    result = run(make_app(broken_import(), environ={"INDCLI_STRICT_PLUGINS": "1"}), ["--version"])
+    result = run(
+        failing_app(broken_import(), environ={"INDCLI_STRICT_PLUGINS": "1"}), ["--version"]
+    )
     assert result.exit_code == 0
     assert result.stdout.startswith("indcli ")
 
 
 def test_invalid_content_is_not_half_loaded(tmp_path):
     content = topic_toml("good-topic") + '\n[[guides]]\nid = "g"\n'  # guide lacks fields
-    app = make_app(make_pack("indcli-half", tmp_path, content))
+    app = failing_app(make_pack("indcli-half", tmp_path, content))
     assert app.catalog.topics == {}
     assert app.catalog.packs[0].status == "failed"
     assert "guides[0] (id 'g')" in app.catalog.packs[0].error
@@ -114,7 +117,7 @@ def test_invalid_content_is_not_half_loaded(tmp_path):
 )
 def test_two_packs_with_the_same_name_are_named_both(tmp_path, content, commands, clash):
     intruder = make_pack("indcli-zz-copy", tmp_path, content, commands)
-    result = run(make_app(*PACKS, intruder), ["plugins", "--format", "json"])
+    result = run(failing_app(*PACKS, intruder), ["plugins", "--format", "json"])
     entry = next(p for p in json.loads(result.stdout)["plugins"] if p["name"] == "indcli-zz-copy")
     assert entry["status"] == "failed"
     assert clash in entry["error"]
@@ -126,7 +129,7 @@ def test_a_contested_name_nobody_names_loads_from_neither_pack_whatever_the_orde
     a = make_pack("indcli-aa", tmp_path, topic_toml("shared", "From aa"))
     z = make_pack("indcli-zz", tmp_path, topic_toml("shared", "From zz"))
     for order in ([a, z], [z, a]):
-        app = make_app(*order)
+        app = failing_app(*order)
         assert "shared" not in app.catalog.topics  # neither is shown silently
         assert [p.name for p in app.catalog.failed] == ["indcli-aa", "indcli-zz"]
         for pack in app.catalog.failed:
@@ -136,7 +139,7 @@ def test_a_contested_name_nobody_names_loads_from_neither_pack_whatever_the_orde
 def test_the_pack_content_names_keeps_a_contested_topic_however_it_sorts(tmp_path):
     """An impostor that sorts first by name cannot take over public-funds."""
     impostor = make_pack("indcli-aaa-impostor", tmp_path, topic_toml("public-funds", "Fake"))
-    app = make_app(*PACKS, impostor)
+    app = failing_app(*PACKS, impostor)
     result = run(app, ["explain", "public-funds", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["pack"] == "indcli-public-funds"
@@ -150,13 +153,13 @@ def test_the_pack_content_names_keeps_a_contested_topic_however_it_sorts(tmp_pat
 @pytest.mark.parametrize("name", ["plugins", "explain", "completion"])
 def test_no_pack_can_replace_a_core_command(tmp_path, name):
     pack = make_pack("indcli-hijack", tmp_path, commands=[click.Command(name)])
-    app = make_app(pack)
+    app = failing_app(pack)
     assert app.catalog.packs[0].status == "failed"
     assert "core command" in app.catalog.packs[0].error
 
 
 def test_a_hook_returning_something_else_than_commands(tmp_path):
-    app = make_app(make_pack("indcli-odd", tmp_path, commands=["not a command"]))
+    app = failing_app(make_pack("indcli-odd", tmp_path, commands=["not a command"]))
     assert "not a named click command" in app.catalog.packs[0].error
 
 
@@ -168,7 +171,7 @@ def test_an_unknown_hook_name_is_reported(tmp_path):
         return []
 
     module.indcli_comands = indcli_comands
-    app = make_app(PackSource("indcli-typo", "1", lambda: module))
+    app = failing_app(PackSource("indcli-typo", "1", lambda: module))
     assert app.catalog.packs[0].status == "failed"
     assert "indcli_comands" in app.catalog.packs[0].error
 
@@ -232,7 +235,7 @@ def test_no_packs_at_all():
 
 
 def test_names_are_compared_canonically():
-    assert canonical("Indcli_Public.Funds") == "indcli-public-funds"
+    assert normalise("Indcli_Public.Funds") == "indcli-public-funds"
 
 
 def test_a_command_of_a_failed_pack_exits_3_naming_it(tmp_path):
@@ -240,13 +243,13 @@ def test_a_command_of_a_failed_pack_exits_3_naming_it(tmp_path):
         raise ImportError("broken")
 
     broken = PackSource("indcli-partner-permit", "1", load)
-    result = run(make_app(indcli_berichtenbox, indcli_public_funds, broken), ["route"])
+    result = run(failing_app(indcli_berichtenbox, indcli_public_funds, broken), ["route"])
     assert result.exit_code == 3
     assert "indcli-partner-permit failed to load" in result.stderr
 
 
 def test_with_format_json_every_stderr_line_is_one_json_object():
-    result = run(make_app(*PACKS, broken_import()), ["route", "--no-input", "--format", "json"])
+    result = run(failing_app(*PACKS, broken_import()), ["route", "--no-input", "--format", "json"])
     assert result.exit_code == 2
     warning, error = (json.loads(line) for line in result.stderr.splitlines())
     assert warning["command"] == error["command"] == "route"

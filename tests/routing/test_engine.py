@@ -7,7 +7,7 @@ import json
 
 import indcli_partner_permit
 import pytest
-from conftest import flow_toml, make_pack, outcome_toml, question_toml, rule_toml
+from conftest import failing_app, flow_toml, make_pack, outcome_toml, question_toml, rule_toml
 
 from indcli.content.model import condition_from_data
 from indcli.routing import engine
@@ -110,7 +110,7 @@ def test_the_merge_does_not_depend_on_install_order(tmp_path):
 )
 def test_broken_references_fail_only_the_pack_that_has_them(tmp_path, change, message):
     extra = make_pack("indcli-extra", tmp_path, EXTENSION.replace(*change))
-    app = make_app(indcli_partner_permit, extra)
+    app = failing_app(indcli_partner_permit, extra)
     failed = {p.name: p.error for p in app.catalog.failed}
     assert list(failed) == ["indcli-extra"]
     assert message in failed["indcli-extra"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indcli.packs.catalog import Catalog, flows_of
-from indcli.packs.loading import canonical
+from indcli.packs.discovery import normalise
 from indcli.routing import engine
 from indcli.routing.combinations import (
     MAX_EVALUATIONS,
@@ -53,7 +53,7 @@ def check_compat(catalog: Catalog, pack: str, limit: int = MAX_EVALUATIONS) -> l
         return [{"flow": "", "skipped": problem.message}]
     reports = []
     for flow in catalog.flows.values():
-        if canonical(pack) not in {canonical(p) for p in flow.packs} or flow.owner is None:
+        if normalise(pack) not in {normalise(p) for p in flow.packs} or flow.owner is None:
             continue
         before = before_flows.get(flow.id)
         if before is None or before.owner is None:
@@ -108,4 +108,25 @@ def _compare(before: Flow, after: Flow, limit: int) -> dict[str, Any]:
     report["outcome_changes"] = changed.as_dict()
     report["advice_added"] = {k: v.as_dict() for k, v in added.items()}
     report["advice_removed"] = {k: v.as_dict() for k, v in removed.items()}
+    report["minimal_breaks"] = _minimal_breaks(before, after, limit)
     return report
+
+
+def _minimal_breaks(before: Flow, after: Flow, limit: int) -> dict[str, Any]:
+    """The shortest answer sets that were complete before (each ends where routing needed
+    nothing more, as a script gives only what matters: the README's examples are such
+    sets) and now need more answers, with the command line that breaks."""
+    breaks, seen, stack = _Examples(), 0, [dict[str, str]()]
+    while stack and seen < limit:
+        answers = stack.pop()
+        relevant = engine.route(before, dict(answers)).relevant
+        if relevant:
+            question = before.question(relevant[0])
+            stack += [{**answers, question.id: c} for c in reversed(question.choice_ids)]
+            continue
+        seen += 1
+        missing = engine.route(after, dict(answers)).relevant
+        if missing:
+            flags = " ".join(f"--{q} {v}" for q, v in answers.items())
+            breaks.add({"answers": answers, "missing": missing, "run": f"indcli route {flags}"})
+    return {**breaks.as_dict(), "of": seen}

@@ -4,15 +4,26 @@ lead somewhere."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Collection
 
 from indcli.checks.quotes import content_problems
 from indcli.checks.report import Problem, make_problem
 from indcli.checks.style import style_problems
 from indcli.content.model import Content, cited, walk
-from indcli.packs.loading import LoadedPack, canonical
+from indcli.limits import PLACEHOLDER_URL
+from indcli.packs.discovery import normalise
+from indcli.packs.loading import LoadedPack
 
 STALE_AFTER = datetime.timedelta(days=365)
+# What `indcli new-pack` writes in every text and quote it makes, until replaced (other
+# uses of the word, like the example pack's illustration, are not flagged).
+_NEW_PACK = re.compile(
+    r"placeholder(?: source)?: replace with|made by indcli new-pack|^placeholder "
+    r"(?:question|warning) of |say here, in plain words|" + re.escape(PLACEHOLDER_URL),
+    re.IGNORECASE,
+)
+_TEXTS = ("title", "summary", "text", "prompt", "help", "note", "label")
 
 # --- sources and pointers --------------------------------------------------------------
 
@@ -33,7 +44,18 @@ def check_citations(pack: str, content: Content, today: datetime.date) -> list[P
                 )
             )
             continue
-        if today - checked > STALE_AFTER:
+        if checked > today:
+            problems.append(
+                make_problem(
+                    "warning",
+                    pack,
+                    located.where,
+                    "source.checked",
+                    f"'checked' is {checked}, a date in the future: set it to the day you "
+                    "compared the quote with its source",
+                )
+            )
+        elif today - checked > STALE_AFTER:
             problems.append(
                 make_problem(
                     "warning",
@@ -44,6 +66,33 @@ def check_citations(pack: str, content: Content, today: datetime.date) -> list[P
                     f"days ago: compare the quote with {cite.url} again and update 'checked'",
                 )
             )
+    return problems
+
+
+def check_placeholders(pack: str, content: Content) -> list[Problem]:
+    """What `indcli new-pack` wrote and the author has not replaced yet: a warning each
+    (so ``check --strict`` fails an untouched new pack)."""
+    problems, urls = [], set()
+    for located in walk(content):
+        item = located.item
+        fields = [(f, getattr(item, f, None)) for f in _TEXTS]
+        if cited(located):
+            fields.append(("source.quote", item.source.quote))
+            if item.source.url == PLACEHOLDER_URL and item.source.source not in urls:
+                urls.add(item.source.source)
+                fields.append(("source.url", item.source.url))
+        for name, value in fields:
+            if isinstance(value, str) and _NEW_PACK.search(value):
+                problems.append(
+                    make_problem(
+                        "warning",
+                        pack,
+                        located.where,
+                        name,
+                        "still the placeholder `indcli new-pack` wrote: replace it with your "
+                        "own content and the page it comes from",
+                    )
+                )
     return problems
 
 
@@ -78,16 +127,15 @@ def check_pointers(
 
     A pointer to a pack that is not loaded is fine: indcli tells the reader to install it.
     """
-    loaded = {canonical(p.name): p for p in packs if p.status == "loaded"}
+    loaded = {normalise(p.name): p for p in packs if p.status == "loaded"}
     problems = []
     for located in walk(content):
         if located.kind != "pointer":
             continue
         pointer = located.item
-        target = loaded.get(canonical(pointer.pack))
+        target = loaded.get(normalise(pointer.pack))
         if target is None:
             continue
-        item, _, field_ = located.where.rpartition(" ")
         if pointer.topic is not None:
             kind, name = "topic", pointer.topic
             has = any(t.id == name for c in target.content for t in c.topics)
@@ -99,8 +147,8 @@ def check_pointers(
                 make_problem(
                     "warning",
                     pack,
-                    item,
-                    field_,
+                    located.parent,
+                    located.field,
                     f"points to {kind} '{name}' of pack {target.name}, which is loaded but has "
                     f"no such {kind}",
                 )

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from indcli.checks.report import FlowSummary, Problem, make_problem
 from indcli.content.model import Content, Question
 from indcli.packs.catalog import Catalog, flows_of
-from indcli.packs.loading import LoadedPack, canonical
+from indcli.packs.discovery import normalise
+from indcli.packs.loading import LoadedPack
 from indcli.routing import engine
 from indcli.routing.combinations import (
     MAX_EVALUATIONS,
@@ -355,7 +356,7 @@ def check_extends(pack: str, content: Content, flows: dict[str, Flow]) -> list[P
                     (flow.owner,),
                 )
             )
-        elif canonical(part.extends) != canonical(flow.owner):
+        elif normalise(part.extends) != normalise(flow.owner):
             problems.append(
                 make_problem(
                     "error",

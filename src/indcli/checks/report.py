@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from indcli.packs.loading import canonical
+from indcli.packs.discovery import normalise
 
 Severity = Literal["error", "warning"]
 FAILED_TO_LOAD = "failed to load: "
@@ -28,6 +28,7 @@ class Problem:
     message: str
     related: tuple[str, ...] = ()  # other packs the problem involves
     loading: bool = False  # it kept the pack from loading (strict mode fails on these)
+    line: int | None = None  # in ``file``, where known
 
     @property
     def load_problem(self) -> bool:
@@ -87,16 +88,16 @@ class Report:
     def only(self, packs: Collection[str], load_problems: bool = False) -> Report:
         """The problems that involve ``packs`` on either side, and the flows they take
         part in; with ``load_problems`` (strict mode) every pack that failed to load too."""
-        names = {canonical(p) for p in packs}
+        names = {normalise(p) for p in packs}
         return Report(
             [
                 p
                 for p in self.problems
-                if names & {canonical(n) for n in (p.pack, *p.related)}
+                if names & {normalise(n) for n in (p.pack, *p.related)}
                 or (load_problems and p.load_problem)
             ],
-            [f for f in self.flows if names & {canonical(p) for p in f.packs}],
-            [i for i in self.inferences if canonical(i.pack) in names],
+            [f for f in self.flows if names & {normalise(p) for p in f.packs}],
+            [i for i in self.inferences if normalise(i.pack) in names],
         )
 
 

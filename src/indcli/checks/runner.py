@@ -7,6 +7,7 @@ import datetime
 from indcli.checks.content_checks import (
     check_basis,
     check_citations,
+    check_placeholders,
     check_pointers,
     check_style,
 )
@@ -14,7 +15,8 @@ from indcli.checks.flow_checks import _if_loaded, check_extends, check_flow
 from indcli.checks.quotes import inferences
 from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
 from indcli.packs.catalog import Catalog
-from indcli.packs.loading import canonical
+from indcli.packs.discovery import normalise
+from indcli.packs.references import file_label
 from indcli.routing.combinations import MAX_EVALUATIONS
 
 
@@ -35,6 +37,7 @@ def check_catalog(
                     p.field,
                     at_line(p.line, p.message),
                     loading=True,
+                    line=p.line,
                 )
                 for p in pack.problems
             ]
@@ -44,7 +47,7 @@ def check_catalog(
                 Problem(
                     "error",
                     pack.name,
-                    "",
+                    file_label(pack),
                     "",
                     "",
                     f"{FAILED_TO_LOAD}{pack.error}",
@@ -58,6 +61,7 @@ def check_catalog(
                 report.problems += check_citations(pack.name, content, today)
                 report.problems += check_basis(pack.name, content)
                 report.problems += check_style(pack.name, content)
+                report.problems += check_placeholders(pack.name, content)
                 report.inferences += [
                     Inference(pack.name, where, note) for where, note in inferences(content)
                 ]
@@ -69,5 +73,5 @@ def check_catalog(
         problems, summary = check_flow(flow, limit)
         report.problems += problems
         report.flows.append(summary)
-    report.problems.sort(key=lambda p: (canonical(p.pack), p.severity != "error"))
+    report.problems.sort(key=lambda p: (normalise(p.pack), p.severity != "error"))
     return report

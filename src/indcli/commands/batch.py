@@ -25,7 +25,7 @@ from typing import IO, Any
 import click
 
 from indcli.commands.answers import describe_invalid, stdin_bytes
-from indcli.errors import Interrupted
+from indcli.errors import Interrupted, PackError
 from indcli.limits import one_line
 from indcli.output.route_result import RouteResult
 from indcli.routing.engine import (
@@ -43,8 +43,11 @@ MAX_MEMO = 50_000
 TOO_LONG = None  # marks a line longer than MAX_LINE_BYTES
 
 
-def run_batch(flow: Flow, defaults: dict[str, str], source: str, out: IO[bytes]) -> int:
-    """Route every line of ``source`` (``-``: stdin) into ``out``; return failed lines."""
+def run_batch(
+    flow: Flow, defaults: dict[str, str], source: str, out: IO[bytes], strict: bool = False
+) -> int:
+    """Route every line of ``source`` (``-``: stdin) into ``out``; return failed lines.
+    ``strict`` (INDCLI_STRICT_PLUGINS): a line routed by an undeclared override fails."""
     memo: dict[Any, tuple[bool, bytes]] = {}
     failed = written = 0
     to_stdout = out is getattr(sys.stdout, "buffer", None)
@@ -54,7 +57,7 @@ def run_batch(flow: Flow, defaults: dict[str, str], source: str, out: IO[bytes])
                 if line is TOO_LONG:
                     ok, fragment = False, _error(f"longer than {MAX_LINE_BYTES // 1024} KiB")
                 else:
-                    ok, fragment = _result(flow, defaults, line, memo)
+                    ok, fragment = _result(flow, defaults, line, memo, strict)
                 failed += not ok
                 with stopped.holding():  # a line is written whole, or not at all
                     out.write(b'{"line":%d,%s}\n' % (number, fragment))
@@ -79,7 +82,11 @@ def _interrupted(number: int, to_stdout: bool) -> str:
 
 
 def _result(
-    flow: Flow, defaults: dict[str, str], line: bytes, memo: dict[Any, tuple[bool, bytes]]
+    flow: Flow,
+    defaults: dict[str, str],
+    line: bytes,
+    memo: dict[Any, tuple[bool, bytes]],
+    strict: bool = False,
 ) -> tuple[bool, bytes]:
     try:
         raw = json.loads(line)
@@ -94,13 +101,13 @@ def _result(
     key = tuple(sorted(raw.items())) if all(isinstance(v, str) for v in raw.values()) else None
     hit = None if key is None else memo.get(key)
     if hit is None:
-        hit = _route(flow, {**defaults, **raw})
+        hit = _route(flow, {**defaults, **raw}, strict)
         if key is not None and len(memo) < MAX_MEMO:
             memo[key] = hit
     return hit
 
 
-def _route(flow: Flow, raw: dict[str, Any]) -> tuple[bool, bytes]:
+def _route(flow: Flow, raw: dict[str, Any], strict: bool = False) -> tuple[bool, bytes]:
     try:
         route = settle(flow, validate_answers(flow, raw))
     except InvalidAnswer as exc:
@@ -111,7 +118,10 @@ def _route(flow: Flow, raw: dict[str, Any]) -> tuple[bool, bytes]:
         return False, _error(str(exc), 3)
     except ContentGap:
         return False, _error("no outcome matches these answers (a gap in the content)", 3)
-    record = RouteResult(flow, route).to_record()
+    try:
+        record = RouteResult(flow, route, strict=strict).to_record()
+    except PackError as exc:  # strict: an undeclared override refuses the line
+        return False, _error(exc.message, 3)
     return True, json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:-1].encode()
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from indcli.app import current_app
+from indcli.content.model import cited, walk
 from indcli.output.render import Doc, Item, format_option, payload, render
 from indcli.packs.catalog import Catalog
-from indcli.packs.loading import canonical
+from indcli.packs.discovery import normalise
 
 if TYPE_CHECKING:  # the checks are imported when the command runs, not for --help
     from indcli.checks.report import Problem, Report
@@ -23,6 +25,7 @@ EXIT_PROBLEMS = 1  # like a linter's findings; usage errors keep exit 2
 Examples:
   indcli check                          every installed pack
   indcli check my-pack --strict         one pack; warnings fail too (for CI)
+  indcli check ./my-pack                a pack's folder (or its content.toml), before install
   indcli check --format json
   INDCLI_LOAD_PLUGINS=indcli-partner-permit,my-pack indcli check my-pack
   indcli check my-pack --compat         what installing my-pack changes in routes
@@ -32,7 +35,7 @@ Examples:
 Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict),
 2 unknown PACK."""
 )
-@click.argument("packs", nargs=-1, metavar="[PACK]...")
+@click.argument("packs", nargs=-1, metavar="[PACK|PATH]...")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
     "--compat",
@@ -43,9 +46,9 @@ Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict)
     "--source-file",
     "source_files",
     multiple=True,
-    metavar="SOURCE_ID=FILE",
+    metavar="[PACK:]SOURCE_ID=FILE",
     help="Check every quote citing SOURCE_ID against a saved copy of the page (HTML or "
-    "text). Repeatable.",
+    "text): in PACK, else in the PACKs named, else in every pack citing it. Repeatable.",
 )
 @format_option
 @click.pass_context
@@ -66,9 +69,19 @@ def check(
     them on either side are shown (a clash, a conflict, a changed outcome), but flows are
     still built from every loaded pack, as `indcli route` does. With
     INDCLI_STRICT_PLUGINS=1, every pack that failed to load is a problem too.
+
+    A PATH (a content.toml, or a folder holding one, as `indcli new-pack` makes) is
+    checked as its pack would load it, next to the installed packs, in place of an
+    installed pack of the same name: no need to install it first.
     """
     app = current_app(ctx)
-    catalog = app.load_catalog()  # a failed pack is a problem to list, not a warning
+    packs, local = _local_packs(ctx, packs)
+    if local:  # content files checked as their pack would load them, beside the others
+        from indcli.packs.author_kit import catalog_with
+
+        catalog = catalog_with(app.sources, app.environ, app.loader, app.reserved, local)
+    else:
+        catalog = app.load_catalog()  # a failed pack is a problem to list, not a warning
     _check_names(ctx, catalog, packs)
     if compat and not packs:
         raise click.UsageError("--compat compares the routes with and without PACK: name one.")
@@ -77,17 +90,20 @@ def check(
     from indcli.checks.runner import check_catalog
 
     report = check_catalog(catalog)
-    report.problems += _drift_problems(catalog, pages)
+    drift, checked_files = _drift_problems(catalog, pages, packs)
+    report.problems += drift
     if packs:
         report = report.only(packs, load_problems=app.strict)
-    names = {canonical(p) for p in packs}
+    names = {normalise(p) for p in packs}
     checked = [
         p.name
         for p in catalog.packs
-        if p.status != "disabled" and (not names or canonical(p.name) in names)
+        if p.status != "disabled" and (not names or normalise(p.name) in names)
     ]
     failing = report.errors > 0 or (strict and report.warnings > 0)
     data = check_payload(report, checked, not failing)
+    if checked_files:
+        data["source_files"] = checked_files
     if compat:
         data["compat"] = {p: check_compat(catalog, p) for p in packs}
     click.echo(render(fmt, data, _describe), nl=False)
@@ -109,12 +125,30 @@ def check_payload(report: Report, packs: list[str], ok: bool) -> dict[str, Any]:
     )
 
 
+def _local_packs(ctx: click.Context, args: tuple[str, ...]) -> tuple[tuple[str, ...], list[Any]]:
+    """The PACK names (a PATH becomes its pack's name) and the sources of the PATHs."""
+    from indcli.packs.author_kit import is_path, path_source
+
+    names, local = [], []
+    for arg in args:
+        if not is_path(arg):
+            names.append(arg)
+            continue
+        try:
+            source = path_source(Path(arg))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx, param_hint="PATH") from None
+        local.append(source)
+        names.append(source.name)
+    return tuple(names), local
+
+
 def _check_names(ctx: click.Context, catalog: Catalog, packs: tuple[str, ...]) -> None:
     """Exit 2 for a PACK that is not installed, or installed but not loaded by choice."""
-    status = {canonical(p.name): p for p in catalog.packs}
+    status = {normalise(p.name): p for p in catalog.packs}
     installed = ", ".join(p.name for p in catalog.packs) or "none"
     for name in packs:
-        pack = status.get(canonical(name))
+        pack = status.get(normalise(name))
         if pack is None:
             raise click.UsageError(f"no pack '{name}' is installed; installed: {installed}.", ctx)
         if pack.status == "disabled":
@@ -125,8 +159,11 @@ def _check_names(ctx: click.Context, catalog: Catalog, packs: tuple[str, ...]) -
             )
 
 
-def _read_pages(ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]) -> dict[str, Page]:
-    """SOURCE_ID -> the saved page, indexed; exit 2 for a bad spec, file or source id."""
+def _read_pages(
+    ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]
+) -> dict[tuple[str, str], Page]:
+    """(PACK or '', SOURCE_ID) -> the saved page, indexed; exit 2 for a bad spec, file or
+    source id. Source ids belong to the file that declares them: ``PACK:`` picks one."""
     from indcli.checks.source_drift import (
         Page,
         PageError,
@@ -140,9 +177,10 @@ def _read_pages(ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]) ->
     pages = {}
     for spec in specs:
         source_id, sep, file = spec.partition("=")
+        pack, _, source_id = source_id.rpartition(":")
         if not sep or not source_id or not file:
             raise click.BadParameter(
-                f"{spec!r} is not SOURCE_ID=FILE", ctx, param_hint="--source-file"
+                f"{spec!r} is not [PACK:]SOURCE_ID=FILE", ctx, param_hint="--source-file"
             )
         if source_id not in known:
             raise click.BadParameter(
@@ -158,32 +196,54 @@ def _read_pages(ctx: click.Context, catalog: Catalog, specs: tuple[str, ...]) ->
             ) from None
         except PageError as exc:
             raise click.BadParameter(f"{file} {exc}", ctx, param_hint="--source-file") from None
-        pages[source_id] = page
+        pages[(pack, source_id)] = page
     return pages
 
 
-def _drift_problems(catalog: Catalog, pages: dict[str, Page]) -> list[Problem]:
+def _drift_problems(
+    catalog: Catalog, pages: dict[tuple[str, str], Page], named: tuple[str, ...]
+) -> tuple[list[Problem], list[dict[str, Any]]]:
+    """The quote fragments not on each saved page as quoted, and what was checked against
+    each: only the quotes of the pack(s) the page belongs to (``PACK:``, else the PACKs
+    named)."""
+    from indcli.checks.quotes import GAP
     from indcli.checks.source_drift import drift
 
-    contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
-    problems = []
-    for found in drift(contents, pages):
-        file = pages[found.source].file
-        if found.problem == "order":
-            message = (
-                f'the quote "{found.fragment}" is on {file}, but not after the fragment '
-                "before it: check the item against the page and update it"
+    problems: list[Problem] = []
+    checked: list[dict[str, Any]] = []
+    for (owner, source), page in pages.items():
+        wanted = {normalise(owner)} if owner else {normalise(n) for n in named}
+        contents = [
+            c
+            for p in catalog.packs
+            if p.status == "loaded" and (not wanted or normalise(p.name) in wanted)
+            for c in p.content
+        ]
+        cites = [
+            (c.pack, x.item.source.quote)
+            for c in contents
+            for x in walk(c)
+            if cited(x) and x.item.source.source == source
+        ]
+        packs = sorted({pack for pack, _ in cites})
+        quotes = sum(len(quote.split(GAP)) for _, quote in cites)
+        checked.append({"source": source, "file": page.file, "packs": packs, "quotes": quotes})
+        for found in drift(contents, {source: page}):
+            if found.problem == "order":
+                message = (
+                    f'the quote "{found.fragment}" is on {page.file}, but not after the '
+                    "fragment before it: check the item against the page and update it"
+                )
+            else:
+                message = (
+                    f'the quote "{found.fragment}" is not in one paragraph of {page.file}; the '
+                    f'closest passage there is "{found.closest}": check the item against the '
+                    "page and update it"
+                )
+            problems.append(
+                _problem_class()("error", found.pack, "", found.item, "source.quote", message)
             )
-        else:
-            message = (
-                f'the quote "{found.fragment}" is not in one paragraph of {file}; the closest '
-                f'passage there is "{found.closest}": check the item against the page and '
-                "update it"
-            )
-        problems.append(
-            _problem_class()("error", found.pack, "", found.item, "source.quote", message)
-        )
-    return problems
+    return problems, checked
 
 
 def _describe(data: dict[str, Any]) -> Doc:
@@ -193,6 +253,11 @@ def _describe(data: dict[str, Any]) -> Doc:
         doc.para("No content packs are loaded, so there is nothing to check.")
     elif not data["problems"]:
         doc.para("No problems found.")
+    for page in data.get("source_files", []):
+        doc.para(
+            f"Checked {_count(page['quotes'], 'quote')} citing source '{page['source']}' "
+            f"({', '.join(page['packs']) or 'no pack'}) against {page['file']}."
+        )
     if data["problems"]:
         doc.heading("Problems")
         doc.items([_problem_item(p) for p in data["problems"]])
@@ -213,7 +278,16 @@ def _compat_items(flow: dict[str, Any]) -> list[Item]:
     if "skipped" in flow:
         return [Item(f"not compared: {flow['skipped']}")]
     more, changed = flow["needs_more_answers"], flow["outcome_changes"]
+    short = flow["minimal_breaks"]
     items = [
+        Item(
+            f"{short['count']} of {short['of']} shortest complete answer sets (only the "
+            "answers that matter, as scripts give them) now need more answers",
+            notes=[
+                f"{e['run']} now needs: " + ", ".join(f"--{q}" for q in e["missing"])
+                for e in short["examples"]
+            ],
+        ),
         Item(
             f"{more['count']} of {flow['answers_before']} complete answer sets now need "
             "more answers (scripts that give them would stop with exit 2)",

@@ -238,7 +238,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
         try:
             if wants_review:
                 raise MissingAnswers(flow, [])  # the review is asked for: interview
-            result = route_result(app.catalog, flow, answers, command=name)
+            result = route_result(app.catalog, flow, answers, command=name, strict=app.strict)
         except MissingAnswers as exc:
             if options.no_input or not app.may_prompt():
                 raise click.UsageError(
@@ -248,7 +248,9 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
                 ) from None
             interview = _interview(app, flow, answers, options)
             # the review ends only when nothing is missing
-            result = route_result(app.catalog, flow, interview.run(), command=name)
+            result = route_result(
+                app.catalog, flow, interview.run(), command=name, strict=app.strict
+            )
     except ContentGap as exc:
         raise PackError(str(exc)) from None
     asked_ids = interview.asked if interview else []
@@ -292,13 +294,14 @@ def _batch(flow: Flow, defaults: dict[str, str], options: RouteOptions, ctx) -> 
     if options.fmt == "markdown" or options.explain:
         raise click.UsageError("--batch writes JSON Lines; leave out --format and --explain.", ctx)
     assert options.batch_file is not None
+    strict = current_app(ctx).strict
     if options.output in (None, "-"):
         sys.stdout.flush()
-        failed = run_batch(flow, defaults, options.batch_file, sys.stdout.buffer)
+        failed = run_batch(flow, defaults, options.batch_file, sys.stdout.buffer, strict)
         sys.stdout.buffer.flush()
     else:
         with atomic_binary(options.output) as out:
-            failed = run_batch(flow, defaults, options.batch_file, out)
+            failed = run_batch(flow, defaults, options.batch_file, out, strict)
     if failed:
         raise IndcliError(f"{failed} line(s) could not be routed; see their error records.")
 

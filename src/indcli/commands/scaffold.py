@@ -34,11 +34,11 @@ from string import Template
 from typing import Any
 
 from indcli import ENTRY_POINT_GROUP, __version__
+from indcli.limits import PLACEHOLDER_URL
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_NAME = 64
 PREFIX = "indcli-"
-PLACEHOLDER_URL = "https://example.org/replace-me"
 SCHEMA_FILE = "content.schema.json"  # at the pack's root, so its wheel does not ship it
 # --with-route extends this flow of this pack, and advises on routes to this outcome.
 ROUTE_FLOW = "partner-permit"

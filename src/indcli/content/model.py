@@ -325,13 +325,27 @@ def cited_data(item: Paragraph | Step | Substep | Rule) -> dict[str, Any]:
 
 
 class Located(Record):
-    """An item of a content file with its place: ``kind`` (what may clash), ``key`` (its
-    id where it has one) and ``where`` (how messages name it)."""
+    """An item of a content file with its place, as typed values (never sliced from a
+    string): ``kind`` (topic, guide, command, question, outcome, rule, pointer, ...),
+    ``key`` (its id where it has one), ``flow`` (the flow of a flow's item), ``parent``
+    (the item a pointer, paragraph or step sits in) and ``field`` (where in the parent)."""
 
     kind: str
     key: str | None
-    where: str
     item: Any
+    parent: str
+    field: str = ""
+    flow: str | None = None
+
+    @property
+    def where(self) -> str:
+        """How messages name the item: ``topic 'x' related[0]``."""
+        return f"{self.parent} {self.field}" if self.field else self.parent
+
+    @property
+    def clash_kind(self) -> str:
+        """What may clash: a flow's questions, outcomes and rules per flow."""
+        return f"flow '{self.flow}' {self.kind}" if self.flow is not None else self.kind
 
 
 def walk(content: Content) -> Iterator[Located]:
@@ -342,41 +356,42 @@ def walk(content: Content) -> Iterator[Located]:
     """
     for topic in content.topics:
         name = f"topic '{topic.id}'"
-        yield Located("topic", topic.id, name, topic)
+        yield Located("topic", topic.id, topic, name)
         for i, paragraph in enumerate(topic.body):
-            yield Located("paragraph", None, f"{name} body[{i}]", paragraph)
+            yield Located("paragraph", None, paragraph, name, f"body[{i}]")
         for i, pointer in enumerate(topic.related):
-            yield Located("pointer", None, f"{name} related[{i}]", pointer)
+            yield Located("pointer", None, pointer, name, f"related[{i}]")
     for guide in content.guides:
         name = f"guide '{guide.id}'"
-        yield Located("guide", guide.id, name, guide)
+        yield Located("guide", guide.id, guide, name)
         if guide.command is not None:
-            yield Located("command", guide.command.name, f"{name} command", guide.command)
+            yield Located("command", guide.command.name, guide.command, name, "command")
         for part in ("intro", "closing"):
             for i, paragraph in enumerate(getattr(guide, part)):
-                yield Located("paragraph", None, f"{name} {part}[{i}]", paragraph)
+                yield Located("paragraph", None, paragraph, name, f"{part}[{i}]")
         for n, step in enumerate(guide.steps, 1):
-            yield Located("step", None, f"{name} step {n}", step)
+            yield Located("step", None, step, name, f"step {n}")
             for m, sub in enumerate(step.substeps, 1):
-                yield Located("substep", None, f"{name} step {n} substep {m}", sub)
+                yield Located("substep", None, sub, name, f"step {n} substep {m}")
     for flow in content.flows:
         name = f"flow '{flow.id}'"
         if flow.title is not None:
-            yield Located("owner of flow", flow.id, name, flow)
+            yield Located("owner of flow", flow.id, flow, name)
         if flow.command is not None:
-            yield Located("command", flow.command.name, f"{name} command", flow.command)
+            yield Located("command", flow.command.name, flow.command, name, "command")
         for question in flow.questions:
             where = f"{name} question '{question.id}'"
-            yield Located(f"{name} question", question.id, where, question)
+            yield Located("question", question.id, question, where, flow=flow.id)
             if question.unsure is not None:
-                yield Located("pointer", None, f"{where} unsure", question.unsure)
+                yield Located("pointer", None, question.unsure, where, "unsure")
         for outcome in flow.outcomes:
-            yield Located(f"{name} outcome", outcome.id, f"{name} outcome '{outcome.id}'", outcome)
+            where = f"{name} outcome '{outcome.id}'"
+            yield Located("outcome", outcome.id, outcome, where, flow=flow.id)
         for rule in flow.rules:
             where = f"{name} rule '{rule.id}'"
-            yield Located(f"{name} rule", rule.id, where, rule)
+            yield Located("rule", rule.id, rule, where, flow=flow.id)
             if rule.see is not None:
-                yield Located("pointer", None, f"{where} see", rule.see)
+                yield Located("pointer", None, rule.see, where, "see")
 
 
 def cited(located: Located) -> bool:

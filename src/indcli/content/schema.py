@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from indcli.limits import (
+    ID_PATTERN,
     MAX_CONDITION_DEPTH,
     MAX_ITEMS,
     MAX_TEXT,
@@ -35,7 +36,6 @@ from indcli.limits import (
     has_control_chars,
 )
 
-ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 DIST_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"
 COMMAND_PATTERN = r"^[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?$"
 
@@ -376,51 +376,12 @@ class Flow(Model):
 
 
 class ContentFile(Model):
-    """The top level of a pack's content file."""
+    """The top level of a pack's content file. Ids unique per list and citations of this
+    file's sources are whole-file rules, checked once, on the raw data, by
+    :func:`indcli.content.validation.id_problems` (so each finding is located)."""
 
     format: Literal[1] = 1
     sources: list[Source] = Field(min_length=1, max_length=MAX_ITEMS)
     topics: list[Topic] = Items
     guides: list[Guide] = Items
     flows: list[Flow] = Items
-
-    @model_validator(mode="after")
-    def _check_ids(self) -> ContentFile:
-        _unique("sources", [s.id for s in self.sources])
-        _unique("topics", [t.id for t in self.topics])
-        _unique("guides", [g.id for g in self.guides])
-        _unique("flows", [f.id for f in self.flows])
-        for flow in self.flows:
-            _unique(f"flow '{flow.id}' questions", [q.id for q in flow.questions])
-            _unique(f"flow '{flow.id}' outcomes", [o.id for o in flow.outcomes])
-            _unique(f"flow '{flow.id}' rules", [r.id for r in flow.rules])
-        known = {s.id for s in self.sources}
-        for where, citation in _citations(self):
-            if citation.source not in known:
-                raise ValueError(
-                    f"{where}: source '{citation.source}' is not in this file's [[sources]]"
-                )
-        return self
-
-
-def _unique(what: str, ids: list[str]) -> None:
-    seen: set[str] = set()
-    for item_id in ids:
-        if item_id in seen:
-            raise ValueError(f"duplicate id '{item_id}' in {what}")
-        seen.add(item_id)
-
-
-def _citations(node: Any, where: str = "") -> list[tuple[str, Citation]]:
-    found: list[tuple[str, Citation]] = []
-    if isinstance(node, Citation):
-        return [(where or "item", node)]
-    if isinstance(node, BaseModel):
-        label = getattr(node, "id", None)
-        here = f"{where} '{label}'" if label and isinstance(label, str) else where
-        for name in type(node).model_fields:
-            found += _citations(getattr(node, name), here.strip())
-    elif isinstance(node, list | tuple):
-        for child in node:
-            found += _citations(child, where)
-    return found

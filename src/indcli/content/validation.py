@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from indcli.content.schema import ID_PATTERN, ContentFile, Model
 from indcli.errors import ContentError, ContentProblem
-from indcli.limits import MAX_KEY_PARTS
+from indcli.limits import MAX_KEY_PARTS, long_key_line
 
 
 def validate_content(
@@ -33,6 +33,9 @@ def validate_content(
         raise _content_error(exc, raw, pack=pack, file=file, text=text) from None
     except RecursionError:
         raise ContentError(pack, file, "", "", "content is nested too deeply") from None
+    problems = _located(id_problems(raw), raw, file, text)
+    if problems:
+        raise ContentError.of(pack, problems)
     data = model.model_dump(mode="json", by_alias=True, exclude_none=False)
     sources = {s["id"]: s for s in data.pop("sources")}
     return _resolve_citations(data, sources)
@@ -55,12 +58,11 @@ def parse_toml(blob: bytes, *, pack: str, file: str) -> dict[str, Any]:
 def _refuse_long_keys(text: str, *, pack: str, file: str) -> None:
     """tomllib takes time quadratic in a dotted key's length (minutes for a file well
     under the size limit); no real key is anywhere near :data:`MAX_KEY_PARTS` parts."""
-    for number, line in enumerate(text.splitlines(), 1):
-        key = line if line.lstrip().startswith("[") else line.partition("=")[0]
-        if key.count(".") >= MAX_KEY_PARTS:
-            raise ContentError(
-                pack, file, "", "", f"line {number} has a key of more than {MAX_KEY_PARTS} parts"
-            )
+    number = long_key_line(text)
+    if number is not None:
+        raise ContentError(
+            pack, file, "", "", f"line {number} has a key of more than {MAX_KEY_PARTS} parts"
+        )
 
 
 def _resolve_citations(node: Any, sources: dict[str, dict[str, Any]]) -> Any:
@@ -100,20 +102,24 @@ def _content_error(
         loc = _without_tags(error["loc"])
         if error.get("type") == "missing" and _misspelt(unknown, loc):
             continue  # said with the unknown field that is its misspelling
-        if not loc and _is_id_check(error):
-            continue  # ContentFile._check_ids stops at its first finding: redone below
         item, field = _locate(raw, loc)
         line = _line_of(index, raw, loc) if index else None
         problems.append(ContentProblem(file, item, field, _message(error, raw, loc), line))
-    for loc, message in _id_problems(raw):
+    problems += _located(id_problems(raw), raw, file, text)
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    return ContentError.of(pack, problems)
+
+
+def _located(
+    found: list[tuple[tuple[Any, ...], str]], raw: Any, file: str, text: str | None
+) -> list[ContentProblem]:
+    problems = []
+    index = _Lines(text) if text and found else None
+    for loc, message in found:
         item, field = _locate(raw, loc)
         line = _line_of(index, raw, loc) if index else None
         problems.append(ContentProblem(file, item, field, message, line))
-    if not problems:  # an id check we could not redo: keep pydantic's finding
-        first = exc.errors(include_url=False)[0]
-        problems.append(ContentProblem(file, "", "", _message(first, raw, ()), None))
-    problems.sort(key=lambda p: (p.line is None, p.line or 0))
-    return ContentError.of(pack, problems)
+    return problems
 
 
 _TAGS = frozenset({"question", "outcome", "all", "any", "not"})
@@ -143,11 +149,6 @@ def _misspelt(unknown: dict[tuple[Any, ...], list[str]], loc: tuple[Any, ...]) -
     return (
         bool(loc) and bool(near) and bool(difflib.get_close_matches(str(loc[-1]), near, cutoff=0.5))
     )
-
-
-def _is_id_check(error: Any) -> bool:
-    msg = str(error.get("msg", ""))
-    return "duplicate id" in msg or "is not in this file's [[sources]]" in msg
 
 
 def _message(error: Any, raw: Any, loc: tuple[Any, ...]) -> str:
@@ -251,13 +252,11 @@ def _did_you_mean(name: str, known: Any) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _id_problems(raw: Any) -> list[tuple[tuple[Any, ...], str]]:
-    """Duplicate ids and citations of unknown sources, each with its location.
-
-    These are whole-file checks (``ContentFile._check_ids``), which pydantic runs only
-    when everything else is valid and which stop at the first finding; redone here on the
-    raw data so that each is reported, with its item, next to the other problems.
-    """
+def id_problems(raw: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """The id and source rules of a content file, written once: every duplicate id in a
+    list and every citation of a source that is not in the file's ``[[sources]]``, each
+    with its location (on the raw data, so every finding is reported with its item, next
+    to pydantic's, and also when pydantic found nothing else)."""
     if not isinstance(raw, dict):
         return []
     found: list[tuple[tuple[Any, ...], str]] = []

@@ -18,6 +18,7 @@ def guide_payload(command: str, guide: Guide, step: int | None = None) -> dict[s
         steps=[step_data(n, s) for n, s in enumerate(guide.steps, 1) if step is None or n == step],
         closing=[cited_data(p) for p in guide.closing] if whole else [],
         source=guide.source.to_dict(),
+        pack=guide.pack,
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import click
 
 from indcli.content.model import Example
+from indcli.limits import printable
 from indcli.output.render import wrap_command, wrap_words
 from indcli.output.terminal import current
 
@@ -74,6 +75,11 @@ class HelpFormatter(click.HelpFormatter):
         if width is None:
             width = max(min(current().columns(), max_width or 80) - 2, 30)
         super().__init__(indent_increment, width, max_width)
+
+    def write(self, string: str) -> None:
+        """Every line of help, whoever wrote it (a pack's command name and help too),
+        with control characters escaped."""
+        super().write(printable(string))
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         prefix = f"{'Usage: ' if prefix is None else prefix:>{self.current_indent}}"

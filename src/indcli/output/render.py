@@ -84,11 +84,13 @@ def reading(sentence: str) -> str:
     return f"{INFERENCE_MARK} {sentence}"
 
 
-def basis_notes(item: Mapping[str, Any]) -> list[str]:
-    """The visible mark of an item whose basis is indcli's reading, not the page."""
+def basis_notes(item: Mapping[str, Any], reader: str | None = None) -> list[str]:
+    """The visible mark of an item whose basis is a reading, not the page: indcli's, or
+    that of ``reader``, the pack it comes from when that is not the owner's."""
     if item.get("basis") != "inference":
         return []
-    return [reading(item.get("basis_note") or "the page does not say this in these words.")]
+    mark = INFERENCE_MARK if reader is None else INFERENCE_MARK.replace("indcli", reader, 1)
+    return [f"{mark} {item.get('basis_note') or 'the page does not say this in these words.'}"]
 
 
 def payload(command: str, **fields: Any) -> dict[str, Any]:
@@ -315,8 +317,19 @@ def _style(text: str, bold: bool) -> str:
 
 
 def _md(text: str) -> str:
-    """Printable text with markdown's active characters escaped (no HTML from packs)."""
-    text = printable(text).replace("\n", " ")
-    for char in "\\`*_[]<>|":
+    """Printable text on one line that can only ever be inline text in markdown: inline
+    syntax escaped (no HTML, links, emphasis or tables from packs), and what would open a
+    block at the start of a line neutralised: headings, quotes, lists, fences, indented
+    code, setext underlines and thematic breaks (every place a string goes may be a
+    line's start)."""
+    text = printable(text).replace("\n", " ").lstrip()
+    for char in "\\`*_[]<>|&":
         text = text.replace(char, "\\" + char)
-    return text
+    ordered = _ORDERED.match(text)
+    if ordered:
+        return f"{ordered.group(1)}\\{text[ordered.end(1) :]}"
+    return "\\" + text if text[:1] in _BLOCK_START else text
+
+
+_BLOCK_START = frozenset("#>+-=~")
+_ORDERED = re.compile(r"(\d{1,9})[.)]")

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from indcli.output.render import Doc, Item, basis_notes
+from indcli.output.route_result import FOREIGN_OUTCOME
 
 if TYPE_CHECKING:
     from indcli.routing.flow import Flow
@@ -102,10 +103,14 @@ def _in_words(flow: Flow | None, question_id: str, answer: str) -> str:
 
 
 def advice_item(item: dict[str, Any]) -> Item:
-    notes = basis_notes(item)
+    """An advice item; one from a pack other than the flow's owner says so, and a reading
+    of such a pack is that pack's, not indcli's."""
+    pack = item.get("pack") if item.get("id") != FOREIGN_OUTCOME else None
+    notes = basis_notes(item, pack)
     if "see" in item:
         notes.append(f"See: {item['see']['text']}")
-    return Item(item["text"], item["source"], notes=notes)
+    text = f"{item['text']} \u2014 from {pack}" if pack else item["text"]
+    return Item(text, item["source"], notes=notes)
 
 
 def _trace_line(t: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indcli.content.model import cited_data
+from indcli.errors import PackError
 from indcli.output.render import payload
 from indcli.packs.catalog import Catalog
 from indcli.packs.pointers import resolve
@@ -42,15 +43,17 @@ def route_result(
     answers: Mapping[Any, Any],
     check: Callable[[Flow, Mapping[Any, Any]], dict[str, str]] = validate_answers,
     command: str | None = None,
+    strict: bool = False,
 ) -> RouteResult:
     """Check ``answers``, settle them and build the result: the one path of ``indcli
     route``, :func:`indcli.api.route` and :func:`indcli.testing.route_answers`.
 
     Raises what ``check`` raises, and :class:`~indcli.routing.engine.MissingAnswers` or
-    :class:`~indcli.routing.engine.ContentGap` from settle().
+    :class:`~indcli.routing.engine.ContentGap` from settle(); with ``strict``
+    (INDCLI_STRICT_PLUGINS), the result refuses an undeclared override.
     """
     command = command or (flow.command.name if flow.command else "route")
-    return RouteResult(flow, settle(flow, check(flow, answers)), catalog, command)
+    return RouteResult(flow, settle(flow, check(flow, answers)), catalog, command, strict=strict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,31 @@ class RouteResult:
     route: Route
     catalog: Catalog | None = None  # resolves pointers in to_dict(); to_record() needs none
     command: str = "route"
+    strict: bool = False  # INDCLI_STRICT_PLUGINS: an undeclared override refuses to run
+
+    def __post_init__(self) -> None:
+        problem = self.undeclared_override() if self.strict else None
+        if problem is not None:
+            raise PackError(problem[0], pack=problem[1])
+
+    def undeclared_override(self) -> tuple[str, str] | None:
+        """(message, pack) when another pack's rule decided the outcome over a rule of the
+        flow's owner that it does not name in ``overrides`` (what ``check`` reports)."""
+        rule = self.foreign_rule
+        if rule is None:
+            return None
+        answers = self.route.answers
+        mine = (r for r in self.flow.outcome_rules if r.pack == self.flow.owner)
+        owners = next((r for r in mine if r.test(answers, None)), None)
+        if owners is None or owners.outcome == rule.outcome or owners.id in rule.rule.overrides:
+            return None
+        return (
+            f"rule '{rule.id}' of pack {rule.pack} overrides rule '{owners.id}' of "
+            f"{self.flow.owner} without naming it in 'overrides'; INDCLI_STRICT_PLUGINS is "
+            f"set, so this route is refused (disable the pack with "
+            f"INDCLI_DISABLE_PLUGINS={rule.pack})",
+            rule.pack,
+        )
 
     @property
     def answers(self) -> dict[str, str]:
@@ -161,6 +189,8 @@ class RouteResult:
         answers = self.route.answers
         item: dict[str, Any] = {key: rule.id, **cited_data(rule.rule)}
         item["answers"] = {q: answers[q] for q in rule.questions if q in answers}
+        if rule.pack != self.flow.owner:  # whose advice this is, where it is not the owner's
+            item["pack"] = rule.pack
         if rule.rule.see is not None:
             assert self.catalog is not None, "to_dict() resolves pointers: give a catalog"
             item["see"] = resolve(self.catalog, rule.rule.see)

@@ -42,8 +42,9 @@ def _item(key: str) -> dict[str, Any]:
             "see": _SEE,
             "pack": {
                 "type": "string",
-                "description": "on the outcome-from-another-pack warning: the pack whose "
-                "rule decided the outcome, when it is not the flow's owner",
+                "description": "the pack the item comes from, on every item of a pack "
+                "other than the flow's owner (on the outcome-from-another-pack warning: "
+                "the pack whose rule decided the outcome)",
             },
         },
     }

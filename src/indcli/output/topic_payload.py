@@ -38,4 +38,5 @@ def describe_topic(data: dict[str, Any]) -> Doc:
     if data["related"]:
         doc.heading("Related")
         doc.items([Item(p["text"]) for p in data["related"]])
+    doc.para(f"This topic comes from pack {data['pack']}.")
     return doc

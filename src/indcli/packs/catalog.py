@@ -5,13 +5,21 @@ whose routing rules point at questions, choices or outcomes that do not exist fa
 load as a whole: nothing of it is half-merged.
 
 Two packs that contribute the same command, topic, guide, flow item id or flow owner
-*clash*, and which one loads never depends on names or install order (an impostor could
-pick its name). The pack that loaded content names for the clashing item wins: for a
-topic or command, the pack a pointer (``see``, ``related``, ``unsure``) names; for a
-question, outcome or rule of a flow, the flow's owner. The other pack fails to load, with
-an error naming both. When no content names exactly one of them, *neither* loads, so
-nothing is shown from either. Clashes a pack has won are settled first, so a copy of a
-pack fails on its named items before its other items could knock out the original.
+*clash*, and which one keeps the name is decided only by *other* packs, never by names,
+install order or what a pack says about itself (an impostor can pick its name and point to
+itself):
+
+- the pack another pack's pointer (``see``, ``related``, ``unsure``) names for the item
+  keeps it;
+- a pack that is *established* (it alone owns a flow, or another pack points to it or
+  ``extends`` it) is never knocked out by a clash with a pack that is not: the newcomer
+  fails alone;
+- otherwise neither loads (nothing is shown from either), except that a pack owning a flow
+  is never taken down by such a clash with one that does not (two owners of different
+  flows that clash, with nobody naming either, both fail: never decided by name order).
+
+A pack that loses fails as a whole, with an error that names both packs and how to
+disable it. Clashes are settled in rounds, so a failed pack's pointers stop counting.
 
 The core's own command and route option names are passed in (``reserved``), never
 imported from the CLI above.
@@ -24,16 +32,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indcli.content.model import CommandSpec, FlowPart, Guide, Pointer, Topic, Unsure, walk
-from indcli.packs.discovery import entry_point_sources
+from indcli.packs.discovery import entry_point_sources, normalise
 from indcli.packs.loading import (
     LoadedPack,
     PackSource,
-    canonical,
     load_pack,
     make_plugin_manager,
     select,
     unknown_names,
 )
+from indcli.packs.references import locate
 from indcli.routing.flow import Flow, FlowProblem, build_flow
 
 
@@ -58,26 +66,26 @@ class Served:
 @dataclass(frozen=True)
 class Clash:
     """Two or more packs contribute the same ``kind`` and ``key``; ``loads`` is the one
-    that content names for it (``named_by``), or None when neither loads."""
+    that keeps it (``because``: why, as a clause), or None when neither loads."""
 
     kind: str
     key: str
     packs: tuple[str, ...]
     loads: str | None = None
-    named_by: str | None = None
+    because: str = ""
 
     def message(self, pack: str) -> str:
-        """Why ``pack`` was skipped: both packs named, either may be disabled."""
+        """Why ``pack`` was skipped, naming every pack involved truthfully."""
         others = [p for p in self.packs if p != pack]
-        either = f"uninstall or disable one of {' and '.join(self.packs)}"
         if self.loads is not None:
             return (
                 f"{self.kind} '{self.key}' is also contributed by {self.loads}, which "
-                f"{self.named_by} names for it, so {self.loads} keeps it; {either}"
+                f"{self.because}, so {self.loads} keeps it and {pack} does not load"
             )
         return (
             f"{self.kind} '{self.key}' is also contributed by {', '.join(others)}, and no "
-            f"loaded content names one of them for it, so neither loads; {either}"
+            f"other pack names either for it, so neither loads; uninstall or disable one "
+            f"of {' and '.join(self.packs)}"
         )
 
 
@@ -132,7 +140,7 @@ class Catalog:
 
     def pack_hint(self, pack: str) -> str:
         """What to do about a pack that is not loaded, as a clause: install or enable it."""
-        status = next((p.status for p in self.packs if canonical(p.name) == canonical(pack)), None)
+        status = next((p.status for p in self.packs if normalise(p.name) == normalise(pack)), None)
         if status == "disabled":
             return (
                 f"pack {pack} is installed but disabled by INDCLI_LOAD_PLUGINS or "
@@ -183,7 +191,7 @@ def load_catalog(
     catalog = _merge(loaded, reserved or Reserved())
     catalog.packs = sorted(
         loaded + [LoadedPack(s.name, s.version, status="disabled") for s in disabled],
-        key=lambda p: canonical(p.name),
+        key=lambda p: normalise(p.name),
     )
     catalog.unknown_plugin_names = unknown_names(sources, environ)
     return catalog
@@ -195,13 +203,15 @@ def _merge(packs: list[LoadedPack], reserved: Reserved) -> Catalog:
     while True:
         catalog = Catalog(reserved=reserved, clashes=clashes)
         owners: dict[tuple[str, str], str] = {}
-        for pack in sorted(packs, key=lambda p: canonical(p.name)):
+        for pack in sorted(packs, key=lambda p: normalise(p.name)):
             if pack.status == "loaded":
                 _claim(pack, owners, catalog)
         try:
             catalog.flows = _build_flows(packs, reserved.options)
         except FlowProblem as problem:
-            next(p for p in packs if p.name == problem.pack).fail(problem.message)
+            pack = next(p for p in packs if p.name == problem.pack)
+            pack.fail(problem.message)
+            pack.problems = [locate(pack, problem)]
             continue
         return catalog
 
@@ -210,7 +220,7 @@ def _keys(pack: LoadedPack) -> list[tuple[str, str]]:
     """What a pack claims: (kind, id) pairs no other pack may also claim."""
     keys = [("command", c.name) for c in pack.commands]
     for content in pack.content:
-        keys += [(x.kind, x.key) for x in walk(content) if x.key is not None]
+        keys += [(x.clash_kind, x.key) for x in walk(content) if x.key is not None]
     return keys
 
 
@@ -222,14 +232,14 @@ def _settle_clashes(packs: list[LoadedPack], core_commands: Collection[str]) -> 
             pack.fail(f"command '{core[0]}' is a core command; a pack cannot replace it")
     settled: list[Clash] = []
     while True:
-        loaded = sorted((p for p in packs if p.status == "loaded"), key=lambda p: canonical(p.name))
+        loaded = sorted((p for p in packs if p.status == "loaded"), key=lambda p: normalise(p.name))
         claims: dict[tuple[str, str], list[str]] = {}
         for pack in loaded:
             for key in dict.fromkeys(_keys(pack)):
                 claims.setdefault(key, []).append(pack.name)
-        named = _named(loaded)
+        standing = _Standing(loaded)
         clashes = [
-            _clash(kind, key, tuple(names), named.get((kind, key), {}))
+            standing.decide(kind, key, tuple(names))
             for (kind, key), names in claims.items()
             if len(names) > 1
         ]
@@ -240,54 +250,73 @@ def _settle_clashes(packs: list[LoadedPack], core_commands: Collection[str]) -> 
         losers: dict[str, list[str]] = {}
         for clash in won or clashes:
             for name in clash.packs:
-                if name != clash.loads:
+                if name != clash.loads and not (clash.loads is None and standing.owns(name)):
+                    losers.setdefault(name, []).append(clash.message(name))
+        if not losers:  # only owners of different flows clash: never silently by name order
+            for clash in won or clashes:
+                for name in clash.packs:
                     losers.setdefault(name, []).append(clash.message(name))
         for pack in loaded:
             if pack.name in losers:
-                pack.fail("; ".join(losers[pack.name]))
+                hint = f"disable it with INDCLI_DISABLE_PLUGINS={pack.name}"
+                pack.fail("; ".join(losers[pack.name]) + f"; {hint}")
 
 
-def _clash(kind: str, key: str, packs: tuple[str, ...], named: dict[str, str]) -> Clash:
-    """``named``: pack named for the item -> the pack whose content names it."""
-    chosen = [p for p in packs if p in named]
-    if len(chosen) == 1:
-        return Clash(kind, key, packs, chosen[0], named[chosen[0]])
-    return Clash(kind, key, packs)
+class _Standing:
+    """What other packs say about each loaded pack: who names whom for which item, who
+    owns a flow alone. A pack's pointers to itself never count."""
 
+    def __init__(self, packs: list[LoadedPack]) -> None:
+        self.named: dict[tuple[str, str], dict[str, str]] = {}  # item -> {named: namer}
+        self.pointed: dict[str, str] = {}  # pack -> a pack that points to or extends it
+        owners: dict[str, set[str]] = {}
+        names = {normalise(p.name): p.name for p in packs}
+        for pack in packs:
+            for content in pack.content:
+                for part in content.flows:
+                    target = names.get(normalise(part.extends or ""))
+                    if target and target != pack.name:
+                        self.pointed.setdefault(target, pack.name)
+                for located in walk(content):
+                    if located.kind == "owner of flow":
+                        owners.setdefault(located.key, set()).add(pack.name)
+                    elif located.kind == "pointer":
+                        self._pointer(located.item, pack.name, names)
+        self.flow_owner = {next(iter(o)): f for f, o in sorted(owners.items()) if len(o) == 1}
 
-def _named(packs: list[LoadedPack]) -> dict[tuple[str, str], dict[str, str]]:
-    """(kind, id) -> {pack that loaded content names for it: the pack that names it}.
+    def _pointer(self, item: Any, namer: str, names: dict[str, str]) -> None:
+        target = names.get(normalise(item.pack), item.pack)
+        if target == namer:
+            return
+        kind = "topic" if item.topic else "command"
+        key = _target(item, kind)
+        if key:
+            self.named.setdefault((kind, key), {}).setdefault(target, namer)
+        self.pointed.setdefault(target, namer)
 
-    Pointers name a topic's or command's pack; a flow's owner is named for its items.
-    """
-    named: dict[tuple[str, str], dict[str, str]] = {}
-    owners: dict[str, set[str]] = {}
-    for pack in packs:
-        for content in pack.content:
-            for located in walk(content):
-                if located.kind == "owner of flow":
-                    owners.setdefault(located.key, set()).add(pack.name)
-                elif located.kind == "pointer":
-                    item = located.item
-                    kind = "topic" if item.topic else "command"
-                    target = _target(item, kind)
-                    if target:
-                        named.setdefault((kind, target), {}).setdefault(item.pack, pack.name)
-    for pack in packs:
-        for content in pack.content:
-            for located in walk(content):
-                flow = _flow_of(located.kind)
-                if flow and len(owners.get(flow, ())) == 1:
-                    (owner,) = owners[flow]
-                    named.setdefault((located.kind, located.key), {})[owner] = owner
-    return named
+    def owns(self, pack: str) -> bool:
+        return pack in self.flow_owner
 
+    def established(self, pack: str) -> str | None:
+        """Why ``pack`` is established, as a clause, or None."""
+        if pack in self.flow_owner:
+            return f"owns flow '{self.flow_owner[pack]}'"
+        if pack in self.pointed:
+            return f"{self.pointed[pack]} points to"
+        return None
 
-def _flow_of(kind: str) -> str | None:
-    """The flow id in a flow item's clash kind (``flow 'ID' question``), else None."""
-    if kind.startswith("flow '") and kind.rsplit(" ", 1)[-1] in ("question", "outcome", "rule"):
-        return kind[len("flow '") : kind.rindex("'")]
-    return None
+    def decide(self, kind: str, key: str, packs: tuple[str, ...]) -> Clash:
+        named = {p: n for p, n in self.named.get((kind, key), {}).items() if p in packs}
+        if len(named) == 1:
+            ((keeper, namer),) = named.items()
+            return Clash(kind, key, packs, keeper, f"{namer} names for it")
+        reasons = {p: r for p in packs if (r := self.established(p))}
+        if len(reasons) > 1:  # a flow's owner outranks a pack others merely point to
+            reasons = {p: r for p, r in reasons.items() if self.owns(p)} or reasons
+        if len(reasons) == 1:
+            ((keeper, reason),) = reasons.items()
+            return Clash(kind, key, packs, keeper, reason)
+        return Clash(kind, key, packs)
 
 
 def _claim(pack: LoadedPack, owners: dict[tuple[str, str], str], catalog: Catalog) -> None:
@@ -321,7 +350,7 @@ def flows_of(
     Raises :class:`FlowProblem` when the flows cannot be built that way.
     """
     packs = [
-        p for p in catalog.packs if p.status == "loaded" and canonical(p.name) != canonical(without)
+        p for p in catalog.packs if p.status == "loaded" and normalise(p.name) != normalise(without)
     ]
     return _build_flows(packs + ([adding] if adding else []), catalog.reserved.options, True)
 
@@ -330,7 +359,7 @@ def _build_flows(
     packs: list[LoadedPack], reserved_options: Collection[str], any_status: bool = False
 ) -> dict[str, Flow]:
     parts: dict[str, list[FlowPart]] = {}
-    for pack in sorted(packs, key=lambda p: canonical(p.name)):
+    for pack in sorted(packs, key=lambda p: normalise(p.name)):
         if pack.status != "loaded" and not any_status:
             continue
         for content in pack.content:

@@ -172,6 +172,7 @@ class PackSource:
     version: str
     load: Callable[[], Any]
     entry_point: str | None = None  # its name in the indcli group, when installed
+    origin: str | None = None  # a file the pack comes from (indcli check PATH)
 
 
 def entry_point_sources(paths: Iterable[str] | None = None) -> list[PackSource]:

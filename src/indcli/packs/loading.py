@@ -10,8 +10,11 @@ recorded with its error and skipped, and the others are unaffected (unlike a sin
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -19,7 +22,7 @@ from typing import Any
 from indcli import hookspecs
 from indcli.content.model import Content, content_from_data
 from indcli.errors import ContentError, ContentProblem, PackError
-from indcli.limits import MAX_CONTENT_BYTES, printable
+from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
 from indcli.packs.discovery import PackSource, normalise
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
@@ -40,21 +43,18 @@ class LoadedPack:
     problems: list[ContentProblem] = field(default_factory=list)
     traceback: str | None = None  # of the failure inside the pack, for --debug
     warnings: list[str] = field(default_factory=list)  # loaded, but something is ignored
+    files: list[Any] = field(default_factory=list)  # the content files its hook named
+    module_file: str | None = None  # the pack's module, where it has a file
 
     def fail(self, error: str) -> None:
         self.status, self.error = "failed", error
-
-
-def canonical(name: str) -> str:
-    """Normalise a distribution name (PEP 503) so env lists match however it is spelt."""
-    return normalise(name)
 
 
 def parse_name_list(value: str | None) -> set[str] | None:
     """``None`` when unset; otherwise the set of names in a comma list ('' = none)."""
     if value is None:
         return None
-    return {canonical(n) for n in value.split(",") if n.strip()}
+    return {normalise(n) for n in value.split(",") if n.strip()}
 
 
 class Registry:
@@ -111,8 +111,23 @@ def _hook_like_names(module: Any) -> list[str]:
 
 def module_source(module: ModuleType, name: str | None = None, version: str | None = None):
     """A :class:`PackSource` for a module already imported (tests, in-process use)."""
-    dist = name or module.__name__.split(".")[0].replace("_", "-")
-    return PackSource(dist, version or str(getattr(module, "__version__", "0")), lambda: module)
+    top = module.__name__.split(".")[0]
+    dist = name or top.replace("_", "-")
+    version = version or getattr(module, "__version__", None) or _installed_version(top)
+    return PackSource(dist, str(version), lambda: module)
+
+
+def _installed_version(top_module: str) -> str:
+    """The version of the distribution that installs ``top_module`` (in-process packs in
+    tests only, so importing importlib.metadata here costs nothing at start-up)."""
+    from importlib.metadata import PackageNotFoundError, packages_distributions, version
+
+    for dist in packages_distributions().get(top_module, []):
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            continue
+    return "unknown"
 
 
 def select(
@@ -134,9 +149,9 @@ def select(
 def source_names(source: PackSource) -> set[str]:
     """The names that INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS may use for a pack: its
     distribution name (``dist`` of ``dist:entry-point``) and its entry-point name."""
-    names = {canonical(source.name), canonical(source.name.partition(":")[0])}
+    names = {normalise(source.name), normalise(source.name.partition(":")[0])}
     if source.entry_point:
-        names.add(canonical(source.entry_point))
+        names.add(normalise(source.entry_point))
     return names
 
 
@@ -152,42 +167,94 @@ def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> 
 
 
 def load_pack(pm: Registry, source: PackSource, read: ContentReader) -> LoadedPack:
-    """Import, register and call one pack; any failure marks it failed and unregisters it."""
+    """Import, register and call one pack; any failure marks it failed and unregisters it.
+
+    Everything the pack does runs in isolation: any exception, even a ``BaseException``
+    (``GeneratorExit``, ``asyncio.CancelledError``, a ``KeyboardInterrupt`` it raises
+    itself), is the pack's failure; only a real Ctrl-C (a SIGINT this process received)
+    goes on. What the pack writes to ``sys.stdout`` or ``sys.stderr`` is kept as a warning,
+    so it can never corrupt ``--format json``.
+    """
     pack = LoadedPack(source.name, source.version)
-    try:
-        module = source.load()
-        pm.register(module, name=source.name)
-        pack.warnings += _unmarked(module)
-        for hook in HOOK_NAMES:
-            function = pm.hooks[source.name].get(hook)
-            if function is None:
-                continue
-            pack.hooks.append(hook)
-            result = _call(hook, function)
-            if hook == "indcli_content":
-                pack.content = [
-                    content_from_data(read(source.name, item), source.name)
-                    for item in _as_list(result)
-                ]
-            elif hook == "indcli_commands":
-                pack.commands = _commands(result)
-        if not pack.hooks:
-            pack.warnings.append(
-                "it implements no hook, so it adds nothing (hooks: "
-                f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
-            )
-    except ContentError as exc:
-        pack.fail(exc.message)
-        pack.problems = list(exc.problems)
-    except PackError as exc:
-        pack.fail(exc.message + _where(exc.__cause__))
-        pack.traceback = _traceback(exc.__cause__)
-    except (Exception, SystemExit) as exc:  # a pack is arbitrary code: contain it
-        pack.fail(describe(exc) + _where(exc))
-        pack.traceback = _traceback(exc)
+    out = io.StringIO()
+    with _Interrupts() as interrupts, redirect_stdout(out), redirect_stderr(out):
+        try:
+            _load(pm, source, read, pack)
+        except ContentError as exc:
+            pack.fail(exc.message)
+            pack.problems = list(exc.problems)
+        except PackError as exc:
+            pack.fail(exc.message + _where(exc.__cause__))
+            pack.traceback = _traceback(exc.__cause__)
+        except BaseException as exc:  # a pack is arbitrary code: contain it
+            if isinstance(exc, KeyboardInterrupt) and interrupts.received:
+                raise
+            pack.fail(describe(exc) + _where(exc))
+            pack.traceback = _traceback(exc)
+    printed = out.getvalue().strip()
+    if printed:
+        shown = one_line(printed[:200]) + ("..." if len(printed) > 200 else "")
+        pack.warnings.append(f"it printed while loading (packs must not print): {shown}")
     if pack.status == "failed":
         pm.unregister(source.name)
     return pack
+
+
+def _load(pm: Registry, source: PackSource, read: ContentReader, pack: LoadedPack) -> None:
+    pack.module_file = source.origin
+    module = source.load()
+    pack.module_file = getattr(module, "__file__", None) or pack.module_file
+    pm.register(module, name=source.name)  # checks each hook against the specs
+    pack.warnings += _unmarked(module)
+    for hook in HOOK_NAMES:
+        function = pm.hooks[source.name].get(hook)
+        if function is None:
+            continue
+        pack.hooks.append(hook)
+        result = _call(hook, function)
+        if hook == "indcli_content":
+            pack.files = _as_list(result)
+            pack.content = [
+                content_from_data(read(source.name, item), source.name) for item in _as_list(result)
+            ]
+        elif hook == "indcli_commands":
+            pack.commands = _commands(result)
+    if not pack.hooks:
+        pack.warnings.append(
+            "it implements no hook, so it adds nothing (hooks: "
+            f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
+        )
+
+
+class _Interrupts:
+    """Notes whether a real SIGINT arrives while a pack loads (the main thread only; where
+    the handler cannot be set, every KeyboardInterrupt counts as real)."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupts:
+        import signal
+
+        try:
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                self._previous = signal.signal(signal.SIGINT, self._handle)
+            else:
+                self.received = True
+        except ValueError:  # not the main thread
+            self.received = True
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.received = True
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self._previous)
 
 
 def _unmarked(module: Any) -> list[str]:
@@ -237,7 +304,9 @@ def describe(exc: BaseException) -> str:
 def _call(hook: str, function: Callable[[], Any]) -> Any:
     try:
         return function()
-    except (Exception, SystemExit) as exc:
+    except KeyboardInterrupt:
+        raise  # load_pack tells a real Ctrl-C from one the pack raised
+    except BaseException as exc:
         raise PackError(f"hook {hook} raised {describe(exc)}") from exc
 
 
@@ -257,6 +326,11 @@ def _commands(result: Any) -> list[Any]:
         if not isinstance(command, click.Command) or not command.name:
             raise PackError(
                 f"indcli_commands returned {type(command).__name__}, not a named click command"
+            )
+        if not isinstance(command.name, str) or not re.fullmatch(ID_PATTERN, command.name):
+            raise PackError(
+                f"command name {printable(repr(command.name))[:80]} is not an id (lower-case "
+                "letters, digits and single hyphens, starting with a letter)"
             )
     return commands
 

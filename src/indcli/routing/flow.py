@@ -9,7 +9,7 @@ True, False, or None when they still depend on a missing answer (three-valued lo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -33,11 +33,29 @@ Predicate = Callable[[Mapping[str, str], str | None], bool | None]
 
 
 class FlowProblem(Exception):
-    """A pack's flow contribution refers to something that does not exist."""
+    """A pack's flow contribution refers to something that does not exist: ``item`` and
+    ``field`` say where, ``value`` is what it names, ``known`` what it could have named
+    (the message then ends with a "did you mean" where one is close)."""
 
-    def __init__(self, pack: str, message: str) -> None:
+    def __init__(
+        self,
+        pack: str,
+        message: str,
+        *,
+        item: str = "",
+        field: str = "",
+        value: str = "",
+        known: Iterable[str] = (),
+    ) -> None:
+        if value and known:
+            import difflib
+
+            close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean '{close[0]}'?"
         super().__init__(message)
         self.pack, self.message = pack, message
+        self.item, self.field, self.value = item, field, value
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -123,7 +141,7 @@ def build_flow(
     if owner is not None:  # a flow nobody owns is inert; its parts are not checked here
         by_id = {q.id: q for q in questions}
         for _, rule in positioned:
-            _check_references(rule, by_id, outcomes)
+            _check_references(flow_id, rule, by_id, outcomes)
     compiled = [(pos, compile_rule(rule)) for pos, rule in positioned]
     outcome_rules = tuple(
         c
@@ -201,23 +219,46 @@ def questions_in(cond: Condition | None) -> set[str]:
 
 
 def _check_references(
-    rule: Rule, questions: Mapping[str, Question], outcomes: Mapping[str, Outcome]
+    flow_id: str, rule: Rule, questions: Mapping[str, Question], outcomes: Mapping[str, Outcome]
 ) -> None:
     where = f"rule '{rule.id}'"
+    at = {"item": f"flow '{flow_id}' {where}", "field": "when"}
     for cond in walk_condition(rule.when):
         if isinstance(cond, AnswerTest):
             question = questions.get(cond.question)
             if question is None:
-                raise FlowProblem(rule.pack, f"{where} tests unknown question '{cond.question}'")
+                raise FlowProblem(
+                    rule.pack,
+                    f"{where} tests unknown question '{cond.question}'",
+                    **at,
+                    value=cond.question,
+                    known=questions,
+                )
             allowed = set(question.choice_ids)
             for value in sorted(cond.values - allowed):
                 raise FlowProblem(
                     rule.pack,
                     f"{where} tests question '{question.id}' for '{value}', "
                     f"which is not one of its choices ({', '.join(sorted(allowed))})",
+                    **at,
+                    value=value,
+                    known=allowed,
                 )
         if isinstance(cond, OutcomeTest):
             for value in sorted(cond.outcomes - outcomes.keys()):
-                raise FlowProblem(rule.pack, f"{where} tests unknown outcome '{value}'")
+                raise FlowProblem(
+                    rule.pack,
+                    f"{where} tests unknown outcome '{value}'",
+                    **at,
+                    value=value,
+                    known=outcomes,
+                )
     if rule.outcome is not None and rule.outcome not in outcomes:
-        raise FlowProblem(rule.pack, f"{where} routes to unknown outcome '{rule.outcome}'")
+        raise FlowProblem(
+            rule.pack,
+            f"{where} routes to unknown outcome '{rule.outcome}'",
+            item=at["item"],
+            field="outcome",
+            value=rule.outcome,
+            known=outcomes,
+        )

@@ -1,0 +1,59 @@
+"""Where in its content file a reference error is: the file, and the line of the rule
+and of the value it names (TOML keeps no positions, so the text is searched; only on the
+failure path)."""
+
+from __future__ import annotations
+
+import re
+
+from indcli.errors import ContentError, ContentProblem
+from indcli.packs.loading import LoadedPack, read_content_bytes
+from indcli.routing.flow import FlowProblem
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([\w.-]+)\s*\]\]?")
+
+
+def locate(pack: LoadedPack, problem: FlowProblem) -> ContentProblem:
+    """The problem with its file, item, field and line, as field errors have them."""
+    rule = re.search(r"rule '([^']*)'", problem.item)
+    for item in pack.files:
+        try:
+            label, blob = read_content_bytes(pack.name, item)
+        except ContentError:
+            continue
+        lines = blob.decode("utf-8", "replace").splitlines()
+        line = _line(lines, rule.group(1) if rule else "", problem.value)
+        if line is not None:
+            return ContentProblem(label, problem.item, problem.field, problem.message, line)
+    return ContentProblem(file_label(pack), problem.item, problem.field, problem.message)
+
+
+def file_label(pack: LoadedPack) -> str:
+    """The name of the pack's (first) content file, or of its module, or ''."""
+    if pack.files:
+        return _label(pack.files[0])
+    return _label(pack.module_file) if pack.module_file else ""
+
+
+def _line(lines: list[str], rule_id: str, value: str) -> int | None:
+    """The 1-based line where ``value`` is named inside the rule ``rule_id`` (or the
+    rule's own line when the value cannot be found there)."""
+    own_id = re.compile(rf"^\s*id\s*=\s*[\"']{re.escape(rule_id)}[\"']")
+    quoted = re.compile(rf"[\"']{re.escape(value)}[\"']") if value else None
+    start = None
+    for n, line in enumerate(lines):
+        if start is None:
+            if own_id.match(line):
+                start = n
+            continue
+        if _HEADER.match(line):
+            break
+        if quoted and quoted.search(line):
+            return n + 1
+    return None if start is None else start + 1
+
+
+def _label(item: object) -> str:
+    import os
+
+    return os.path.basename(os.fspath(getattr(item, "name", item)))  # type: ignore[arg-type]

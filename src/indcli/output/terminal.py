@@ -89,7 +89,7 @@ class Terminal:
 
     @cached_property
     def _plain_variable(self) -> bool:
-        return env_flag(self.environ, "INDCLI_PLAIN")  # read once: a typo warns once
+        return env_flag(self.environ, "INDCLI_PLAIN")  # a typo: the CLI warns (flag_warnings)
 
     def color(self) -> bool:
         """Colour only on a terminal, never with NO_COLOR (https://no-color.org), TERM=dumb

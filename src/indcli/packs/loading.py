@@ -88,7 +88,11 @@ class Registry:
         for hook, function in impls.items():
             code = getattr(function, "__code__", None)
             if code is not None and code.co_argcount + code.co_kwonlyargcount > 0:
-                raise PackError(f"hook {hook} takes parameters; indcli's hooks take none")
+                names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+                raise PackError(
+                    f"hook {hook} takes parameters ({', '.join(names)}); indcli's hooks take "
+                    "none ('indcli docs hooks' shows each hook)"
+                )
         self.hooks[name] = impls
         self._modules[id(module)] = name
 

@@ -45,27 +45,18 @@ def check_citations(pack: str, content: Content, today: datetime.date) -> list[P
             )
             continue
         if checked > today:
-            problems.append(
-                make_problem(
-                    "warning",
-                    pack,
-                    located.where,
-                    "source.checked",
-                    f"'checked' is {checked}, a date in the future: set it to the day you "
-                    "compared the quote with its source",
-                )
+            message = (
+                f"'checked' is {checked}, a date in the future: set it to the day you "
+                "compared the quote with its source"
             )
         elif today - checked > STALE_AFTER:
-            problems.append(
-                make_problem(
-                    "warning",
-                    pack,
-                    located.where,
-                    "source.checked",
-                    f"last checked against its source on {checked}, {(today - checked).days} "
-                    f"days ago: compare the quote with {cite.url} again and update 'checked'",
-                )
+            message = (
+                f"last checked against its source on {checked}, {(today - checked).days} "
+                f"days ago: compare the quote with {cite.url} again and update 'checked'"
             )
+        else:
+            continue
+        problems.append(make_problem("warning", pack, located.where, "source.checked", message))
     return problems
 
 

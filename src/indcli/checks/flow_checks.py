@@ -271,6 +271,12 @@ def _override_problems(flow: Flow, tally: _Tally) -> list[Problem]:
     for (rule_id, owner_rule), seen in tally.overrides.items():
         if owner_rule not in rules[rule_id].rule.overrides:
             unnamed.setdefault(rule_id, []).append((owner_rule, seen))
+
+    def problem(rule: CompiledRule, message: str) -> Problem:
+        return make_problem(
+            "error", rule.pack, _rule(flow, rule), "overrides", message, (flow.owner or "",)
+        )
+
     problems = []
     for rule_id, missing in unnamed.items():
         rule = rules[rule_id]
@@ -278,32 +284,24 @@ def _override_problems(flow: Flow, tally: _Tally) -> list[Problem]:
         owner_rule, seen = missing[0]
         ids = ", ".join(f'"{r}"' for r, _ in missing)
         problems.append(
-            make_problem(
-                "error",
-                rule.pack,
-                _rule(flow, rule),
-                "overrides",
+            problem(
+                rule,
                 f"changes the outcome that {flow.owner} (which owns the flow) gives in "
                 f"{count} answer combination(s), for example {_answers(seen.example)}: "
                 f"'{rule.outcome}' instead of '{rules[owner_rule].outcome}' (rule "
                 f"'{owner_rule}'); if that is intended, add overrides = [{ids}] to the rule, "
                 "otherwise narrow its 'when' or lower its 'priority'",
-                (flow.owner or "",),
             )
         )
+    owner_ids = {r.id for r in flow.outcome_rules if r.pack == flow.owner}
     for rule in flow.outcome_rules:
-        owner_ids = {r.id for r in flow.outcome_rules if r.pack == flow.owner}
         for name in rule.rule.overrides:
             if rule.pack != flow.owner and name not in owner_ids:
                 problems.append(
-                    make_problem(
-                        "error",
-                        rule.pack,
-                        _rule(flow, rule),
-                        "overrides",
+                    problem(
+                        rule,
                         f"names '{name}', which is not an outcome rule of {flow.owner}, the "
                         f"pack that owns flow '{flow.id}'",
-                        (flow.owner or "",),
                     )
                 )
     return problems

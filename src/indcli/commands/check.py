@@ -279,22 +279,20 @@ def _compat_items(flow: dict[str, Any]) -> list[Item]:
         return [Item(f"not compared: {flow['skipped']}")]
     more, changed = flow["needs_more_answers"], flow["outcome_changes"]
     short = flow["minimal_breaks"]
+
+    def needs(e: dict[str, Any], run: str) -> str:
+        return f"{run} now needs: " + ", ".join(f"--{q}" for q in e["missing"])
+
     items = [
         Item(
             f"{short['count']} of {short['of']} shortest complete answer sets (only the "
             "answers that matter, as scripts give them) now need more answers",
-            notes=[
-                f"{e['run']} now needs: " + ", ".join(f"--{q}" for q in e["missing"])
-                for e in short["examples"]
-            ],
+            notes=[needs(e, e["run"]) for e in short["examples"]],
         ),
         Item(
             f"{more['count']} of {flow['answers_before']} complete answer sets now need "
             "more answers (scripts that give them would stop with exit 2)",
-            notes=[
-                f"{_answers(e['answers'])} now needs: " + ", ".join(f"--{q}" for q in e["missing"])
-                for e in more["examples"]
-            ],
+            notes=[needs(e, _answers(e["answers"])) for e in more["examples"]],
         ),
         Item(
             f"{changed['count']} of {flow['combinations']} answer combinations change outcome",

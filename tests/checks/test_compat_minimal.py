@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import CITE, PACKS, make_pack
+from conftest import PACKS, flow_toml, make_pack, rule_toml
 
 from indcli.testing import make_app, run
 
@@ -13,19 +13,18 @@ README_ONLINE = (
     "indcli route --eu-long-term-resident no --temporary-permit no --public-funds no "
     "--prefer online --dutch-bank yes --digid none --partner-permit no"
 )
-ABROAD_ONLINE = f"""
-[[flows]]
-id = "partner-permit"
-extends = "indcli-partner-permit"
-
-[[flows.rules]]
-id = "abroad-online"
-when = {{ all = [{{ question = "prefer", is = "online" }},
-                {{ question = "partner-abroad", is = "yes" }}] }}
-advice = "warning"
-text = "A tip for partners abroad."
-source = {CITE}
-"""
+ABROAD_ONLINE = flow_toml(
+    "partner-permit",
+    rule_toml(
+        "abroad-online",
+        '{ all = [{ question = "prefer", is = "online" }, '
+        '{ question = "partner-abroad", is = "yes" }] }',
+        advice='"warning"',
+        text='"A tip for partners abroad."',
+    ),
+    title=None,
+    extends='"indcli-partner-permit"',
+)
 
 
 def compat_of(app, pack: str) -> dict:

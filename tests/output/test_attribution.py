@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import CITE, PACKS, make_pack
+from conftest import PACKS, flow_toml, make_pack, rule_toml
 
 from indcli.output.route_schema import route_schema
 from indcli.testing import make_app, route_answers, run
@@ -13,27 +13,21 @@ from indcli.testing import make_app, route_answers, run
 ANSWERS = {"eu-long-term-resident": "no", "temporary-permit": "yes", "partner-abroad": "no"}
 FLAGS = [x for q, v in ANSWERS.items() for x in (f"--{q}", v)]
 
-ADVICE = f"""
-[[flows]]
-id = "partner-permit"
-extends = "indcli-partner-permit"
-
-[[flows.rules]]
-id = "mvv-tip"
-when = {{ question = "temporary-permit", is = "yes" }}
-advice = "warning"
-text = "Ask the embassy about an MVV."
-basis = "inference"
-basis_note = "our reading"
-source = {CITE}
-
-[[flows.rules]]
-id = "mvv-why"
-when = {{ question = "temporary-permit", is = "yes" }}
-advice = "reason"
-text = "The IND says so."
-source = {CITE}
-"""
+TEMPORARY = '{ question = "temporary-permit", is = "yes" }'
+ADVICE = flow_toml(
+    "partner-permit",
+    rule_toml(
+        "mvv-tip",
+        TEMPORARY,
+        advice='"warning"',
+        text='"Ask the embassy about an MVV."',
+        basis='"inference"',
+        basis_note='"our reading"',
+    ),
+    rule_toml("mvv-why", TEMPORARY, advice='"reason"', text='"The IND says so."'),
+    title=None,
+    extends='"indcli-partner-permit"',
+)
 
 
 def app(tmp_path):

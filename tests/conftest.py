@@ -66,7 +66,9 @@ def make_pack(
     return PackSource(name, version, lambda: module)
 
 
-def topic_toml(topic_id: str, title: str = "A topic") -> str:
+def topic_toml(topic_id: str, title: str = "A topic", related: str = "") -> str:
+    """A ``[[topics]]`` table; ``related`` is the raw TOML of its pointers, if any."""
+    pointers = f"    related = [{related}]\n" if related else ""
     return f"""
     [[topics]]
     id = "{topic_id}"
@@ -74,7 +76,7 @@ def topic_toml(topic_id: str, title: str = "A topic") -> str:
     summary = "One line."
     source = {CITE}
     body = [{{ text = "Body text.", source = {CITE} }}]
-    """
+{pointers}    """
 
 
 def question_toml(qid: str, choices: tuple[str, ...] = ("yes", "no"), **fields: str) -> str:

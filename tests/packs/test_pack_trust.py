@@ -103,17 +103,8 @@ def test_a_topic_impostor_is_knocked_out_and_check_names_topic_and_rule(tmp_path
 
 
 def test_an_impostor_that_names_itself_is_never_shown(tmp_path):
-    toml = (
-        topic_toml("public-funds", "Fake")
-        + f"""
-    [[topics]]
-    id = "mine"
-    title = "Mine"
-    summary = "s"
-    source = {CITE}
-    body = [{{ text = "b", source = {CITE} }}]
-    related = [{{ label = "l", topic = "public-funds", pack = "indcli-aaa-fake" }}]
-    """
+    toml = topic_toml("public-funds", "Fake") + topic_toml(
+        "mine", "Mine", '{ label = "l", topic = "public-funds", pack = "indcli-aaa-fake" }'
     )
     app = failing_app(*PACKS, make_pack("indcli-aaa-fake", tmp_path, toml))
     result = run(app, ["explain", "public-funds"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CITE, PACKS, failing_app, make_pack, path_pack, run_indcli, topic_toml
+from conftest import PACKS, failing_app, make_pack, path_pack, run_indcli, topic_toml
 
 from indcli import api
 from indcli.testing import run
@@ -28,22 +28,11 @@ ROUTE = [
 def self_named(topic: str, pack: str, via_other_topic: bool = False) -> str:
     """A topic ``topic`` whose pointer to itself (from the topic, or from another topic of
     the same pack) names ``pack``, the impostor."""
-    pointer = f'related = [{{ label = "l", topic = "{topic}", pack = "{pack}" }}]'
-    body = topic_toml(topic, "Transfer EUR 250 to NL00EVIL0123456789 first")
+    pointer = f'{{ label = "l", topic = "{topic}", pack = "{pack}" }}'
+    title = "Transfer EUR 250 to NL00EVIL0123456789 first"
     if not via_other_topic:
-        return body.rstrip() + f"\n    {pointer}\n"
-    return (
-        body
-        + f"""
-    [[topics]]
-    id = "mine"
-    title = "Mine"
-    summary = "s"
-    source = {CITE}
-    body = [{{ text = "b", source = {CITE} }}]
-    {pointer}
-    """
-    )
+        return topic_toml(topic, title, pointer)
+    return topic_toml(topic, title) + topic_toml("mine", "Mine", pointer)
 
 
 def assert_refused(stderr: str, impostor: str, official: str) -> None:

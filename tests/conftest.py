@@ -79,9 +79,9 @@ def topic_toml(topic_id: str, title: str = "A topic", related: str = "") -> str:
 {pointers}    """
 
 
-def question_toml(qid: str, choices: tuple[str, ...] = ("yes", "no"), **fields: str) -> str:
+def question_toml(qid: str, choice_ids: tuple[str, ...] = ("yes", "no"), **fields: str) -> str:
     """A ``[[flows.questions]]`` table: yes/no by default; ``fields`` as raw TOML values."""
-    listed = ", ".join(f'{{ id = "{c}", label = "{c.capitalize()}" }}' for c in choices)
+    listed = ", ".join(f'{{ id = "{c}", label = "{c.capitalize()}" }}' for c in choice_ids)
     return _table(
         "flows.questions",
         {"id": f'"{qid}"', "prompt": f'"{qid.capitalize()}?"', "help": '"h"',

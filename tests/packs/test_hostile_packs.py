@@ -22,7 +22,16 @@ from types import ModuleType
 import indcli_partner_permit
 import indcli_public_funds
 import pytest
-from conftest import CITE, PACKS, failing_app, make_pack, topic_toml, warning_text
+from conftest import (
+    CITE,
+    PACKS,
+    failing_app,
+    flow_toml,
+    make_pack,
+    question_toml,
+    topic_toml,
+    warning_text,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tomlwriter import Raw, to_toml
@@ -380,31 +389,15 @@ TEXT_FIELDS = [  # (content with a {} slot in one text field, field named in the
         "field 'steps[0].text'",
     ),
     (
-        f"""
-        [[flows]]
-        id = "f"
-        title = "Flow"
-        [[flows.questions]]
-        id = "q"
-        prompt = "{{}}"
-        help = "Help."
-        source = {CITE}
-        choices = [{{ id = "a", label = "A" }}, {{ id = "b", label = "B" }}]
-        """,
+        flow_toml("f", question_toml("q", ("a", "b"), prompt='"{}"'), title="Flow"),
         "field 'prompt'",
     ),
     (
-        f"""
-        [[flows]]
-        id = "f"
-        title = "Flow"
-        [[flows.questions]]
-        id = "q"
-        prompt = "Question?"
-        help = "Help."
-        source = {CITE}
-        choices = [{{ id = "a", label = "{{}}" }}, {{ id = "b", label = "B" }}]
-        """,
+        flow_toml(
+            "f",
+            question_toml("q", choices='[{ id = "a", label = "{}" }, { id = "b", label = "B" }]'),
+            title="Flow",
+        ),
         "choices[0] (id 'a'), field 'label'",
     ),
 ]

@@ -412,7 +412,8 @@ def test_the_next_steps_work_in_a_fresh_venv(core_venv, tmp_path):
 @pytest.mark.slow
 def test_a_pack_with_every_option_passes_its_own_ci_in_a_fresh_venv(wheels, tmp_path_factory):
     """What the generated CI workflow runs, step by step, in a fresh venv with the core
-    wheel: install the pack (which pulls in indcli-partner-permit), its tests, the check."""
+    wheel: install the pack (which pulls in indcli-partner-permit), its tests, the check
+    (which, with --strict, fails only on the placeholders the author must replace)."""
     venv = Venv.create(tmp_path_factory.mktemp("new-pack-ci-venv"), wheels)
     venv.pip_install("indcli")
     work = tmp_path_factory.mktemp("new-pack-ci")
@@ -422,6 +423,12 @@ def test_a_pack_with_every_option_passes_its_own_ci_in_a_fresh_venv(wheels, tmp_
     env = {**venv.env, "PIP_FIND_LINKS": str(wheels), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     for step in ci_steps(pack):
         done = venv_run(["bash", "-c", step], env=env, cwd=pack, timeout=PIP_TIMEOUT)
+        if "--strict" in step:  # fails until the author replaces new-pack's placeholders
+            assert done.returncode == 1 and "no errors" in done.stdout, describe(done)
+            said = " ".join(done.stdout.split())  # unwrapped
+            placeholders = said.count("still the placeholder `indcli new-pack` wrote")
+            assert placeholders and said.count("- warning:") == placeholders, describe(done)
+            continue
         assert done.returncode == 0, f"CI step failed: {step}\n{describe(done)}"
         if "pytest" in step:
             assert "6 passed" in done.stdout, describe(done)

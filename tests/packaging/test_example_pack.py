@@ -155,7 +155,7 @@ def test_a_copy_is_skipped_with_one_warning_naming_both(venv, copy_env):
     warnings = proc.stderr.strip().splitlines()
     assert len(warnings) == 1, describe(proc)
     assert f"pack {COPY} 0.1.0 was skipped" in warnings[0], describe(proc)
-    assert f"one of indcli-example and {COPY}" in warnings[0], describe(proc)
+    assert f"so indcli-example keeps it and {COPY} does not load" in warnings[0], describe(proc)
 
 
 def test_plugins_shows_the_copy_failed(venv, copy_env):

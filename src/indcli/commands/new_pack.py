@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from indcli.errors import IndcliError
+from indcli.limits import one_line
 from indcli.output.render import Doc, Item, format_option, payload, render
 
 
@@ -73,7 +74,7 @@ def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt:
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
-        where = directory or Path(name)
+        where = one_line(str(directory or Path(name)))
         problem = exc.strerror or exc
         message = f"could not write the pack to {where} ({problem}); nothing was left behind."
         raise IndcliError(message) from None
@@ -84,9 +85,9 @@ def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt:
         topic=pack.names.short,
         question=pack.names.question if pack.route else None,
         pack_command=pack.names.command if pack.command else None,
-        directory=pack.display,
+        directory=one_line(pack.display),  # a folder name that is not UTF-8 is shown escaped
         files=pack.files,
-        next_steps=[{"command": c, "does": d} for c, d in pack.next_steps()],
+        next_steps=[{"command": one_line(c), "does": d} for c, d in pack.next_steps()],
     )
     click.echo(render(fmt, data, _describe), nl=False)
 

@@ -67,9 +67,10 @@ def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt:
     DIR must be new or an empty folder. The pack is written to a temporary folder and
     moved into place at the end, so a failure never leaves half a pack.
     """
-    from indcli.commands.scaffold import ScaffoldError, create_pack
+    from indcli.commands.scaffold import ScaffoldError, check_ids_free, create_pack, pack_names
 
     try:
+        check_ids_free(pack_names(name), _claimed_ids())
         pack = create_pack(name, directory, route=route, command=command)
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
@@ -90,6 +91,15 @@ def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt:
         next_steps=[{"command": one_line(c), "does": d} for c, d in pack.next_steps()],
     )
     click.echo(render(fmt, data, _describe), nl=False)
+
+
+def _claimed_ids() -> dict[str, str]:
+    """Every id and command name the loaded packs claim, with the pack that claims it."""
+    from indcli.app import current_app
+    from indcli.packs.catalog import _keys  # what each pack claims, as the catalog sees it
+
+    catalog = current_app().load_catalog()
+    return {key: pack.name for pack in catalog.packs for _, key in _keys(pack)}
 
 
 def _describe(data: dict[str, Any]) -> Doc:

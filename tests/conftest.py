@@ -35,6 +35,7 @@ def child_environ(**extra: str) -> dict[str, str]:
     env.update(INDCLI_LOAD_PLUGINS=SHIPPED, INDCLI_NO_CACHE="1", NO_COLOR="1", **extra)
     return {k: v for k, v in env.items() if v or k == "INDCLI_LOAD_PLUGINS"}
 
+
 SOURCE = """
 [[sources]]
 id = "s"

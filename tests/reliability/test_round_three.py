@@ -12,7 +12,6 @@ import os
 import resource
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import PACKS, child_environ
@@ -163,7 +162,8 @@ def test_a_source_file_whose_name_is_not_utf8_is_shown_escaped(tmp_path):
 @pytest.mark.parametrize("option", ["--answers", "--batch", "--output"])
 def test_an_error_about_a_path_that_is_not_utf8_is_one_printable_line(tmp_path, option):
     missing = os.fsdecode(bytes(tmp_path) + b"/\xfd/file.json")
-    args = ["route", option, missing] + (["--eu-long-term-resident", "yes"] * (option == "--output"))
+    answer = ["--eu-long-term-resident", "yes"] if option == "--output" else []
+    args = ["route", option, missing, *answer]
     done = indcli(args, PYTHONIOENCODING="utf-8")
     assert done.returncode in (1, 2), done.stderr
     assert b"\xfd" not in done.stderr and b"internal" not in done.stderr, done.stderr  # raw byte

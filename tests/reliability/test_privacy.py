@@ -21,7 +21,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import warning_text
+from conftest import SHIPPED, warning_text
 
 TIMEOUT = 30
 UNUSUAL = "zebra-quokka-7731"  # in file names and a rejected answer: must never be kept
@@ -115,6 +115,7 @@ class Sandbox:
             "PYTHONPATH": str(self.helper),
             "PYTHONDONTWRITEBYTECODE": "1",
             "NET_TRAP_LOG": str(self.net_log),
+            "INDCLI_LOAD_PLUGINS": SHIPPED,
             **extra,
         }
 

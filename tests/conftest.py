@@ -45,6 +45,14 @@ title = "Example page"
 CITE = '{ source = "s", quote = "A sentence.", checked = 2026-11-28 }'
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n auto --dist loadgroup``), keep the slow tests of a module
+    on one worker, so its wheels and venvs (module fixtures) are built once."""
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 @pytest.fixture
 def all_packs():
     return make_app(*PACKS)

@@ -134,6 +134,17 @@ def test_a_short_write_to_stdout_is_an_error(tmp_path, args, unbuffered):
     assert "cannot write output" in lines[0] and "internal" not in lines[0]
 
 
+@pytest.mark.parametrize("unbuffered", ["1", ""], ids=["unbuffered", "buffered"])
+def test_a_short_write_to_an_output_file_is_an_error(tmp_path, unbuffered):
+    target = tmp_path / "route.md"
+    args = ["route", "--eu-long-term-resident", "yes", "--output", str(target)]
+    done = indcli(args, limit=1000, PYTHONUNBUFFERED=unbuffered)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith("Error: cannot write to ") and "File too large" in line
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary file
+
+
 # --- 5: file names that are not UTF-8 ------------------------------------------------------
 
 

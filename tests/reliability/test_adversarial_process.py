@@ -237,9 +237,14 @@ def test_ctrl_c_in_a_flowing_batch_leaves_only_whole_lines(tmp_path):
     cases = tmp_path / "cases.jsonl"
     cases.write_bytes(REFERRAL * 2_000_000)
     process = _start(["route", "--batch", str(cases)])
-    if not select.select([process.stdout], [], [], READY_TIMEOUT)[0]:
-        pytest.fail("no result line")
-    first = process.stdout.readline()  # results are flowing: the batch is under way
+    first = b""  # read from the descriptor: communicate() reads there, past any buffer
+    while b"\n" not in first:  # a whole result line: the batch is under way
+        if not select.select([process.stdout], [], [], READY_TIMEOUT)[0]:
+            pytest.fail("no result line")
+        chunk = os.read(process.stdout.fileno(), 65536)
+        if not chunk:
+            pytest.fail(f"the batch ended before Ctrl-C: {_finish(process)}")
+        first += chunk
     process.send_signal(signal.SIGINT)
     code, out, err = _finish(process, limit=TIMEOUT)
     out = first + out

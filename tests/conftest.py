@@ -6,6 +6,7 @@ names, so nothing installed on the machine takes part.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +22,19 @@ from indcli.testing import make_app
 
 SEED = Path(__file__).parent / "data" / "ind-partner-application-forms.txt"
 PACKS = (indcli_partner_permit, indcli_berichtenbox, indcli_public_funds)
+# What a test that starts ``python -m indcli`` loads: the packs of this checkout, and no
+# other pack installed next to them (say, the tutorial's example pack).
+SHIPPED = "indcli-partner-permit,indcli-berichtenbox,indcli-public-funds"
+
+
+def child_environ(**extra: str) -> dict[str, str]:
+    """The environment of an indcli child process: no INDCLI_* settings of the machine,
+    the shipped packs pinned, no cache, no colour; ``extra`` on top (an empty value
+    removes a variable)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INDCLI_")}
+    env.update(INDCLI_LOAD_PLUGINS=SHIPPED, INDCLI_NO_CACHE="1", NO_COLOR="1", **extra)
+    return {k: v for k, v in env.items() if v or k == "INDCLI_LOAD_PLUGINS"}
+
 
 SOURCE = """
 [[sources]]
@@ -29,6 +43,14 @@ url = "https://example.org/page"
 title = "Example page"
 """
 CITE = '{ source = "s", quote = "A sentence.", checked = 2026-11-28 }'
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n auto --dist loadgroup``), keep the slow tests of a module
+    on one worker, so its wheels and venvs (module fixtures) are built once."""
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture

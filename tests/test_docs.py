@@ -116,3 +116,11 @@ def test_relative_links_point_at_files_that_exist(page):
     targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
     broken = [t for t in targets if "://" not in t and not (DOCS / t).exists()]
     assert not broken, f"docs/{page} links to missing files: {broken}"
+
+
+def test_ci_runs_the_readme_test_command_verbatim_in_parallel():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```\n(.*?)\n```", readme, flags=re.MULTILINE | re.DOTALL)
+    (command,) = [b for b in blocks if b.startswith("python3 -m venv") and "pytest" in b]
+    assert "\n" not in command and " -n " in command  # one command, on every core
+    assert command in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PACKS
+from conftest import PACKS, SHIPPED
 
 from indcli.packs import loader
 from indcli.testing import make_app, run
@@ -30,7 +30,11 @@ runpy.run_module("indcli", run_name="__main__")
 
 
 def imported_modules(args: list[str], tmp_path) -> set[str]:
-    env = {**os.environ, "INDCLI_CACHE_DIR": str(tmp_path / "cache")}
+    env = {
+        **os.environ,
+        "INDCLI_CACHE_DIR": str(tmp_path / "cache"),
+        "INDCLI_LOAD_PLUGINS": SHIPPED,
+    }
     for _ in range(2):  # the first run fills the content cache
         proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
                               text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip

@@ -21,7 +21,7 @@ from indcli import __version__
 from indcli.app import App, current_app
 from indcli.commands.registry import CORE_COMMANDS, reserved_names
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
-from indcli.limits import env_flag, one_line, printable
+from indcli.limits import env_flag, escape_errors, one_line, printable
 from indcli.output.helpformat import HelpContext, use_help_format
 from indcli.output.render import payload, to_json_line
 from indcli.packs.catalog import Served
@@ -89,6 +89,14 @@ class RootGroup(click.Group):
         if served is not None:
             return _served_command(served)
         return catalog.commands.get(cmd_name)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Bare ``indcli`` prints the root help and exits 0 (like ``git``), whatever the
+        click version: click 8.2+ reports it as an error whose message is the help."""
+        if not args and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         name = args[0] if args else ""
@@ -163,19 +171,71 @@ class _ClosedStream(io.RawIOBase):
         raise OSError(errno.EBADF, "stdout is closed")
 
 
+class _WholeWrites(io.RawIOBase):
+    """A raw stream that writes all it is given or raises. With ``PYTHONUNBUFFERED`` the
+    text layer of stdout sits on the raw file, and a short write (a file size limit, a
+    full disk) would lose the rest silently: TextIOWrapper ignores the count."""
+
+    def __init__(self, raw: io.RawIOBase) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        total = len(view)
+        while view:
+            count = self.raw.write(view)
+            if not count:  # 0, or None (would block): nothing more goes out
+                raise OSError(errno.EIO, "short write: the output was cut off")
+            view = view[count:]
+        return total
+
+
+_REPLACED: list[Any] = []
+
+
 def _sturdy_streams() -> None:
     """Make output degrade instead of crash: a closed stdout fails writes with one clear
-    error (exit 1), a closed stderr swallows messages (the exit code still tells), and a
-    non-UTF-8 stdout/stderr gets ASCII look-alikes or '?' for what it cannot encode."""
+    error (exit 1), a closed stderr swallows messages (the exit code still tells), a short
+    write to stdout is an error whatever the buffering, and a non-UTF-8 stdout/stderr gets
+    ASCII look-alikes or '?' for what it cannot encode."""
     if sys.stdout is None:
         sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedStream()), encoding="utf-8")
+    elif isinstance(getattr(sys.stdout, "buffer", None), io.RawIOBase) and not isinstance(
+        sys.stdout.buffer, _WholeWrites | _ClosedStream
+    ):
+        old = sys.stdout
+        _REPLACED.append(old)  # collected, it would close the file descriptor
+        sys.stdout = io.TextIOWrapper(
+            _WholeWrites(old.buffer),
+            encoding=old.encoding,
+            errors=old.errors,
+            line_buffering=old.line_buffering,
+            write_through=True,
+        )
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
-        if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
-            with contextlib.suppress(ValueError, OSError, io.UnsupportedOperation):
-                stream.reconfigure(errors=_ascii_fallback())
+        if not hasattr(stream, "reconfigure"):
+            continue
+        if not encoding.startswith("utf"):
+            errors = _ascii_fallback()
+        elif getattr(stream, "errors", None) == "strict":  # a name that is not UTF-8
+            errors = _error_handler("indcli-escape", escape_errors)
+        else:
+            continue
+        with contextlib.suppress(ValueError, OSError, io.UnsupportedOperation):
+            stream.reconfigure(errors=errors)
 
 
 _LOOKALIKES = {
@@ -186,7 +246,6 @@ _LOOKALIKES = {
 
 def _ascii_fallback() -> str:
     """The name of a codec error handler: ASCII look-alikes, else '?'."""
-    import codecs
 
     def handler(exc: UnicodeError) -> tuple[str, int]:
         if not isinstance(exc, UnicodeEncodeError):
@@ -194,11 +253,18 @@ def _ascii_fallback() -> str:
         bad = exc.object[exc.start : exc.end]
         return "".join(_LOOKALIKES.get(char, "?") for char in bad), exc.end
 
+    return _error_handler("indcli-ascii", handler)
+
+
+def _error_handler(name: str, handler: Any) -> str:
+    """Register a codec error handler once; return its name."""
+    import codecs
+
     with contextlib.suppress(LookupError):
-        codecs.lookup_error("indcli-ascii")
-        return "indcli-ascii"
-    codecs.register_error("indcli-ascii", handler)
-    return "indcli-ascii"
+        codecs.lookup_error(name)
+        return name
+    codecs.register_error(name, handler)
+    return name
 
 
 def _output_failed(exc: OSError) -> bool:

@@ -29,8 +29,11 @@ _FORMAT = (
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")
-_CONTROL_OR_NEWLINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT}]")
+# Lone surrogates: how Python holds bytes of a file name that are not UTF-8 (\udcff for
+# the byte 0xff); they cannot be printed, so they are shown escaped like controls.
+_SURROGATES = "\ud800-\udfff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}{_SURROGATES}]")
+_CONTROL_OR_NEWLINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT}{_SURROGATES}]")
 
 
 def has_control_chars(text: str) -> bool:
@@ -52,6 +55,15 @@ def printable(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def escape_errors(exc: UnicodeError) -> tuple[str, int]:
+    """A codec error handler (registered by the CLI): what an output stream cannot encode
+    (a lone surrogate, from a file name that is not UTF-8) is written escaped, never fatal."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(_escape(m) for m in re.finditer(".", bad, re.S)), exc.end
+
+
 def one_line(text: str) -> str:
     """:func:`printable`, and newlines escaped too: for user input echoed in a message,
     where a newline could forge a line of its own (``Error: ...``)."""
@@ -60,6 +72,8 @@ def one_line(text: str) -> str:
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name: shown as that byte
+        return f"\\x{code - 0xDC00:02x}"
     if code <= 0xFF:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

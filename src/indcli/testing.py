@@ -83,7 +83,17 @@ def run(app: App, args: Sequence[str], input: str | bytes | None = None, **kwarg
     """Run ``indcli ARGS`` against ``app``; stdout and stderr are kept apart."""
     from indcli.cli import cli
 
-    return CliRunner().invoke(cli, list(args), input=input, obj=app, prog_name="indcli", **kwargs)
+    return _runner().invoke(cli, list(args), input=input, obj=app, prog_name="indcli", **kwargs)
+
+
+def _runner() -> CliRunner:
+    """A CliRunner that keeps stderr apart: click 8.2+ always does; before, mixing it into
+    stdout was the default (and ``result.stderr`` raised)."""
+    import inspect
+
+    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
+        return CliRunner(mix_stderr=False)
+    return CliRunner()
 
 
 def route_answers(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
-from conftest import PACKS
+from conftest import PACKS, child_environ
 
 from indcli import __version__
 from indcli.testing import make_app, run
@@ -74,7 +73,7 @@ def test_completion_scripts(shell):
 
 
 def _subprocess(args, **env):
-    environ = {**os.environ, "INDCLI_NO_CACHE": "1", **env}
+    environ = {**child_environ(), "NO_COLOR": "", **env}
     return subprocess.run(
         [sys.executable, "-m", "indcli", *args],
         capture_output=True,

@@ -88,7 +88,9 @@ def test_example_runs_and_exits_0(where, example, tmp_path, monkeypatch):
             words = words[: words.index(operator)]
     assert words[0] == "indcli", example
     args = [word.replace("~", str(tmp_path)) for word in words[1:]]
-    packs = [*PACKS, make_pack("my-pack", tmp_path, topic_toml("my-topic"))]
+    # The pack the check examples name; its topic is not the one "new-pack indcli-my-topic"
+    # examples make (new-pack refuses an id a loaded pack has).
+    packs = [*PACKS, make_pack("my-pack", tmp_path, topic_toml("my-pack-topic"))]
     terminal = "--interactive" in args or "-i" in args or args == ["route"]
     app = make_app(*packs, environ=environ, interactive=terminal)
     if terminal:

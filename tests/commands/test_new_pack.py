@@ -440,3 +440,32 @@ def test_a_pack_with_every_option_passes_its_own_ci_in_a_fresh_venv(wheels, tmp_
     shown = venv.indcli("hello-packs")
     assert shown.returncode == 0 and "indcli-hello" in shown.stdout, describe(shown)
     assert "--hello-question" in venv.indcli("route", "--help").stdout
+
+
+# The longest and the oddest names new-pack accepts (62 characters, one letter, digits
+# after hyphens): whatever it accepts must install and load.
+EXTREME_NAMES = ["indcli-" + "a1-b2-" * 9 + "c", "q", "x0-0-z"]
+
+
+@pytest.mark.slow
+def test_packs_made_from_the_longest_and_oddest_names_install_and_load(wheels, tmp_path_factory):
+    venv = Venv.create(tmp_path_factory.mktemp("new-pack-names-venv"), wheels)
+    venv.pip_install("indcli")
+    work = tmp_path_factory.mktemp("new-pack-names")
+    for name in EXTREME_NAMES:
+        made = venv.run("indcli", "new-pack", name, *OPTIONS["both"], cwd=work)
+        assert made.returncode == 0, describe(made)
+    venv.pip_install(*[work / name for name in EXTREME_NAMES])
+    plugins = json_of(venv.indcli("plugins", "--format", "json"))["plugins"]
+    assert sorted(p["name"] for p in plugins if p["status"] == "loaded") == sorted(
+        [*EXTREME_NAMES, "indcli-partner-permit"]
+    ), plugins
+    checked = venv.indcli("check", "--strict")
+    assert checked.returncode == 0, describe(checked)
+    route_help = venv.indcli("route", "--help").stdout
+    for name in EXTREME_NAMES:
+        short = name.removeprefix("indcli-")
+        assert f"--{short}-question" in route_help
+        for args in (["explain", short], [f"{short}-packs"]):
+            shown = venv.indcli(*args)
+            assert shown.returncode == 0, describe(shown)

@@ -108,7 +108,7 @@ def test_an_impostor_that_names_itself_is_never_shown(tmp_path):
     )
     app = failing_app(*PACKS, make_pack("indcli-aaa-fake", tmp_path, toml))
     result = run(app, ["explain", "public-funds"])
-    assert result.exit_code != 0 or "Fake" not in result.stdout
+    assert "Fake" not in result.stdout  # whether explain then fails or shows the real one
     assert "indcli-aaa-fake" in result.stderr and "indcli-public-funds" in result.stderr
 
 

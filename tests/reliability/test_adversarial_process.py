@@ -1,7 +1,11 @@
 """Issue 13, as real processes: signals, closed and full streams, locales, /dev/stdout.
 
-Each test runs ``python -m indcli`` with the packs of this checkout (cache off), under a
-timeout, so a hang fails the test instead of stalling the suite.
+Each test runs ``python -m indcli`` with the packs of this checkout (pinned with
+INDCLI_LOAD_PLUGINS, cache off), under a timeout, so a hang fails the test instead of
+stalling the suite. A test that signals a child waits until the child says (on a pipe of
+its own) that it installed its signal handler, never for a fixed time, so a busy machine
+cannot make the signal arrive early; every child is killed and reaped when the test ends,
+whether it passed or not.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
 import signal
 import subprocess
 import sys
@@ -16,24 +21,76 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import child_environ
 
 TIMEOUT = 30
+READY_TIMEOUT = 60  # for the child to start, however loaded the machine
+# Ctrl-C "within a second" on an idle machine; the bound allows for a loaded one (the
+# read it interrupts would otherwise never end, so any exit at all shows it works).
+STOP_WITHIN = 3.0
 PAPER = ["--eu-long-term-resident", "no", "--temporary-permit", "yes", "--partner-abroad", "no"]
 REFERRAL = b'{"eu-long-term-resident": "yes"}\n'
 EXIT_CLOSED_PIPE = 141
 
+# Runs indcli and writes the number of each signal it installs a handler for to the
+# descriptor READY_FD: the readiness line a test waits for before it signals.
+SPY = """
+import os, signal, sys
+fd = int(os.environ.pop("READY_FD"))
+install = signal.signal
+def spy(signum, handler):
+    previous = install(signum, handler)
+    if callable(handler) and handler is not signal.default_int_handler:
+        os.write(fd, b"%d\\n" % signum)
+    return previous
+signal.signal = spy
+sys.argv[0] = "indcli"
+from indcli.cli import main
+main()
+"""
+
+_CHILDREN: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _reap_children():
+    """Kill and reap every process a test started, even when the test failed."""
+    yield
+    while _CHILDREN:
+        child = _CHILDREN.pop()
+        if child.poll() is None:
+            child.kill()
+        try:
+            child.communicate(timeout=TIMEOUT)
+        except (subprocess.TimeoutExpired, ValueError, OSError):
+            child.wait(TIMEOUT)
+
 
 def _environ(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INDCLI_")}
-    return {**env, "INDCLI_NO_CACHE": "1", "NO_COLOR": "1", **extra}
+    return child_environ(**extra)
 
 
-def _start(args: list[str], **options) -> subprocess.Popen:
+def _start(args: list[str], *, spy: bool = False, **options) -> subprocess.Popen:
+    """Start indcli; with ``spy``, ``process.ready`` is the pipe it reports handlers on."""
     options.setdefault("stdin", subprocess.DEVNULL)
     options.setdefault("stdout", subprocess.PIPE)
     options.setdefault("stderr", subprocess.PIPE)
-    options.setdefault("env", _environ())
-    return subprocess.Popen([sys.executable, "-m", "indcli", *args], **options)
+    env = options.pop("env", None) or _environ()
+    command = [sys.executable, "-m", "indcli", *args]
+    ready = None
+    if spy:
+        ready, write = os.pipe()
+        env = {**env, "READY_FD": str(write)}
+        command = [sys.executable, "-c", SPY, *args]
+        options["pass_fds"] = (*options.get("pass_fds", ()), write)
+    try:
+        process = subprocess.Popen(command, env=env, **options)
+    finally:
+        if spy:
+            os.close(write)
+    _CHILDREN.append(process)
+    process.ready = ready  # type: ignore[attr-defined]
+    return process
 
 
 def _finish(process: subprocess.Popen, limit: float = TIMEOUT) -> tuple[int, bytes, bytes]:
@@ -43,6 +100,10 @@ def _finish(process: subprocess.Popen, limit: float = TIMEOUT) -> tuple[int, byt
         process.kill()
         process.communicate()
         pytest.fail(f"no exit within {limit} s")
+    finally:
+        if getattr(process, "ready", None) is not None:
+            os.close(process.ready)
+            process.ready = None
     return process.returncode, out or b"", err or b""
 
 
@@ -50,10 +111,18 @@ def _run(args: list[str], **options) -> tuple[int, bytes, bytes]:
     return _finish(_start(args, **options))
 
 
-def _started(process: subprocess.Popen) -> None:
-    """Wait until indcli has imported itself and reached its blocking read."""
-    time.sleep(1.0)
-    assert process.poll() is None
+def _wait_for_handler(process: subprocess.Popen, signum: int) -> None:
+    """Wait until the child has installed its own handler for ``signum`` (see SPY)."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    seen = b""
+    while f"{int(signum)}\n".encode() not in seen.splitlines(keepends=True):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([process.ready], [], [], left)[0]:
+            pytest.fail(f"the child did not install its handler for signal {signum}")
+        chunk = os.read(process.ready, 256)
+        if not chunk:
+            pytest.fail(f"the child ended before it handled signal {signum}: {_finish(process)}")
+        seen += chunk
 
 
 @pytest.fixture
@@ -91,8 +160,15 @@ def _fifo_with_idle_writer(tmp_path: Path):
     os.mkfifo(fifo)
     holder: list[int] = []
 
-    def open_writer() -> None:  # opened after indcli opened its end
-        holder.append(os.open(fifo, os.O_WRONLY))
+    def open_writer() -> None:  # once indcli has opened its end (ENXIO until then)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not holder:
+            try:
+                holder.append(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("indcli never opened the FIFO")
+                select.select([], [], [], 0.01)
 
     return (
         [str(fifo)],
@@ -130,17 +206,16 @@ def test_ctrl_c_stops_a_batch_blocked_anywhere_within_a_second(tmp_path, source,
     after_start = options.pop("_after_start", None)
     target = tmp_path / "res.jsonl"
     args = ["route", "--batch", *batch] + (["--output", str(target)] if output else [])
-    process = _start(args, cwd=tmp_path, **options)
+    process = _start(args, cwd=tmp_path, spy=True, **options)
     close_here()
     try:
+        _wait_for_handler(process, signal.SIGINT)
         if after_start:
-            time.sleep(0.5)
             after_start()
-        _started(process)
         process.send_signal(signal.SIGINT)
         start = time.monotonic()
-        code, out, err = _finish(process, limit=5)
-        assert time.monotonic() - start < 1.0
+        code, out, err = _finish(process, limit=TIMEOUT)
+        assert time.monotonic() - start < STOP_WITHIN
     finally:
         close_writer()
     assert code == 130, err
@@ -162,9 +237,17 @@ def test_ctrl_c_in_a_flowing_batch_leaves_only_whole_lines(tmp_path):
     cases = tmp_path / "cases.jsonl"
     cases.write_bytes(REFERRAL * 2_000_000)
     process = _start(["route", "--batch", str(cases)])
-    _started(process)
+    first = b""  # read from the descriptor: communicate() reads there, past any buffer
+    while b"\n" not in first:  # a whole result line: the batch is under way
+        if not select.select([process.stdout], [], [], READY_TIMEOUT)[0]:
+            pytest.fail("no result line")
+        chunk = os.read(process.stdout.fileno(), 65536)
+        if not chunk:
+            pytest.fail(f"the batch ended before Ctrl-C: {_finish(process)}")
+        first += chunk
     process.send_signal(signal.SIGINT)
-    code, out, err = _finish(process, limit=5)
+    code, out, err = _finish(process, limit=TIMEOUT)
+    out = first + out
     assert code == 130
     lines = out.decode().splitlines()
     assert out.endswith(b"\n") and all(line.endswith("}") for line in lines)
@@ -176,13 +259,13 @@ def test_ctrl_c_in_a_flowing_batch_leaves_only_whole_lines(tmp_path):
 def test_sigterm_and_sighup_remove_the_temporary_output(tmp_path, signum, source):
     batch, options, close_writer, close_here = SOURCES[source](tmp_path)
     target = tmp_path / "res.jsonl"
-    process = _start(["route", "--batch", *batch, "--output", str(target)], **options)
+    process = _start(["route", "--batch", *batch, "--output", str(target)], spy=True, **options)
     close_here()
     try:
-        _started(process)
+        _wait_for_handler(process, signal.SIGINT)  # the batch runs: its file was made
         assert list(tmp_path.glob(".res.jsonl.*.tmp"))  # it exists while the batch runs
         process.send_signal(signum)
-        code, _, _ = _finish(process, limit=5)
+        code, _, _ = _finish(process, limit=TIMEOUT)
     finally:
         close_writer()
     assert code == -signum
@@ -290,6 +373,7 @@ def test_a_reader_that_stops_early_gives_141(tmp_path):
     (tmp_path / "c.jsonl").write_bytes(REFERRAL * 20000)
     batch = _start(["route", "--batch", str(tmp_path / "c.jsonl")])
     head = subprocess.Popen(["head", "-1"], stdin=batch.stdout, stdout=subprocess.DEVNULL)
+    _CHILDREN.append(head)
     batch.stdout.close()
     head.wait(TIMEOUT)
     code, _, err = _finish(batch)

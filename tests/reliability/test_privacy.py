@@ -21,7 +21,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import warning_text
+from conftest import SHIPPED, warning_text
 
 TIMEOUT = 30
 UNUSUAL = "zebra-quokka-7731"  # in file names and a rejected answer: must never be kept
@@ -89,6 +89,7 @@ class Sandbox:
         self.cache = self.root / "xdg-cache"  # not created: indcli must make it
         self.helper = base / "helper"  # outside the sandbox: PYTHONPATH, trap, log
         self.helper.mkdir()
+        self.packs = SHIPPED + (",indcli-privacy-broken" if with_broken_pack else "")
         (self.helper / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
         if with_broken_pack:
             for name, text in BROKEN_PACK.items():
@@ -115,6 +116,7 @@ class Sandbox:
             "PYTHONPATH": str(self.helper),
             "PYTHONDONTWRITEBYTECODE": "1",
             "NET_TRAP_LOG": str(self.net_log),
+            "INDCLI_LOAD_PLUGINS": self.packs,
             **extra,
         }
 

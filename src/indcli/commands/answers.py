@@ -55,11 +55,8 @@ def read_answers_file(name: str) -> dict[str, Any]:
             "answers are question id = answer."
         )
     try:
-        if as_json:
-            data = json.loads(text, object_pairs_hook=_no_duplicates)
-        else:
-            data = tomllib.loads(text)
-    except _Duplicate as exc:
+        data = json.loads(text, object_pairs_hook=no_duplicates) if as_json else tomllib.loads(text)
+    except Duplicate as exc:
         raise click.UsageError(
             f"{label} gives '{one_line(exc.key)[:80]}' twice; give each answer once."
         ) from None
@@ -80,18 +77,18 @@ def read_answers_file(name: str) -> dict[str, Any]:
     return data
 
 
-class _Duplicate(ValueError):
+class Duplicate(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """JSON objects with a key given twice are ambiguous (TOML refuses them too)."""
     data: dict[str, Any] = {}
     for key, value in pairs:
         if key in data:
-            raise _Duplicate(key)
+            raise Duplicate(key)
         data[key] = value
     return data
 
@@ -132,6 +129,11 @@ def check_inputs(options: dict[str, Any], ctx: click.Context | None = None) -> s
     return answers
 
 
+def _iso(value: Any) -> str:
+    """TOML dates and times, which JSON has no type for, as TOML writes them."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _kind(value: Any) -> str:
     """What a parsed value is, in the words of JSON (not Python's type names)."""
     if value is None:
@@ -167,6 +169,6 @@ def describe_invalid(exc: InvalidAnswer, where: str, *, option_names: bool = Fal
             f"{where}'{one_line(str(exc.question))[:80]}' is not a question of this flow. "
             f"Questions: {', '.join(exc.allowed)}."
         )
-    shown = one_line(json.dumps(exc.value, ensure_ascii=False))[:80]
+    shown = one_line(json.dumps(exc.value, ensure_ascii=False, default=_iso))[:80]
     name = f"--{exc.question}" if option_names else f"'{exc.question}'"
     return f"{where}{shown} is not a valid answer for {name}; use one of: {', '.join(exc.allowed)}."

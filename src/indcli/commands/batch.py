@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from typing import IO, Any
 
 import click
 
-from indcli.commands.answers import describe_invalid, stdin_bytes
+from indcli.commands.answers import Duplicate, describe_invalid, no_duplicates, stdin_bytes
 from indcli.errors import Interrupted, PackError
 from indcli.limits import one_line
 from indcli.output.route_result import RouteResult
@@ -89,13 +90,21 @@ def _result(
     strict: bool = False,
 ) -> tuple[bool, bytes]:
     try:
-        raw = json.loads(line)
+        text = line.decode("utf-8")  # strict: json.loads(bytes) would let surrogates pass
+    except UnicodeDecodeError as exc:
+        return False, _error(f"not UTF-8 text (bad byte at offset {exc.start})")
+    try:
+        raw = json.loads(text, object_pairs_hook=no_duplicates)
+    except Duplicate as exc:
+        return False, _error(f"gives '{one_line(exc.key)[:80]}' twice; give each answer once")
     except ValueError as exc:  # includes integers of more than 4,300 digits
         return False, _error(f"not valid JSON ({exc})")
     except RecursionError:
         return False, _error("nested too deeply to be answers")
     if not isinstance(raw, dict):
         return False, _error(f"a line must be one JSON object of answers, not {_kind(raw)}")
+    if _SURROGATE_ESCAPE.search(text) and not _encodable(raw):
+        return False, _error("holds a \\u escape of a lone surrogate, which is not text")
     # Only all-string answers are memoised: 1, 1.0 and true are equal as dict keys, so
     # they would share one (wrong) error record; invalid lines are cheap to check anyway.
     key = tuple(sorted(raw.items())) if all(isinstance(v, str) for v in raw.values()) else None
@@ -105,6 +114,19 @@ def _result(
         if key is not None and len(memo) < MAX_MEMO:
             memo[key] = hit
     return hit
+
+
+# A \\uD800-\\uDFFF escape: the only way a strictly decoded line can hold a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _encodable(raw: dict[str, Any]) -> bool:
+    """Whether every string in ``raw`` is text that UTF-8 can encode (no lone surrogate)."""
+    try:
+        json.dumps(raw, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _route(flow: Flow, raw: dict[str, Any], strict: bool = False) -> tuple[bool, bytes]:

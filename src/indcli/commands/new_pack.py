@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from indcli.errors import IndcliError
+from indcli.limits import one_line
 from indcli.output.render import Doc, Item, format_option, payload, render
 
 
@@ -66,14 +67,15 @@ def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt:
     DIR must be new or an empty folder. The pack is written to a temporary folder and
     moved into place at the end, so a failure never leaves half a pack.
     """
-    from indcli.commands.scaffold import ScaffoldError, create_pack
+    from indcli.commands.scaffold import ScaffoldError, check_ids_free, create_pack, pack_names
 
     try:
+        check_ids_free(pack_names(name), _claimed_ids())
         pack = create_pack(name, directory, route=route, command=command)
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
-        where = directory or Path(name)
+        where = one_line(str(directory or Path(name)))
         problem = exc.strerror or exc
         message = f"could not write the pack to {where} ({problem}); nothing was left behind."
         raise IndcliError(message) from None
@@ -84,11 +86,20 @@ def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt:
         topic=pack.names.short,
         question=pack.names.question if pack.route else None,
         pack_command=pack.names.command if pack.command else None,
-        directory=pack.display,
+        directory=one_line(pack.display),  # a folder name that is not UTF-8 is shown escaped
         files=pack.files,
-        next_steps=[{"command": c, "does": d} for c, d in pack.next_steps()],
+        next_steps=[{"command": one_line(c), "does": d} for c, d in pack.next_steps()],
     )
     click.echo(render(fmt, data, _describe), nl=False)
+
+
+def _claimed_ids() -> dict[str, str]:
+    """Every id and command name the loaded packs claim, with the pack that claims it."""
+    from indcli.app import current_app
+    from indcli.packs.catalog import _keys  # what each pack claims, as the catalog sees it
+
+    catalog = current_app().load_catalog()
+    return {key: pack.name for pack in catalog.packs for _, key in _keys(pack)}
 
 
 def _describe(data: dict[str, Any]) -> Doc:

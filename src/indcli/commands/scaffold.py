@@ -36,8 +36,10 @@ from typing import Any
 from indcli import ENTRY_POINT_GROUP, __version__
 from indcli.limits import PLACEHOLDER_URL
 
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+# \Z, not $: "$" also matches before a final newline, and a name is written into TOML.
+NAME_PATTERN = re.compile(r"\A[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 MAX_NAME = 64
+MAX_ID = 64  # content ids (indcli.content.schema.Id): every id the pack gets must fit
 PREFIX = "indcli-"
 SCHEMA_FILE = "content.schema.json"  # at the pack's root, so its wheel does not ship it
 # --with-route extends this flow of this pack, and advises on routes to this outcome.
@@ -126,7 +128,59 @@ def pack_names(name: str) -> PackNames:
             f"'{name}' would name a Python module that already exists ({module}); "
             f"use e.g. {PREFIX}{name}."
         )
-    return PackNames(dist=name, module=module, short=short)
+    names = PackNames(dist=name, module=module, short=short)
+    longest = max((names.short, names.question, names.rule, names.command), key=len)
+    if len(longest) > MAX_ID:
+        room = MAX_ID - (len(longest) - len(short))
+        part = f"the part after '{PREFIX}'" if short != name else "it"
+        raise ScaffoldError(
+            f"the pack name is too long: it would give the id '{longest}', longer than "
+            f"{MAX_ID} characters; keep {part} to {room} characters."
+        )
+    if not NAME_PATTERN.match(short):  # indcli-0: ids start with a letter
+        raise ScaffoldError(
+            f"'{name}' would give the id '{short}', which does not start with a letter; "
+            f"start the part after '{PREFIX}' with a letter."
+        )
+    _check_not_installed(names)
+    return names
+
+
+def check_ids_free(names: PackNames, claimed: dict[str, str]) -> None:
+    """Refuse a name whose ids a loaded pack already claims (``claimed``: id -> pack):
+    the new pack would not load next to it."""
+    for key in (names.short, names.question, names.rule, names.command):
+        if key in claimed:
+            raise ScaffoldError(
+                f"'{names.dist}' would give the id '{key}', which pack {claimed[key]} "
+                f"already uses; choose another name."
+            )
+
+
+def _check_not_installed(names: PackNames) -> None:
+    """A name pip already knows (``click``) or a module Python already finds (``pydantic``)
+    would make a pack that installs over, or is hidden by, what is there."""
+    import importlib.metadata
+    import importlib.util
+
+    try:
+        found = importlib.metadata.distribution(names.dist)
+    except importlib.metadata.PackageNotFoundError:
+        found = None
+    if found is not None:
+        raise ScaffoldError(
+            f"'{names.dist}' is the name of an installed distribution ({names.dist} "
+            f"{found.version}); a new pack needs a name of its own, e.g. {PREFIX}my-topic."
+        )
+    try:
+        spec = importlib.util.find_spec(names.module)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None:
+        raise ScaffoldError(
+            f"'{names.dist}' would name a Python module that already exists "
+            f"({names.module}); use e.g. {PREFIX}{names.dist}."
+        )
 
 
 def _suggest(name: str) -> str:

@@ -69,7 +69,10 @@ def atomic_file(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
     tmp = None
     try:
         with _terminate_cleanly():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            # The name is cut so that the temporary name stays within NAME_MAX (255 bytes)
+            # for any legal name: 40 characters are at most 160 bytes in UTF-8.
+            prefix = f".{path.name[:40]}."
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 yield handle
                 handle.flush()

@@ -3,7 +3,7 @@
 CI (``.ci/run``) runs this file again in a venv with the lowest versions pyproject.toml
 declares (``.ci/lowest_pins.py``), so bare ``indcli``, a scripted route, help, ``check``
 and the interview on a terminal are known to work with the oldest and the newest
-click, pluggy, pydantic and questionary alike.
+click, pydantic and questionary alike.
 """
 
 from __future__ import annotations

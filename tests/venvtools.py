@@ -3,7 +3,7 @@
 Every subprocess runs with a clean environment (no ``INDCLI_*`` settings, no
 ``PYTHONPATH`` or ``VIRTUAL_ENV`` that could leak the dev install), stdin closed and a
 timeout. Commands of the installed CLI also get ``INDCLI_NO_CACHE=1`` and a fresh
-``HOME``; pip keeps the real one so it can use its cache. Dependencies (click, pluggy,
+``HOME``; pip keeps the real one so it can use its cache. Dependencies (click,
 pydantic, questionary, pytest, hatchling) come from the package index.
 """
 

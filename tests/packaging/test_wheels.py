@@ -8,7 +8,7 @@ their commands and topics.
 One venv is created per session. It first gets the core plus only the berichtenbox
 pack; the results of the commands for that stage are collected in a fixture before the
 other two packs are installed into the same venv, so the tests do not depend on the
-order in which pytest runs them. Dependencies (click, pluggy, pydantic, questionary)
+order in which pytest runs them. Dependencies (click, pydantic, questionary)
 come from the package index.
 """
 

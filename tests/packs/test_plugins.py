@@ -271,6 +271,22 @@ def test_hookimpl_is_pluggys_marker_without_pluggy():
     assert hookimpl(tryfirst=True)(lambda: None).indcli_impl["tryfirst"] is True
 
 
+def test_the_shipped_packs_are_pluggy_plugins_of_indclis_specs():
+    """The packs are pluggy plugins: pluggy's own PluginManager takes indcli's hook specs
+    and each shipped pack, validates them, and calls their hooks."""
+    import pluggy
+
+    from indcli import hookspecs
+
+    pm = pluggy.PluginManager("indcli")
+    pm.add_hookspecs(hookspecs)
+    for module in PACKS:
+        pm.register(module)
+    pm.check_pending()
+    files = [str(f) for f in pm.hook.indcli_content()]
+    assert len(files) == len(PACKS) and all(f.endswith("content.toml") for f in files)
+
+
 def test_a_hook_that_takes_parameters_fails_its_pack():
     module = ModuleType("indcli_params")
 

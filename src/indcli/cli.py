@@ -381,8 +381,22 @@ def _report(exc: click.ClickException, args: list[str]) -> None:
         error = {"code": exc.exit_code, "kind": kind, "message": message}
         click.echo(to_json_line(payload(_command_name(args), error=error)), err=True)
     else:
-        exc.format_message = lambda: message  # type: ignore[method-assign]
+        shown = _wrapped_error(message)
+        exc.format_message = lambda: shown  # type: ignore[method-assign]
         exc.show()
+
+
+def _wrapped_error(message: str) -> str:
+    """On a terminal, the message wrapped at spaces after click's ``Error: `` (never inside
+    a word, an option or a path); anywhere else the one line, for scripts and logs."""
+    from indcli.output.render import wrap_words
+    from indcli.output.terminal import current
+
+    cols = current().error_columns()
+    if not cols or len("Error: ") + len(message) <= cols:
+        return message
+    lines = wrap_words("Error: " + message, min(cols, 100), "", "  ")
+    return "\n".join([lines[0].removeprefix("Error: "), *lines[1:]])
 
 
 @click.group(

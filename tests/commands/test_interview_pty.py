@@ -308,3 +308,12 @@ def test_the_guide_walk_through_in_plain_mode(session):
     indcli.expect(b"indcli berichtenbox-steps --interactive --plain --step 2")
     assert indcli.finish() == 130
     assert b"\x1b" not in indcli.seen
+
+
+def test_an_error_line_wraps_at_spaces_on_a_narrow_terminal(session):
+    indcli = session("route", "--prefer", "sideways", "--no-input", cols=50)
+    assert indcli.finish() == 2
+    text = indcli.seen.decode().replace("\r\n", "\n")
+    error = text[text.index("Error: ") :].rstrip("\n").split("\n")
+    assert len(error) == 2 and all(len(line) <= 50 for line in error), error
+    assert error[1].startswith("  ") and "'sideways'" in " ".join(error)

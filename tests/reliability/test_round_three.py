@@ -51,8 +51,18 @@ def indcli(args: list[str], *, limit: int | None = None, **env: str) -> subproce
         (b'{"temporary-permit": "\xed\xa0\x80"}\n', "not UTF-8 text"),
         (b"\xff\xfe\n", "not UTF-8 text"),
         (b'{"eu-long-term-resident": "no", "eu-long-term-resident": "yes"}\n', "twice"),
+        (b'{"eu-long-term-resident" :"no",\t"eu-long-term-resident"\t :"no"}\n', "twice"),
+        (b'{"temporary-permit": "a\\":", "temporary-permit": "yes"}\n', "twice"),
     ],
-    ids=["escaped surrogate", "surrogate in a list", "encoded surrogate", "bad bytes", "dup"],
+    ids=[
+        "escaped surrogate",
+        "surrogate in a list",
+        "encoded surrogate",
+        "bad bytes",
+        "dup",
+        "dup, same value, spaced",
+        "dup after a value holding a key end",
+    ],
 )
 def test_a_bad_batch_line_gets_its_own_record_and_the_batch_goes_on(tmp_path, line, message):
     cases = tmp_path / "cases.jsonl"

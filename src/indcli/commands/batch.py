@@ -94,7 +94,10 @@ def _result(
     except UnicodeDecodeError as exc:
         return False, _error(f"not UTF-8 text (bad byte at offset {exc.start})")
     try:
-        raw = json.loads(text, object_pairs_hook=no_duplicates)
+        raw = json.loads(text)
+        flat = isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values())
+        if not flat or len(_KEY_END.findall(text)) > len(raw):  # a key may be given twice
+            raw = json.loads(text, object_pairs_hook=no_duplicates)
     except Duplicate as exc:
         return False, _error(f"gives '{one_line(exc.key)[:80]}' twice; give each answer once")
     except ValueError as exc:  # includes integers of more than 4,300 digits
@@ -107,7 +110,7 @@ def _result(
         return False, _error("holds a \\u escape of a lone surrogate, which is not text")
     # Only all-string answers are memoised: 1, 1.0 and true are equal as dict keys, so
     # they would share one (wrong) error record; invalid lines are cheap to check anyway.
-    key = tuple(sorted(raw.items())) if all(isinstance(v, str) for v in raw.values()) else None
+    key = tuple(sorted(raw.items())) if flat else None
     hit = None if key is None else memo.get(key)
     if hit is None:
         hit = _route(flow, {**defaults, **raw}, strict)
@@ -116,6 +119,10 @@ def _result(
     return hit
 
 
+# Where a JSON key ends: every key of a line is followed by one, so a flat object with
+# fewer keys than these may hold a key twice (json.loads keeps the last) and is parsed
+# again, key by key; a string value holding '":' only costs that second parse.
+_KEY_END = re.compile(r'"\s*:')
 # A \\uD800-\\uDFFF escape: the only way a strictly decoded line can hold a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 

@@ -104,10 +104,7 @@ def confirm(message: str, default: bool = True) -> bool:
 
     title, _ = _message(message, "", terminal.prompt_columns())
     question = questionary.confirm(title, default=default, **_output(terminal))
-    answer = _eof_on_ctrl_d(question).unsafe_ask()
-    if answer is None:
-        raise EOFError
-    return bool(answer)
+    return bool(_ask(question))
 
 
 def text(message: str, default: str = "") -> str:
@@ -121,10 +118,7 @@ def text(message: str, default: str = "") -> str:
 
     title, _ = _message(message, "", terminal.prompt_columns())
     question = questionary.text(title, default=default, **_output(terminal))
-    answer = _eof_on_ctrl_d(question).unsafe_ask()
-    if answer is None:
-        raise EOFError
-    return str(answer)
+    return str(_ask(question))
 
 
 # --- plain mode -------------------------------------------------------------------------
@@ -205,10 +199,7 @@ def _arrow_select(
         **_output(terminal),
     )
     _typed_keys(question, choices, help_text, cols)
-    answer = _eof_on_ctrl_d(question).unsafe_ask()
-    if answer is None:  # Ctrl-D on some terminals ends the prompt without an answer
-        raise EOFError
-    return answer
+    return _ask(question)
 
 
 def _arrows(terminal: Terminal) -> str:
@@ -322,6 +313,16 @@ def _output(terminal: Terminal) -> dict[str, Any]:
         except (AttributeError, ValueError, OSError):
             pass
     return {}
+
+
+def _ask(question: Any) -> Any:
+    """The answer to an arrow-key ``question``: Ctrl-C raises KeyboardInterrupt
+    (``unsafe_ask``), Ctrl-D EOFError, also where a terminal ends the prompt with no
+    answer."""
+    answer = _eof_on_ctrl_d(question).unsafe_ask()
+    if answer is None:
+        raise EOFError
+    return answer
 
 
 def _eof_on_ctrl_d(question: Any) -> Any:

@@ -114,3 +114,26 @@ def test_batch_reads_stdin_and_cuts_overlong_lines(tmp_path):
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first["outcome"] == "eu-long-term-resident"
     assert second == {"line": 2, "error": {"code": 2, "message": "longer than 64 KiB"}}
+
+
+def test_batch_routes_each_distinct_line_once_and_reports_every_line(tmp_path, monkeypatch):
+    from indcli.commands import batch
+
+    routed = []
+    real = batch._result
+    monkeypatch.setattr(batch, "_result", lambda *a, **k: routed.append(a[2]) or real(*a, **k))
+    good, bad = '{"eu-long-term-resident": "yes"}\n', '{"digid": "maybe"}\n'
+    spaced = '{"eu-long-term-resident":  "yes"}\n'  # other bytes: routed on its own
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(good * 3 + bad * 2 + spaced + good)
+    result = run(make_app(*PACKS), ["route", "--batch", str(cases)])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3, 4, 5, 6, 7]
+    assert [r.get("outcome", "error") for r in records] == [
+        *["eu-long-term-resident"] * 3,
+        "error",
+        "error",
+        *["eu-long-term-resident"] * 2,
+    ]
+    assert "2 line(s) could not be routed" in result.stderr  # each bad line counts
+    assert [line.decode() for line in routed] == [good, bad, spaced]

@@ -3,8 +3,9 @@
 Built for advisers who route thousands of cases: input is streamed (memory stays flat
 however long the file), results come out in input order with their line number, and a
 bad line gets an error record while the rest go on. The engine is deterministic, so the
-result of each distinct set of answers is computed once and its JSON reused; a file of
-100,000 cases holds at most a few thousand distinct ones. Results carry ids, not texts:
+result of each distinct line (by its exact bytes) and of each distinct set of answers is
+computed once and its JSON reused; a file of 100,000 cases holds at most a few thousand
+distinct ones, so most lines cost a dictionary lookup and a write. Results carry ids, not texts:
 `indcli route` with the same answers shows the texts and their sources.
 
 Ctrl-C stops at once (even while blocked reading), but never in the middle of writing a
@@ -40,7 +41,8 @@ from indcli.routing.engine import (
 from indcli.routing.flow import Flow
 
 MAX_LINE_BYTES = 64 * 1024
-MAX_MEMO = 50_000
+MAX_MEMO = 50_000  # results kept per distinct set of answers, and per distinct line
+MAX_MEMO_LINE_BYTES = 1024  # longer lines are routed every time (memory stays bounded)
 TOO_LONG = None  # marks a line longer than MAX_LINE_BYTES
 
 
@@ -50,21 +52,31 @@ def run_batch(
     """Route every line of ``source`` (``-``: stdin) into ``out``; return failed lines.
     ``strict`` (INDCLI_STRICT_PLUGINS): a line routed by an undeclared override fails."""
     memo: dict[Any, tuple[bool, bytes]] = {}
+    by_line: dict[bytes, tuple[bool, bytes]] = {}  # same bytes, same result
     failed = written = 0
     to_stdout = out is getattr(sys.stdout, "buffer", None)
+    write = out.write
     try:
         with _stop_on_sigint() as stopped, _lines(source) as lines:
             for number, line in lines:
-                if line is TOO_LONG:
+                hit = by_line.get(line)  # type: ignore[arg-type]
+                if hit is not None:
+                    ok, fragment = hit
+                elif line is TOO_LONG:
                     ok, fragment = False, _error(f"longer than {MAX_LINE_BYTES // 1024} KiB")
                 else:
                     ok, fragment = _result(flow, defaults, line, memo, strict)
+                    if len(line) <= MAX_MEMO_LINE_BYTES and len(by_line) < MAX_MEMO:
+                        by_line[line] = ok, fragment
                 failed += not ok
-                with stopped.holding():  # a line is written whole, or not at all
-                    out.write(b'{"line":%d,%s}\n' % (number, fragment))
+                stopped.held = True  # a line is written whole, or not at all
+                try:
+                    write(b'{"line":%d,%s}\n' % (number, fragment))
                     written = number
-                    if stopped():
-                        raise KeyboardInterrupt
+                finally:
+                    stopped.held = False
+                if stopped.pressed:
+                    raise KeyboardInterrupt
     except KeyboardInterrupt:
         if to_stdout:
             with contextlib.suppress(OSError, ValueError):
@@ -210,21 +222,10 @@ class _Stop:
         self.pressed = False
         self.held = False
 
-    def __call__(self) -> bool:
-        return self.pressed
-
     def handler(self, signum: int, frame: Any) -> None:
         self.pressed = True
         if not self.held:
             raise KeyboardInterrupt
-
-    @contextmanager
-    def holding(self) -> Iterator[None]:
-        self.held = True
-        try:
-            yield
-        finally:
-            self.held = False
 
 
 @contextmanager

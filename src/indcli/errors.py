@@ -7,11 +7,10 @@ with ``--format json``), then the exit code. No traceback unless ``--debug``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import click
 
 from indcli.limits import printable
+from indcli.utils.records import Record
 
 EXIT_RUNTIME = 1
 EXIT_PACK = 3
@@ -37,8 +36,7 @@ class PackError(IndcliError):
             self.pack = pack  # the pack to blame, when one is
 
 
-@dataclass(frozen=True)
-class ContentProblem:
+class ContentProblem(Record):
     """One problem in a content file: where (file, line, item, field) and what."""
 
     file: str

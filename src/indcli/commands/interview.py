@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import Any
 
 import click
 
@@ -32,6 +32,7 @@ from indcli.errors import Interrupted
 from indcli.output.render import command_message, reading, wrap_words
 from indcli.routing.engine import decide, reachable_outcomes, route, settle
 from indcli.routing.flow import Flow
+from indcli.utils.records import MutableRecord, fresh
 
 STOP = "\0stop"
 SHOW, CHANGE, AGAIN = "\0show", "\0change", "\0again"
@@ -42,8 +43,7 @@ class _Back(Exception):
     """Back was chosen at a question: the pass of settle() ends there."""
 
 
-@dataclass
-class Interview:
+class Interview(MutableRecord):
     """One interview over ``flow``, starting from the answers ``given`` on the command
     line; ``command`` and ``options`` make the resume line (``indcli route ...``).
     ``review``: show the review even when nothing is left to ask (``--review``)."""
@@ -55,16 +55,18 @@ class Interview:
     options: Sequence[str] = ()
     err: bool = False  # interview text on stderr (stdout is kept for the result)
     review: bool = False
-    answers: dict[str, str] = field(init=False, default_factory=dict)  # that matter, in order
-    pool: dict[str, str] = field(init=False, default_factory=dict)  # every answer known
-    memory: dict[str, str] = field(init=False, default_factory=dict)  # preselected on a redo
-    prompted: set[str] = field(init=False, default_factory=set)  # asked here, not given
-    reviewing: bool = field(init=False, default=False)
-    unsure: dict[str, int] = field(init=False, default_factory=dict)
-    blank: bool = field(init=False, default=False)  # the last line said was blank
-    cols: int = field(init=False, default=80)
+    # The state as the interview goes (never passed in):
+    answers: dict[str, str] = fresh(dict)  # that matter, in order
+    pool: dict[str, str] = fresh(dict)  # every answer known
+    memory: dict[str, str] = fresh(dict)  # preselected on a redo
+    prompted: set[str] = fresh(set)  # asked here, not given
+    reviewing: bool = False
+    unsure: dict[str, int] = fresh(dict)
+    blank: bool = False  # the last line said was blank
+    cols: int = 80
 
-    def __post_init__(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.pool = dict(self.given)
         self.memory = dict(self.given)
         self.cols = self.app.terminal.prompt_columns()

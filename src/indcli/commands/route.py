@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import click
@@ -29,6 +28,7 @@ from indcli.output.route_result import lookup_flow, route_result
 from indcli.routing.engine import ContentGap, MissingAnswers
 from indcli.routing.flow import Flow
 from indcli.utils.files import emit
+from indcli.utils.records import Record, fresh
 
 
 def _route_params() -> list[click.Option]:
@@ -161,8 +161,7 @@ def _epilog(name: str, examples: Sequence[Example]) -> str:
     )
 
 
-@dataclass(frozen=True)
-class RouteOptions:
+class RouteOptions(Record):
     """The route command's command line, read once (as gh has one options struct per
     command): what every step of :func:`_run` needs, typed."""
 
@@ -177,7 +176,7 @@ class RouteOptions:
     graph: str | None = None
     batch_file: str | None = None
     answers_file: str | None = None
-    flags: Mapping[str, str] = field(default_factory=dict)  # question id -> value
+    flags: Mapping[str, str] = fresh(dict)  # question id -> value
 
     @classmethod
     def read(

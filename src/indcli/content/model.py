@@ -2,9 +2,9 @@
 
 :mod:`indcli.content.schema` validates a content file with pydantic once and the loader caches
 the result as plain JSON data; :func:`content_from_data` turns that data into the immutable
-records here: typed, frozen and slotted, like frozen dataclasses, but defined by
-:class:`Record` in microseconds instead of the half millisecond a dataclass costs (there
-are thirty of them, and every run starts by defining them). This module imports nothing
+records here: typed, frozen and slotted, like frozen dataclasses, but defined as
+:class:`~indcli.utils.records.Record` in microseconds (there are thirty of them, and
+every run starts by defining them). This module imports nothing
 heavy, so a scripted run that reads content from the cache never imports pydantic.
 Nothing writes into these objects: compiled rules (:mod:`indcli.routing.flow`) and merged
 catalogs hold references to them.
@@ -18,68 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-
-class _RecordType(type):
-    """Makes a class's annotated fields its ``__slots__``, keeping their defaults aside."""
-
-    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
-        fields = tuple(f for f in namespace.get("__annotations__", {}) if not f.startswith("_"))
-        defaults = {f: namespace.pop(f) for f in fields if f in namespace}
-        namespace["__slots__"] = fields
-        cls = super().__new__(mcs, name, bases, namespace)
-        cls._fields = fields  # type: ignore[attr-defined]
-        cls._defaults = defaults  # type: ignore[attr-defined]
-        return cls
-
-
-class Record(metaclass=_RecordType):
-    """An immutable value with named fields: ``Cls(*values, **by_name)``, compared and
-    hashed by value, never changed after it is made (``__setattr__`` refuses)."""
-
-    __slots__ = ()
-    _fields: ClassVar[tuple[str, ...]] = ()
-    _defaults: ClassVar[dict[str, Any]] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        fields = self._fields
-        if len(args) > len(fields):
-            raise TypeError(f"{type(self).__name__} takes {len(fields)} fields")
-        values = dict(zip(fields, args, strict=False))
-        for name, value in kwargs.items():
-            if name not in fields or name in values:
-                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
-            values[name] = value
-        for name in fields:
-            if name in values:
-                value = values[name]
-            elif name in self._defaults:
-                value = self._defaults[name]
-            else:
-                raise TypeError(f"{type(self).__name__}: missing field {name!r}")
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable: content is never changed")
-
-    __delattr__ = __setattr__  # type: ignore[assignment]
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self._values()))
-
-    def __repr__(self) -> str:
-        parts = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
-        return f"{type(self).__name__}({parts})"
-
+from indcli.utils.records import Record
 
 Basis = Literal["page", "inference"]
 Channel = Literal["online", "paper", "referral"]

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
 from indcli.limits import json_safe, printable
+from indcli.utils.records import MutableRecord, fresh
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "markdown")
@@ -39,20 +39,18 @@ def format_param() -> click.Option:
 format_option = click.option("--format", "fmt", **_FORMAT_ATTRS)
 
 
-@dataclass
-class Item:
+class Item(MutableRecord):
     text: str
     cite: Mapping[str, Any] | None = None
-    children: list[Item] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    children: list[Item] = fresh(list)
+    notes: list[str] = fresh(list)
     label: str | None = None  # replaces the bullet, e.g. a case name ("Already activated:")
     number: int | None = None  # in a numbered list: this number instead of the position
 
 
-@dataclass
-class Doc:
+class Doc(MutableRecord):
     title: str
-    blocks: list[tuple[str, Any]] = field(default_factory=list)
+    blocks: list[tuple[str, Any]] = fresh(list)
 
     def heading(self, text: str) -> None:
         self.blocks.append(("heading", text))

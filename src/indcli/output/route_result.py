@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from indcli.content.model import cited_data
@@ -20,6 +19,7 @@ from indcli.packs.catalog import Catalog
 from indcli.packs.pointers import resolve
 from indcli.routing.engine import Route, settle, validate_answers
 from indcli.routing.flow import CompiledRule, Flow
+from indcli.utils.records import Record
 
 ADVICE_KEYS = {
     "prerequisite": "prerequisites",
@@ -56,8 +56,7 @@ def route_result(
     return RouteResult(flow, settle(flow, check(flow, answers)), catalog, command, strict=strict)
 
 
-@dataclass(frozen=True)
-class RouteResult:
+class RouteResult(Record):
     """A settled route through ``flow``, with what is needed to describe it."""
 
     flow: Flow
@@ -66,7 +65,8 @@ class RouteResult:
     command: str = "route"
     strict: bool = False  # INDCLI_STRICT_PLUGINS: an undeclared override refuses to run
 
-    def __post_init__(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         problem = self.undeclared_override() if self.strict else None
         if problem is not None:
             raise PackError(problem[0], pack=problem[1])

@@ -28,7 +28,6 @@ imported from the CLI above.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from indcli.content.model import CommandSpec, FlowPart, Guide, Pointer, Topic, Unsure, walk
@@ -43,18 +42,17 @@ from indcli.packs.loading import (
 )
 from indcli.packs.references import locate
 from indcli.routing.flow import Flow, FlowProblem, build_flow
+from indcli.utils.records import MutableRecord, Record, fresh
 
 
-@dataclass(frozen=True)
-class Reserved:
+class Reserved(Record):
     """Names the core keeps for itself: its commands, and the route command's options."""
 
     commands: frozenset[str] = frozenset()
     options: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Served:
+class Served(Record):
     """A command the core builds for a flow or guide that names it in content."""
 
     kind: str  # "flow" or "guide"
@@ -63,8 +61,7 @@ class Served:
     pack: str
 
 
-@dataclass(frozen=True)
-class Clash:
+class Clash(Record):
     """Two or more packs contribute the same ``kind`` and ``key``; ``loads`` is the one
     that keeps it (``because``: why, as a clause), or None when neither loads."""
 
@@ -89,19 +86,18 @@ class Clash:
         )
 
 
-@dataclass
-class Catalog:
-    packs: list[LoadedPack] = field(default_factory=list)
-    reserved: Reserved = field(default_factory=Reserved)
-    commands: dict[str, Any] = field(default_factory=dict)  # name -> click command (code)
-    served: dict[str, Served] = field(default_factory=dict)  # name -> command from content
-    command_packs: dict[str, str] = field(default_factory=dict)
-    topics: dict[str, Topic] = field(default_factory=dict)
-    guides: dict[str, Guide] = field(default_factory=dict)
-    flows: dict[str, Flow] = field(default_factory=dict)
+class Catalog(MutableRecord):
+    packs: list[LoadedPack] = fresh(list)
+    reserved: Reserved = fresh(Reserved)
+    commands: dict[str, Any] = fresh(dict)  # name -> click command (code)
+    served: dict[str, Served] = fresh(dict)  # name -> command from content
+    command_packs: dict[str, str] = fresh(dict)
+    topics: dict[str, Topic] = fresh(dict)
+    guides: dict[str, Guide] = fresh(dict)
+    flows: dict[str, Flow] = fresh(dict)
     # 'VARIABLE=name' for names in INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS that match no pack
-    unknown_plugin_names: list[str] = field(default_factory=list)
-    clashes: list[Clash] = field(default_factory=list)
+    unknown_plugin_names: list[str] = fresh(list)
+    clashes: list[Clash] = fresh(list)
 
     @property
     def failed(self) -> list[LoadedPack]:

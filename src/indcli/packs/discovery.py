@@ -26,16 +26,16 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
+
+from indcli.utils.records import MutableRecord, Record
 
 _INFO_SUFFIXES = (".dist-info", ".egg-info")
 # importlib.metadata's EntryPoint.pattern
 _VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 
 
-@dataclass(frozen=True)
-class EntryPoint:
+class EntryPoint(Record):
     """One entry point, as ``importlib.metadata.EntryPoint`` would give it."""
 
     name: str
@@ -164,8 +164,7 @@ def _name_and_version(meta_dir: str, stem_name: str) -> tuple[str, str]:
     return name, version or "unknown"
 
 
-@dataclass
-class PackSource:
+class PackSource(MutableRecord):
     """Where a pack comes from: an entry point (lazy ``load``) or a module in-process."""
 
     name: str

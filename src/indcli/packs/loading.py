@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -24,26 +23,26 @@ from indcli.content.model import Content, content_from_data
 from indcli.errors import ContentError, ContentProblem, PackError
 from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
 from indcli.packs.discovery import PackSource, normalise
+from indcli.utils.records import MutableRecord, fresh
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
 
 
-@dataclass
-class LoadedPack:
+class LoadedPack(MutableRecord):
     """One pack's contributions, before they are merged with the others'."""
 
     name: str
     version: str
     status: str = "loaded"  # loaded | failed | disabled
     error: str | None = None
-    hooks: list[str] = field(default_factory=list)
-    commands: list[Any] = field(default_factory=list)
-    content: list[Content] = field(default_factory=list)
+    hooks: list[str] = fresh(list)
+    commands: list[Any] = fresh(list)
+    content: list[Content] = fresh(list)
     # Every problem of an invalid content file (the error's message lists them in one line).
-    problems: list[ContentProblem] = field(default_factory=list)
+    problems: list[ContentProblem] = fresh(list)
     traceback: str | None = None  # of the failure inside the pack, for --debug
-    warnings: list[str] = field(default_factory=list)  # loaded, but something is ignored
-    files: list[Any] = field(default_factory=list)  # the content files its hook named
+    warnings: list[str] = fresh(list)  # loaded, but something is ignored
+    files: list[Any] = fresh(list)  # the content files its hook named
     module_file: str | None = None  # the pack's module, where it has a file
 
     def fail(self, error: str) -> None:

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from indcli.content.model import AllOf, AnswerTest, AnyOf, Condition, Not, OutcomeTest, Question
 from indcli.routing.combinations import tested_questions
 from indcli.routing.flow import Flow
+from indcli.utils.records import Record
 
 FALSE, TRUE = 0, 1
 MAX_NODES = 100_000  # far above real flows (a few hundred); a hostile flow stops here
@@ -207,8 +207,7 @@ class Diagrams:
         return fixed
 
 
-@dataclass(frozen=True)
-class FlowDiagrams:
+class FlowDiagrams(Record):
     """A flow's result as diagrams: built once per flow by :func:`flow_diagrams`."""
 
     dd: Diagrams

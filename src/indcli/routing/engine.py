@@ -13,11 +13,11 @@ without enumerating answer combinations, whatever the size of the flow.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from indcli.content.model import Question
 from indcli.routing.flow import CompiledRule, Flow
+from indcli.utils.records import MutableRecord, fresh
 
 NO_OUTCOME = ""  # every outcome rule is false: a gap in the content
 
@@ -114,8 +114,7 @@ def settle(flow: Flow, answers: Mapping[str, str], ask: Ask | None = None) -> Ro
     return result
 
 
-@dataclass
-class Decision:
+class Decision(MutableRecord):
     """What the rules say for a set of answers, possibly incomplete."""
 
     outcome: str | None  # None: depends on answers still missing; NO_OUTCOME: a gap
@@ -132,14 +131,13 @@ class Decision:
         return self.outcome, tuple(r.id for r in self.advice)
 
 
-@dataclass
-class Route:
+class Route(MutableRecord):
     """The state of routing: a decision, and what (if anything) is still needed."""
 
     answers: dict[str, str]
     decision: Decision
     relevant: list[str]  # missing questions whose answer can still change the result
-    unused: list[str] = field(default_factory=list)  # answered, but changed nothing
+    unused: list[str] = fresh(list)  # answered, but changed nothing
 
     @property
     def done(self) -> bool:

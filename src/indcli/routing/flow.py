@@ -10,7 +10,6 @@ True, False, or None when they still depend on a missing answer (three-valued lo
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -28,6 +27,7 @@ from indcli.content.model import (
     Rule,
     walk_condition,
 )
+from indcli.utils.records import Record, fresh
 
 Predicate = Callable[[Mapping[str, str], str | None], bool | None]
 
@@ -58,9 +58,11 @@ class FlowProblem(Exception):
         self.item, self.field, self.value = item, field, value
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class CompiledRule:
+class CompiledRule(Record):
     """A rule with its condition compiled, and the questions the condition tests."""
+
+    __eq__ = object.__eq__  # identity: compiled once, never compared by value
+    __hash__ = object.__hash__
 
     rule: Rule
     questions: tuple[str, ...]
@@ -87,8 +89,10 @@ class CompiledRule:
         return self.rule.priority
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Flow:
+class Flow(Record):
+    __eq__ = object.__eq__  # identity: built once per catalog, never compared by value
+    __hash__ = object.__hash__
+
     id: str
     title: str | None
     owner: str | None
@@ -98,7 +102,7 @@ class Flow:
     advice_rules: tuple[CompiledRule, ...]
     packs: tuple[str, ...]
     command: CommandSpec | None = None
-    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # derived, built lazily
+    cache: dict[str, Any] = fresh(dict)  # derived, built lazily
 
     @property
     def question_ids(self) -> list[str]:

@@ -1,0 +1,112 @@
+"""Records: classes with typed, named fields, defined in microseconds.
+
+Every run defines the classes of the modules it imports before it does anything. A
+dataclass compiles its ``__init__``, ``__repr__``, ``__eq__`` (and for frozen ones
+``__setattr__``) with ``exec`` when its class is defined: half a millisecond to 1.5 ms
+each, which for the records of a scripted route was a fifth of its start-up. A record
+gets the same from one shared ``__init__`` and needs no ``exec``. A module that a plain
+run imports defines its records here; a command's own modules (check, new-pack) may use
+dataclasses (``tests/test_performance.py`` checks that a scripted run never imports them).
+
+- :class:`Record` is immutable (like ``@dataclass(frozen=True)``), compared and hashed
+  by value; :class:`MutableRecord` can be changed and is not hashable (like
+  ``@dataclass``). Both are slotted: annotated names are the fields (names starting
+  with ``_`` are not), in order; a value in the class body is the field's default, and
+  :func:`fresh` makes a default anew for each record (like ``default_factory``).
+- A subclass that must check or derive something defines ``__init__`` and calls
+  ``super().__init__`` first; one that wants identity semantics sets
+  ``__eq__ = object.__eq__`` and ``__hash__ = object.__hash__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+
+class _Fresh:
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def fresh(make: Callable[[], Any]) -> Any:
+    """A default made anew for each record, e.g. ``items: list[str] = fresh(list)``."""
+    return _Fresh(make)
+
+
+class _RecordType(type):
+    """Makes a class's annotated fields its ``__slots__``, keeping their defaults aside."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
+        annotations = namespace.get("__annotations__", {})
+        fields = tuple(
+            f
+            for f in annotations
+            if not f.startswith("_") and "ClassVar" not in str(annotations[f])
+        )
+        defaults = {f: namespace.pop(f) for f in fields if f in namespace}
+        namespace["__slots__"] = fields
+        cls = super().__new__(mcs, name, bases, namespace)
+        cls._fields = fields  # type: ignore[attr-defined]
+        cls._defaults = defaults  # type: ignore[attr-defined]
+        return cls
+
+
+class Record(metaclass=_RecordType):
+    """An immutable value with named fields: ``Cls(*values, **by_name)``, compared and
+    hashed by value, never changed after it is made (``__setattr__`` refuses)."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes {len(fields)} fields")
+        for name, value in zip(fields, args, strict=False):
+            object.__setattr__(self, name, value)
+        for name, value in kwargs.items():
+            if name not in fields or fields.index(name) < len(args):
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
+            object.__setattr__(self, name, value)
+        if len(args) + len(kwargs) < len(fields):
+            for name in fields[len(args) :]:
+                if name in kwargs:
+                    continue
+                if name not in self._defaults:
+                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+                value = self._defaults[name]
+                object.__setattr__(self, name, value.make() if type(value) is _Fresh else value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._values()))
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({parts})"
+
+
+class MutableRecord(Record):
+    """A record whose fields can be set after it is made (not hashable)."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__  # type: ignore[assignment]
+    __delattr__ = object.__delattr__  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]

@@ -67,12 +67,15 @@ def indcli_content() -> Any | Iterable[Any]:
 
     Example::
 
-        from pathlib import Path
+        import os
         from indcli import hookimpl
 
         @hookimpl
         def indcli_content():
-            return Path(__file__).with_name("content.toml")
+            return os.path.join(os.path.dirname(__file__), "content.toml")
+
+    Every run imports every pack, so keep the module light: ``os.path`` rather than
+    :mod:`pathlib`, which would add about 4 ms to every run of ``indcli``.
     """
 
 

@@ -192,8 +192,8 @@ def test_the_cache_can_be_switched_off(tmp_path):
     from indcli.packs.loader import cache_dir
 
     assert cache_dir({"INDCLI_NO_CACHE": "1"}) is None
-    assert cache_dir({"INDCLI_CACHE_DIR": str(tmp_path)}) == tmp_path
-    assert cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "indcli"
+    assert cache_dir({"INDCLI_CACHE_DIR": str(tmp_path)}) == str(tmp_path)
+    assert cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == str(tmp_path / "indcli")
 
 
 def test_content_error_fields():

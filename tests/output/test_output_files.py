@@ -99,7 +99,7 @@ def test_a_read_only_folder_is_a_clear_error(old_plan, monkeypatch):
     real = tempfile.mkstemp
 
     def refuse(*args, **kwargs):
-        if kwargs.get("dir") == old_plan.parent:
+        if str(kwargs.get("dir")) == str(old_plan.parent):
             raise PermissionError(errno.EACCES, "Permission denied")
         return real(*args, **kwargs)
 

@@ -291,9 +291,9 @@ def render_files(
 def _init_imports(command: bool) -> str:
     """The imports of the pack's module: only ``indcli`` and ``indcli.api`` of indcli."""
     if not command:
-        return "from pathlib import Path\n\nfrom indcli import hookimpl\n"
+        return "import os\n\nfrom indcli import hookimpl\n"
     return (
-        "from pathlib import Path\nfrom typing import Any\n\nimport click\n\n"
+        "import os\nfrom typing import Any\n\nimport click\n\n"
         "from indcli import hookimpl\n"
         "from indcli.api import Doc, Item, current_app, format_option, payload, render\n"
     )

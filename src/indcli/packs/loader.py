@@ -25,7 +25,6 @@ import re
 import stat
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 try:  # CPython's own SHA-256: hashlib loads OpenSSL first, 2-3 ms of every start-up
@@ -52,7 +51,7 @@ _ESCAPED_CONTROL = re.compile(
 )
 
 
-def cache_dir(environ: Mapping[str, str]) -> Path | None:
+def cache_dir(environ: Mapping[str, str]) -> str | None:
     """Where validated content is cached, or ``None`` when caching is off or no usable
     (absolute) folder is known: an unset, empty or relative HOME or XDG_CACHE_HOME never
     puts the cache in ``/`` or in the current folder."""
@@ -60,7 +59,7 @@ def cache_dir(environ: Mapping[str, str]) -> Path | None:
         return None
     chosen = environ.get("INDCLI_CACHE_DIR", "")
     if chosen:
-        return Path(chosen) if os.path.isabs(chosen) else None
+        return chosen if os.path.isabs(chosen) else None
     home = environ.get("HOME", "")
     if not os.path.isabs(home):
         home = ""
@@ -71,13 +70,13 @@ def cache_dir(environ: Mapping[str, str]) -> Path | None:
     else:
         xdg = environ.get("XDG_CACHE_HOME", "")
         base = xdg if os.path.isabs(xdg) else home and os.path.join(home, ".cache")
-    return Path(base) / "indcli" if base and os.path.isabs(base) else None
+    return os.path.join(base, "indcli") if base and os.path.isabs(base) else None
 
 
 class ContentLoader:
     """Callable that turns a hook's content item into validated data, using the cache."""
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: str | None) -> None:
         self.directory = directory
         self.validated = 0  # how many files needed pydantic this run (for tests)
         self._trusted: bool | None = None
@@ -96,22 +95,22 @@ class ContentLoader:
         self._write(path, data)
         return data
 
-    def _entry(self, blob: bytes) -> Path | None:
+    def _entry(self, blob: bytes) -> str | None:
         if self.directory is None or not self._folder_trusted():
             return None
         made_from = sha256(_models_fingerprint().encode() + b"\0" + blob).hexdigest()
-        return Path(os.path.join(self.directory, f"content-{_core_tag()}-{made_from}.json"))
+        return os.path.join(self.directory, f"content-{_core_tag()}-{made_from}.json")
 
     def _folder_trusted(self) -> bool:
         """Create the folder (0700) if needed; trust it only if it is the user's own."""
         if self._trusted is None:
             assert self.directory is not None
             with contextlib.suppress(OSError):
-                self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.makedirs(self.directory, mode=0o700, exist_ok=True)
             self._trusted = _private_folder(self.directory)
         return self._trusted
 
-    def _write(self, path: Path | None, data: dict[str, Any]) -> None:
+    def _write(self, path: str | None, data: dict[str, Any]) -> None:
         if path is None:
             return
         from indcli.utils.files import atomic_file
@@ -124,7 +123,7 @@ class ContentLoader:
             _evict(path)
 
 
-def _private_folder(folder: Path) -> bool:
+def _private_folder(folder: str) -> bool:
     """A real folder (not a link) owned by this user and writable by no one else."""
     try:
         st = os.lstat(folder)
@@ -137,7 +136,7 @@ def _private_folder(folder: Path) -> bool:
     return True
 
 
-def _read(path: Path | None) -> dict[str, Any] | None:
+def _read(path: str | None) -> dict[str, Any] | None:
     """The cached data, if the entry is usable; any doubt is a miss (``None``).
 
     An entry is a header line ``{"format", "sha256"}`` and the data's JSON: the checksum
@@ -198,14 +197,14 @@ def _content_shaped(data: Any) -> bool:
     )
 
 
-def _evict(kept: Path) -> None:
+def _evict(kept: str) -> None:
     """Remove entries another core made (they can never be used again), and the oldest
     beyond :data:`MAX_ENTRIES`; also entries in older formats."""
     mine: list[tuple[float, str]] = []
     prefix = f"content-{_core_tag()}-"
-    with contextlib.suppress(OSError), os.scandir(kept.parent) as entries:
+    with contextlib.suppress(OSError), os.scandir(os.path.dirname(kept)) as entries:
         for entry in entries:
-            if not entry.name.startswith("content-") or entry.name == kept.name:
+            if not entry.name.startswith("content-") or entry.name == os.path.basename(kept):
                 continue
             if entry.name.startswith(prefix) and entry.name.endswith(".json"):
                 with contextlib.suppress(OSError):
@@ -237,13 +236,15 @@ def _models_fingerprint() -> str:
         import indcli.content
         from indcli import limits
 
-        files = sorted(Path(indcli.content.__path__[0]).glob("*.py"))
+        folder = indcli.content.__path__[0]
+        files = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".py"))
         parts = [CACHE_FORMAT, __version__]
-        for path in [*files, Path(limits.__file__)]:
+        for path in [*files, limits.__file__]:
+            name = os.path.basename(path)
             try:
-                st = path.stat()
-                parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+                st = os.stat(path)
+                parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
             except OSError:
-                parts.append(path.name)
+                parts.append(name)
         _fingerprint = "|".join(parts)
     return _fingerprint

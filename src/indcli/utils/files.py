@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
 from indcli.errors import IndcliError
 from indcli.limits import one_line
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Names of open descriptors: what they name is written to, never replaced (/dev/shm and
 # the like hold ordinary files, replaced as anywhere else).
@@ -60,7 +61,7 @@ def write_atomic(path: Path | str, text: str) -> None:
 
 
 @contextmanager
-def atomic_file(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
+def atomic_file(path: str | os.PathLike[str], *, durable: bool = True) -> Iterator[IO[bytes]]:
     """A new 0600 file that replaces ``path`` only if the ``with`` block succeeds.
 
     Raises :class:`OSError`; the temporary file never outlives the block."""
@@ -71,8 +72,9 @@ def atomic_file(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
         with _terminate_cleanly():
             # The name is cut so that the temporary name stays within NAME_MAX (255 bytes)
             # for any legal name: 40 characters are at most 160 bytes in UTF-8.
-            prefix = f".{path.name[:40]}."
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+            folder, name = os.path.split(os.fspath(path))
+            prefix = f".{name[:40]}."
+            fd, tmp = tempfile.mkstemp(dir=folder or None, prefix=prefix, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 yield handle
                 handle.flush()
@@ -91,13 +93,17 @@ def atomic_file(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
 def _terminate_cleanly() -> Iterator[None]:
     """While the block runs, SIGTERM and SIGHUP raise :class:`Terminated` (so ``finally``
     clauses run and remove temporary files) instead of killing the process outright."""
+    import signal
 
     def handler(signum: int, frame: object) -> None:
         raise Terminated(signum)
 
     previous: dict[int, object] = {}
     try:
-        for signum in _TERMINATING:
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
             previous[signum] = signal.signal(signum, handler)
     except ValueError:  # not the main thread: signals cannot be caught here
         pass
@@ -106,11 +112,6 @@ def _terminate_cleanly() -> Iterator[None]:
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)  # type: ignore[arg-type]
-
-
-_TERMINATING = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
 
 
 @contextmanager
@@ -122,6 +123,8 @@ def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
         return
     if str(target).endswith(("/", os.sep)):
         raise click.UsageError(f"--output {shown} ends in a slash; give a file name, not a folder.")
+    from pathlib import Path  # only when writing a file (pathlib costs a scripted run ~4 ms)
+
     path = Path(target)
     try:
         st = os.stat(path)

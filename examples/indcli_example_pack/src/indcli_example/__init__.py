@@ -6,7 +6,7 @@ is data in ``content.toml`` next to this file; the command is plain click code t
 the loaded content through :func:`indcli.api.current_app`.
 """
 
-from pathlib import Path
+import os
 from typing import Any
 
 import click
@@ -18,9 +18,9 @@ FLOW = "partner-permit"
 
 
 @hookimpl
-def indcli_content() -> Path:
+def indcli_content() -> str:
     """The pack's content file: explain topics, guides and routing flows, each cited."""
-    return Path(__file__).with_name("content.toml")
+    return os.path.join(os.path.dirname(__file__), "content.toml")
 
 
 @hookimpl

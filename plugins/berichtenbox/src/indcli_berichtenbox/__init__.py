@@ -4,7 +4,7 @@ Adds ``indcli berichtenbox-steps``. The steps are data (``content.toml``), and s
 command: the guide names it, and the core's generic guide command shows it.
 """
 
-from pathlib import Path
+import os
 
 from indcli import hookimpl
 
@@ -12,5 +12,5 @@ __version__ = "0.1.0"
 
 
 @hookimpl
-def indcli_content() -> Path:
-    return Path(__file__).with_name("content.toml")
+def indcli_content() -> str:
+    return os.path.join(os.path.dirname(__file__), "content.toml")

@@ -5,7 +5,7 @@ partner-permit form finder also shows when someone is not sure. Content is data
 (``content.toml``); this pack needs no command of its own.
 """
 
-from pathlib import Path
+import os
 
 from indcli import hookimpl
 
@@ -13,5 +13,5 @@ __version__ = "0.1.0"
 
 
 @hookimpl
-def indcli_content() -> Path:
-    return Path(__file__).with_name("content.toml")
+def indcli_content() -> str:
+    return os.path.join(os.path.dirname(__file__), "content.toml")

@@ -55,6 +55,8 @@ def test_scripted_calls_never_import_prompts_or_pydantic(tmp_path, args):
         assert heavy not in modules, f"{heavy} imported by indcli {' '.join(args)}"
     # with every answer given, routing builds no decision diagram and enumerates nothing
     assert not {"indcli.routing.diagram", "indcli.routing.combinations"} & modules
+    if args == ["--help"]:  # core commands are listed from the registry's summaries
+        assert not {"indcli.commands.check", "indcli.commands.explain"} & modules
 
 
 def test_a_model_change_invalidates_the_cache(tmp_path, monkeypatch):

@@ -55,10 +55,11 @@ class RootGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Two groups: commands for applicants, then for pack authors and administrators."""
-        rows = []
+        rows: list[tuple[str, click.Command | str]] = []
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
+            if name in CORE_COMMANDS:  # its summary, without importing the command
+                rows.append((name, CORE_COMMANDS[name][1]))
+            elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
                 rows.append((name, command))
         if not rows:
             return
@@ -72,7 +73,7 @@ class RootGroup(click.Group):
         for title, group in groups:
             if group:
                 with formatter.section(title):
-                    formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in group])
+                    formatter.write_dl([(n, _summary(c, limit)) for n, c in group])
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(CORE_COMMANDS) | current_app(ctx).catalog.command_names)
@@ -82,7 +83,7 @@ class RootGroup(click.Group):
 
     def _command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in CORE_COMMANDS:  # imported only when used (click's lazy loading)
-            module, _, attribute = CORE_COMMANDS[cmd_name].partition(":")
+            module, _, attribute = CORE_COMMANDS[cmd_name][0].partition(":")
             return getattr(importlib.import_module(module), attribute)
         catalog = current_app(ctx).catalog
         served = catalog.served.get(cmd_name)
@@ -306,6 +307,13 @@ def _set_up(app: App, args: list[str], prog_name: str) -> None:
     complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
     if os.environ.get(complete_var):  # shell completion: keep the prompt line clean
         app.quiet = True
+
+
+def _summary(command: click.Command | str, limit: int) -> str:
+    """A command's line in the root help, cut to ``limit`` as click cuts it."""
+    if isinstance(command, str):
+        return click.utils.make_default_short_help(command, limit)
+    return command.get_short_help_str(limit)
 
 
 def _served_command(served: Served) -> click.Command:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import PACKS, child_environ
 
 from indcli import __version__
+from indcli.commands.registry import CORE_COMMANDS
 from indcli.testing import make_app, run
 
 
@@ -104,3 +106,11 @@ def test_no_color_and_no_terminal_mean_plain_text():
 
 def test_python_dash_m():
     assert _subprocess(["--version"]).stdout == f"indcli {__version__}\n"
+
+
+@pytest.mark.parametrize("name", sorted(CORE_COMMANDS))
+def test_the_root_help_summary_of_a_core_command_is_its_own(name):
+    """The root help lists core commands from the registry, without importing them."""
+    module, _, attribute = CORE_COMMANDS[name][0].partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    assert CORE_COMMANDS[name][1] == command.get_short_help_str(10_000)

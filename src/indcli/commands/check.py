@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -134,6 +133,8 @@ def _local_packs(ctx: click.Context, args: tuple[str, ...]) -> tuple[tuple[str, 
         if not is_path(arg):
             names.append(arg)
             continue
+        from pathlib import Path  # only for a path argument
+
         try:
             source = path_source(Path(arg))
         except ValueError as exc:

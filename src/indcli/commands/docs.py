@@ -9,7 +9,6 @@ names is always the one of the indcli that printed it.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -30,6 +29,8 @@ def docs_folder() -> Traversable | None:
     installed = files("indcli") / "docs"
     if installed.is_dir():
         return installed
+    from pathlib import Path
+
     checkout = Path(__file__).resolve().parents[3] / "docs"  # src/indcli/commands/docs.py
     return checkout if checkout.is_dir() else None
 

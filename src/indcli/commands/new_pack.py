@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -29,7 +28,7 @@ Then, from the same folder:
   indcli plugins""",
 )
 @click.argument("name")
-@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
+@click.argument("directory", metavar="[DIR]", required=False, type=click.Path())
 @click.option(
     "--with-route",
     "route",
@@ -44,7 +43,7 @@ Then, from the same folder:
     help="Also add a command (click code with the indcli_commands hook) and its test.",
 )
 @format_option
-def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt: str) -> None:
+def new_pack(name: str, directory: str | None, route: bool, command: bool, fmt: str) -> None:
     """Create a new content pack NAME in DIR (default: ./NAME), ready to install and test.
 
     NAME is the distribution name, the one people pip install: lowercase letters, digits
@@ -67,11 +66,14 @@ def new_pack(name: str, directory: Path | None, route: bool, command: bool, fmt:
     DIR must be new or an empty folder. The pack is written to a temporary folder and
     moved into place at the end, so a failure never leaves half a pack.
     """
+    from pathlib import Path
+
     from indcli.commands.scaffold import ScaffoldError, check_ids_free, create_pack, pack_names
 
     try:
         check_ids_free(pack_names(name), _claimed_ids())
-        pack = create_pack(name, directory, route=route, command=command)
+        target = None if directory is None else Path(directory)
+        pack = create_pack(name, target, route=route, command=command)
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:

@@ -11,14 +11,40 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from indcli.packs.catalog import Reserved
 
+# name -> (where the command is, its one-line summary for the root help). The root help
+# lists these without importing them (nine modules, and every option of every command);
+# tests/commands/test_cli.py checks each summary against the command's own help.
 CORE_COMMANDS = {
-    "check": "indcli.commands.check:check",
-    "completion": "indcli.commands.completion:completion",
-    "docs": "indcli.commands.docs:docs",
-    "explain": "indcli.commands.explain:explain",
-    "new-pack": "indcli.commands.new_pack:new_pack",
-    "plugins": "indcli.commands.listing:plugins",
-    "schema": "indcli.commands.schema:schema",
+    "check": (
+        "indcli.commands.check:check",
+        "Check content packs: content, references, sources and routing flows.",
+    ),
+    "completion": (
+        "indcli.commands.completion:completion",
+        "Print the shell completion script for bash, zsh or fish.",
+    ),
+    "docs": (
+        "indcli.commands.docs:docs",
+        "Print the reference for pack authors that came with this indcli: TOPIC's page "
+        "(Markdown), or without TOPIC the list of topics.",
+    ),
+    "explain": (
+        "indcli.commands.explain:explain",
+        "Explain a term from the IND page, with the sentences it comes from.",
+    ),
+    "new-pack": (
+        "indcli.commands.new_pack:new_pack",
+        "Create a new content pack NAME in DIR (default: ./NAME), ready to install and test.",
+    ),
+    "plugins": (
+        "indcli.commands.listing:plugins",
+        "List installed content packs: version, hooks, what each adds, and load errors.",
+    ),
+    "schema": (
+        "indcli.commands.schema:schema",
+        "Print a JSON Schema: 'content' for content files of packs, 'route' for the object "
+        "'indcli route --format json' prints.",
+    ),
 }
 
 

@@ -66,20 +66,21 @@ class Record(metaclass=_RecordType):
         fields = self._fields
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} fields")
+        set_field = object.__setattr__
         for name, value in zip(fields, args, strict=False):
-            object.__setattr__(self, name, value)
-        for name, value in kwargs.items():
-            if name not in fields or fields.index(name) < len(args):
-                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
-            object.__setattr__(self, name, value)
-        if len(args) + len(kwargs) < len(fields):
-            for name in fields[len(args) :]:
-                if name in kwargs:
-                    continue
-                if name not in self._defaults:
-                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
-                value = self._defaults[name]
-                object.__setattr__(self, name, value.make() if type(value) is _Fresh else value)
+            set_field(self, name, value)
+        defaults = self._defaults
+        for name in fields[len(args) :]:
+            if name in kwargs:
+                set_field(self, name, kwargs.pop(name))
+            elif name in defaults:
+                value = defaults[name]
+                set_field(self, name, value.make() if type(value) is _Fresh else value)
+            else:
+                raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+        if kwargs:
+            name = next(iter(kwargs))
+            raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")

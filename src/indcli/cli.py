@@ -55,10 +55,13 @@ class RootGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Two groups: commands for applicants, then for pack authors and administrators."""
+        served = current_app(ctx).catalog.served
         rows: list[tuple[str, click.Command | str]] = []
-        for name in self.list_commands(ctx):
-            if name in CORE_COMMANDS:  # its summary, without importing the command
+        for name in self.list_commands(ctx):  # summaries without building the commands
+            if name in CORE_COMMANDS:
                 rows.append((name, CORE_COMMANDS[name][1]))
+            elif name in served:
+                rows.append((name, served[name].spec.help))
             elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
                 rows.append((name, command))
         if not rows:
@@ -311,8 +314,8 @@ def _set_up(app: App, args: list[str], prog_name: str) -> None:
 
 def _summary(command: click.Command | str, limit: int) -> str:
     """A command's line in the root help, cut to ``limit`` as click cuts it."""
-    if isinstance(command, str):
-        return click.utils.make_default_short_help(command, limit)
+    if isinstance(command, str):  # a summary: cut by a bare command, exactly as click cuts
+        command = click.Command(None, help=command)
     return command.get_short_help_str(limit)
 
 

@@ -6,11 +6,13 @@ import importlib
 import subprocess
 import sys
 
+import click
 import pytest
 from conftest import PACKS, child_environ
 
 from indcli import __version__
-from indcli.commands.registry import CORE_COMMANDS
+from indcli.cli import cli
+from indcli.commands.registry import CORE_COMMANDS, ROUTE_OPTIONS
 from indcli.testing import make_app, run
 
 
@@ -114,3 +116,19 @@ def test_the_root_help_summary_of_a_core_command_is_its_own(name):
     module, _, attribute = CORE_COMMANDS[name][0].partition(":")
     command = getattr(importlib.import_module(module), attribute)
     assert CORE_COMMANDS[name][1] == command.get_short_help_str(10_000)
+
+
+def test_the_root_help_lists_commands_served_from_content_with_their_own_summary():
+    """The root help lists them from their content's help, without building them."""
+    app = make_app(*PACKS)
+    assert app.catalog.served
+    for name, served in app.catalog.served.items():
+        command = cli.get_command(click.Context(cli, obj=app), name)
+        assert served.spec.help == command.help
+
+
+def test_the_reserved_route_options_are_the_route_commands_own():
+    from indcli.commands.route import _route_params
+
+    options = {o[2:] for p in _route_params() for o in p.opts if o.startswith("--")}
+    assert options | {"help"} == ROUTE_OPTIONS

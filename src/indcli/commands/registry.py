@@ -48,13 +48,21 @@ CORE_COMMANDS = {
 }
 
 
+# The route command's own options (commands/route.py), which no question may take as its
+# id; written out so that a run need not build the route command to know them
+# (tests/commands/test_cli.py checks them against the command).
+ROUTE_OPTIONS = frozenset({
+    "answers", "batch", "explain", "format", "graph", "help", "no-input", "no-pager",
+    "output", "plain", "review",
+})  # fmt: skip
+
+
 def reserved_names() -> Reserved:
     """The names packs may not take: core commands, and the route command's options.
 
     The CLI hands these down to the catalog (through the App); lower layers never import
     the CLI to find them.
     """
-    from indcli.commands.route import ROUTE_OPTION_NAMES
     from indcli.packs.catalog import Reserved
 
-    return Reserved(frozenset(CORE_COMMANDS), ROUTE_OPTION_NAMES)
+    return Reserved(frozenset(CORE_COMMANDS), ROUTE_OPTIONS)

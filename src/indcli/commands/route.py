@@ -23,7 +23,6 @@ from indcli.errors import IndcliError, PackError
 from indcli.limits import one_line, printable
 from indcli.output.helpformat import examples_epilog
 from indcli.output.render import format_param, payload, render
-from indcli.output.route_doc import describe_route
 from indcli.output.route_result import lookup_flow, route_result
 from indcli.routing.engine import ContentGap, MissingAnswers
 from indcli.routing.flow import Flow
@@ -88,11 +87,6 @@ def _route_params() -> list[click.Option]:
             "options and --answers give defaults for every line.",
         ),
     ]
-
-
-ROUTE_OPTION_NAMES = frozenset(
-    {opt[2:] for param in _route_params() for opt in param.opts if opt.startswith("--")} | {"help"}
-)
 
 
 class FlowCommand(click.Command):
@@ -256,7 +250,9 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
     asked = interview is not None and bool(interview.prompted or options.review)
     data = result.to_dict()
 
-    def describe(d: dict[str, Any]):
+    def describe(d: dict[str, Any]):  # text and markdown only
+        from indcli.output.route_doc import describe_route
+
         return describe_route(d, options.explain, asked, flow, asked_ids)
 
     text = render(options.fmt, data, describe)

@@ -109,7 +109,7 @@ class Terminal:
                     return os.get_terminal_size(candidate.fileno()).columns
                 except (AttributeError, ValueError, OSError):
                     continue
-        value = self.environ.get("COLUMNS", "").strip()
+        value = os.environ.get("COLUMNS", "").strip()  # as shutil.get_terminal_size reads it
         return int(value) if value.isdigit() and 0 < int(value) < 10_000 else MAX_WIDTH
 
     def width(self) -> int:

@@ -40,7 +40,6 @@ from indcli.packs.loading import (
     select,
     unknown_names,
 )
-from indcli.packs.references import locate
 from indcli.routing.flow import Flow, FlowProblem, build_flow
 from indcli.utils.records import MutableRecord, Record, fresh
 
@@ -205,6 +204,8 @@ def _merge(packs: list[LoadedPack], reserved: Reserved) -> Catalog:
         try:
             catalog.flows = _build_flows(packs, reserved.options)
         except FlowProblem as problem:
+            from indcli.packs.references import locate  # line numbers: only on a problem
+
             pack = next(p for p in packs if p.name == problem.pack)
             pack.fail(problem.message)
             pack.problems = [locate(pack, problem)]

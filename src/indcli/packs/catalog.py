@@ -197,10 +197,9 @@ def _merge(packs: list[LoadedPack], reserved: Reserved) -> Catalog:
     clashes = _settle_clashes(packs, reserved.commands)
     while True:
         catalog = Catalog(reserved=reserved, clashes=clashes)
-        owners: dict[tuple[str, str], str] = {}
         for pack in sorted(packs, key=lambda p: normalise(p.name)):
             if pack.status == "loaded":
-                _claim(pack, owners, catalog)
+                _claim(pack, catalog)
         try:
             catalog.flows = _build_flows(packs, reserved.options)
         except FlowProblem as problem:
@@ -223,8 +222,9 @@ def _keys(pack: LoadedPack) -> list[tuple[str, str]]:
 
 def _settle_clashes(packs: list[LoadedPack], core_commands: Collection[str]) -> list[Clash]:
     """Fail every pack that loses a clash (see the module docstring); return the clashes."""
+    keys = {id(pack): _keys(pack) for pack in packs}  # a pack's content never changes
     for pack in packs:
-        core = [n for k, n in _keys(pack) if k == "command" and n in core_commands]
+        core = [n for k, n in keys[id(pack)] if k == "command" and n in core_commands]
         if pack.status == "loaded" and core:
             pack.fail(f"command '{core[0]}' is a core command; a pack cannot replace it")
     settled: list[Clash] = []
@@ -232,7 +232,7 @@ def _settle_clashes(packs: list[LoadedPack], core_commands: Collection[str]) -> 
         loaded = sorted((p for p in packs if p.status == "loaded"), key=lambda p: normalise(p.name))
         claims: dict[tuple[str, str], list[str]] = {}
         for pack in loaded:
-            for key in dict.fromkeys(_keys(pack)):
+            for key in dict.fromkeys(keys[id(pack)]):
                 claims.setdefault(key, []).append(pack.name)
         standing = _Standing(loaded)
         clashes = [
@@ -316,9 +316,7 @@ class _Standing:
         return Clash(kind, key, packs)
 
 
-def _claim(pack: LoadedPack, owners: dict[tuple[str, str], str], catalog: Catalog) -> None:
-    for key in _keys(pack):
-        owners[key] = pack.name
+def _claim(pack: LoadedPack, catalog: Catalog) -> None:
     for command in pack.commands:
         catalog.commands[command.name] = command
         catalog.command_packs[command.name] = pack.name

@@ -28,21 +28,25 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from indcli.utils.records import MutableRecord, Record
-
 _INFO_SUFFIXES = (".dist-info", ".egg-info")
 # importlib.metadata's EntryPoint.pattern
 _VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 
 
-class EntryPoint(Record):
-    """One entry point, as ``importlib.metadata.EntryPoint`` would give it."""
+class EntryPoint:
+    """One entry point, as ``importlib.metadata.EntryPoint`` would give it.
 
-    name: str
-    value: str
-    group: str
-    dist: str  # the distribution's Name from its metadata, as written there
-    version: str
+    This module imports only the standard library (tests run it standalone), so its two
+    classes are written out, not records."""
+
+    __slots__ = ("dist", "group", "name", "value", "version")
+
+    def __init__(self, name: str, value: str, group: str, dist: str, version: str) -> None:
+        self.name = name
+        self.value = value
+        self.group = group
+        self.dist = dist  # the distribution's Name from its metadata, as written there
+        self.version = version
 
     @property
     def module(self) -> str:
@@ -164,14 +168,24 @@ def _name_and_version(meta_dir: str, stem_name: str) -> tuple[str, str]:
     return name, version or "unknown"
 
 
-class PackSource(MutableRecord):
+class PackSource:
     """Where a pack comes from: an entry point (lazy ``load``) or a module in-process."""
 
-    name: str
-    version: str
-    load: Callable[[], Any]
-    entry_point: str | None = None  # its name in the indcli group, when installed
-    origin: str | None = None  # a file the pack comes from (indcli check PATH)
+    __slots__ = ("entry_point", "load", "name", "origin", "version")
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        load: Callable[[], Any],
+        entry_point: str | None = None,  # its name in the indcli group, when installed
+        origin: str | None = None,  # a file the pack comes from (indcli check PATH)
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.load = load
+        self.entry_point = entry_point
+        self.origin = origin
 
 
 def entry_point_sources(paths: Iterable[str] | None = None) -> list[PackSource]:

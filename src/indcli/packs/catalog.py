@@ -35,7 +35,7 @@ from indcli.packs.discovery import entry_point_sources, normalise
 from indcli.packs.loading import (
     LoadedPack,
     PackSource,
-    load_pack,
+    load_packs,
     make_plugin_manager,
     select,
     unknown_names,
@@ -182,7 +182,7 @@ def load_catalog(
     sources = list(entry_point_sources() if sources is None else sources)
     chosen, disabled = select(sources, environ)
     pm = make_plugin_manager()
-    loaded = [load_pack(pm, source, read) for source in chosen]
+    loaded = load_packs(pm, chosen, read)
     catalog = _merge(loaded, reserved or Reserved())
     catalog.packs = sorted(
         loaded + [LoadedPack(s.name, s.version, status="disabled") for s in disabled],

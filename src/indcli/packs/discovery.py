@@ -22,6 +22,7 @@ by path in a venv without indcli).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -79,6 +80,7 @@ def _parse(value: str) -> tuple[str, str | None, list[str]]:
     return match.group("module"), match.group("attr"), re.findall(r"\w+", extras)
 
 
+@functools.cache  # called for every pack many times a run
 def normalise(name: str) -> str:
     """PEP 503 normalised distribution name (``Foo_Bar`` -> ``foo-bar``)."""
     return re.sub(r"[-_.]+", "-", name).lower().strip()

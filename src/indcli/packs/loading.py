@@ -169,7 +169,20 @@ def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> 
     ]
 
 
-def load_pack(pm: Registry, source: PackSource, read: ContentReader) -> LoadedPack:
+def load_packs(
+    pm: Registry, sources: Iterable[PackSource], read: ContentReader
+) -> list[LoadedPack]:
+    """:func:`load_pack` for each of ``sources``, in order, under one Ctrl-C guard."""
+    with _Interrupts() as interrupts:
+        return [load_pack(pm, source, read, interrupts) for source in sources]
+
+
+def load_pack(
+    pm: Registry,
+    source: PackSource,
+    read: ContentReader,
+    interrupts: _Interrupts | None = None,
+) -> LoadedPack:
     """Import, register and call one pack; any failure marks it failed and unregisters it.
 
     Everything the pack does runs in isolation: any exception, even a ``BaseException``
@@ -178,9 +191,12 @@ def load_pack(pm: Registry, source: PackSource, read: ContentReader) -> LoadedPa
     goes on. What the pack writes to ``sys.stdout`` or ``sys.stderr`` is kept as a warning,
     so it can never corrupt ``--format json``.
     """
+    if interrupts is None:
+        with _Interrupts() as interrupts:
+            return load_pack(pm, source, read, interrupts)
     pack = LoadedPack(source.name, source.version)
     out = io.StringIO()
-    with _Interrupts() as interrupts, redirect_stdout(out), redirect_stderr(out):
+    with redirect_stdout(out), redirect_stderr(out):
         try:
             _load(pm, source, read, pack)
         except ContentError as exc:

@@ -158,7 +158,7 @@ def _read(path: str | None) -> dict[str, Any] | None:
             return None
         with os.fdopen(fd, "rb") as handle:
             fd = -1
-            blob = handle.read(MAX_ENTRY_BYTES + 1)
+            blob = handle.read(st.st_size + 1)  # not a buffer of the cap: entries are small
     except OSError:
         return None
     finally:

@@ -23,6 +23,7 @@ from indcli.content.model import Content, content_from_data
 from indcli.errors import ContentError, ContentProblem, PackError
 from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
 from indcli.packs.discovery import PackSource, normalise
+from indcli.utils.files import read_capped
 from indcli.utils.records import MutableRecord, fresh
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
@@ -365,7 +366,7 @@ def read_content_bytes(pack: str, item: Any) -> tuple[str, bytes]:
             blob = item.read_bytes()
         else:
             with open(item, "rb") as handle:
-                blob = handle.read(MAX_CONTENT_BYTES + 1)
+                blob = read_capped(handle, MAX_CONTENT_BYTES + 1)
     except OSError as exc:
         raise ContentError(pack, label, "", "", f"cannot read it ({exc.strerror or exc})") from None
     if len(blob) > MAX_CONTENT_BYTES:

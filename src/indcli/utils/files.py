@@ -47,6 +47,22 @@ class Terminated(BaseException):
         self.signum = signum
 
 
+def read_capped(handle: IO[bytes], limit: int) -> bytes:
+    """At most ``limit`` bytes of ``handle``. A regular file is asked its size first:
+    ``read(limit)`` allocates ``limit`` bytes, which for a small file under a cap of
+    half a megabyte costs more than the read."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        size = 0
+    if not 0 < size < limit:  # a device, pipe or empty-looking file: read up to the cap
+        return handle.read(limit)
+    blob = handle.read(size + 1)
+    if len(blob) <= size:
+        return blob
+    return blob + handle.read(limit - len(blob))  # it grew since fstat
+
+
 def emit(text: str, output: str | None = None) -> None:
     """Print ``text``, or write it to ``output`` (``-`` means stdout)."""
     if output is None or output == "-":

@@ -90,8 +90,11 @@ class RootGroup(click.Group):
             return getattr(importlib.import_module(module), attribute)
         catalog = current_app(ctx).catalog
         served = catalog.served.get(cmd_name)
-        if served is not None:
-            return _served_command(served)
+        if served is not None:  # built once per run (click asks for a command twice)
+            built = ctx.meta.setdefault("indcli.served_commands", {})
+            if cmd_name not in built:
+                built[cmd_name] = _served_command(served)
+            return built[cmd_name]
         return catalog.commands.get(cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:

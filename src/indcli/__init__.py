@@ -8,7 +8,7 @@ output). Everything IND-specific comes from content packs, discovered through th
 
     @hookimpl
     def indcli_content():
-        return Path(__file__).with_name("content.toml")
+        return os.path.join(os.path.dirname(__file__), "content.toml")
 """
 
 __version__ = "0.1.0"

@@ -110,7 +110,7 @@ class Terminal:
                 except (AttributeError, ValueError, OSError):
                     continue
         value = os.environ.get("COLUMNS", "").strip()  # as shutil.get_terminal_size reads it
-        return int(value) if value.isdigit() and 0 < int(value) < 10_000 else MAX_WIDTH
+        return int(value) if value.isdigit() and int(value) > 0 else MAX_WIDTH
 
     def width(self) -> int:
         """How wide output on stdout may be: the terminal (40 to 80), else 80."""

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from indcli.packs.catalog import Reserved
 
 # name -> (where the command is, its one-line summary for the root help). The root help
-# lists these without importing them (nine modules, and every option of every command);
+# lists these without importing them (seven modules, and every option of each command);
 # tests/commands/test_cli.py checks each summary against the command's own help.
 CORE_COMMANDS = {
     "check": (

@@ -303,6 +303,7 @@ def test_the_guide_walk_through_in_plain_mode(session):
     indcli.send(b"yes\n")
     indcli.expect(b"Step 2 of 8")
     indcli.expect(b"Back to step 1")
+    indcli.expect(b"Answer (1-3; b back): ")  # at the prompt, not while it prints
     indcli.send(b"\x03")
     indcli.expect(b"Go on later with:")
     indcli.expect(b"indcli berichtenbox-steps --interactive --plain --step 2")

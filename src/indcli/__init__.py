@@ -16,6 +16,6 @@ __version__ = "0.1.0"
 PROJECT_NAME = "indcli"
 ENTRY_POINT_GROUP = "indcli"
 
-from indcli.hookspecs import hookimpl  # noqa: E402 (pluggy's marker, without pluggy)
+from indcli.hookspecs import hookimpl  # noqa: E402 (pluggy.HookimplMarker("indcli"))
 
 __all__ = ["ENTRY_POINT_GROUP", "PROJECT_NAME", "__version__", "hookimpl"]

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import ModuleType
+from typing import Any
 
 import click
 
@@ -84,9 +85,14 @@ class App:
         for name in catalog.unknown_plugin_names:
             self.warn(
                 f"{printable(name)} matches no installed pack; see 'indcli plugins' for the "
-                "names (distribution or entry-point names)"
+                "distribution names"
             )
         return catalog
+
+    @property
+    def plugin_manager(self) -> Any:
+        """The ``pluggy.PluginManager("indcli")`` the loaded packs are registered in."""
+        return self.load_catalog().plugin_manager
 
     def strict_failure(self) -> PackError | None:
         """With INDCLI_STRICT_PLUGINS, the error for the first pack that failed to load."""

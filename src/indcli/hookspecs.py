@@ -2,51 +2,25 @@
 
 Each hook is prefixed ``indcli_`` and documented by its docstring; ``docs/hooks.md`` is
 the longer reference, and a test fails when a hook here is missing from it or has no
-test of its own. Packs implement hooks with
-``indcli.hookimpl``. The core calls each pack's implementation separately, so a pack that
-raises is reported by name and skipped without affecting the others.
-
-The markers are pluggy's, without importing pluggy (a fifth of a scripted run's own
-import time): they set the attributes pluggy's ``HookimplMarker`` and ``HookspecMarker``
-set, with the same options, so pluggy still reads a marked function as its own.
+test of its own. Packs are pluggy plugins: they implement hooks with ``indcli.hookimpl``,
+which is ``pluggy.HookimplMarker("indcli")`` (so a pack marked with pluggy's own marker
+works the same). The core registers each pack with one ``pluggy.PluginManager("indcli")``
+and calls each pack's implementations on their own, so a pack that raises is reported by
+name and skipped without affecting the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+import pluggy
 
 if TYPE_CHECKING:
     import click
 
-IMPL_ATTRIBUTE = "indcli_impl"  # what pluggy.HookimplMarker("indcli") sets
-SPEC_ATTRIBUTE = "indcli_spec"
-
-
-def hookimpl(function: Callable[..., Any] | None = None, **options: Any) -> Any:
-    """Mark a pack's function as the implementation of the hook with its name:
-    ``@hookimpl`` (pluggy's options are accepted and recorded, and otherwise unused)."""
-    opts = {
-        "wrapper": False,
-        "hookwrapper": False,
-        "optionalhook": False,
-        "tryfirst": False,
-        "trylast": False,
-        "specname": None,
-        **options,
-    }
-
-    def mark(func: Callable[..., Any]) -> Callable[..., Any]:
-        setattr(func, IMPL_ATTRIBUTE, opts)
-        return func
-
-    return mark if function is None else mark(function)
-
-
-def hookspec(function: Callable[..., Any]) -> Callable[..., Any]:
-    opts = {"firstresult": False, "historic": False, "warn_on_impl": None}
-    setattr(function, SPEC_ATTRIBUTE, {**opts, "warn_on_impl_args": None})
-    return function
+hookspec = pluggy.HookspecMarker("indcli")
+hookimpl = pluggy.HookimplMarker("indcli")
 
 
 @hookspec

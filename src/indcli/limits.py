@@ -132,7 +132,13 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
 
 
-FLAGS = ("INDCLI_DEBUG", "INDCLI_NO_CACHE", "INDCLI_PLAIN", "INDCLI_STRICT_PLUGINS")
+FLAGS = (
+    "INDCLI_DEBUG",
+    "INDCLI_NO_CACHE",
+    "INDCLI_PLAIN",
+    "INDCLI_STRICT_PLUGINS",
+    "INDCLI_TRACE_PLUGINS",
+)
 
 
 def env_flag(environ: Mapping[str, str], name: str) -> bool:

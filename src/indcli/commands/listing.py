@@ -9,6 +9,7 @@ import click
 from indcli.app import current_app
 from indcli.errors import EXIT_PACK
 from indcli.output.render import Doc, Item, format_option, payload, render
+from indcli.packs.loading import HOOK_NAMES
 
 
 @click.command(
@@ -28,20 +29,26 @@ def plugins(ctx: click.Context, fmt: str) -> None:
     """
     app = current_app(ctx)
     catalog = app.load_catalog()
+    pm = catalog.plugin_manager
+    registered = dict(pm.list_name_plugin())  # pluggy's own listing: blocked ones are None
     data = payload(
         "plugins",
         plugins=[
             {
                 "name": pack.name,
                 "version": pack.version,
-                "status": pack.status,
-                "hooks": pack.hooks,
+                "status": "disabled" if pm.is_blocked(pack.name) else pack.status,
+                # the hooks pluggy calls for it (a failed pack is no longer registered)
+                "hooks": _hooks(pm, [registered[n] for n in pack.plugins if registered.get(n)])
+                if pack.status == "loaded"
+                else pack.hooks,
                 # a failed pack adds nothing, whatever it tried to
                 "contributes": catalog.contributions(pack)
                 if pack.status == "loaded"
                 else {kind: [] for kind in ("commands", "topics", "guides", "flows")},
                 "error": pack.error,
                 "warnings": pack.warnings,
+                "notes": pack.notes,
             }
             for pack in catalog.packs
         ],
@@ -50,6 +57,12 @@ def plugins(ctx: click.Context, fmt: str) -> None:
     click.echo(render(fmt, data, _describe), nl=False)
     if app.strict and catalog.failed:
         ctx.exit(EXIT_PACK)
+
+
+def _hooks(pm: Any, plugins: list[Any]) -> list[str]:
+    """The indcli hooks ``plugins`` implement, in the specs' order."""
+    names = {caller.name for plugin in plugins for caller in pm.get_hookcallers(plugin) or []}
+    return [name for name in HOOK_NAMES if name in names]
 
 
 def _describe(data: dict[str, Any]) -> Doc:
@@ -66,6 +79,7 @@ def _describe(data: dict[str, Any]) -> Doc:
         if pack["error"]:
             notes.append(f"error: {pack['error']}")
         notes += [f"warning: {warning}" for warning in pack["warnings"]]
+        notes += [f"note: {note}" for note in pack["notes"]]
         if pack["hooks"]:
             notes.append("hooks: " + ", ".join(pack["hooks"]))
         for kind, names in pack["contributes"].items():
@@ -77,6 +91,6 @@ def _describe(data: dict[str, Any]) -> Doc:
         doc.para(
             "No installed pack is named "
             + ", ".join(data["unknown_names"])
-            + "; use a distribution name or entry-point name from this list."
+            + "; use a distribution name from this list."
         )
     return doc

@@ -31,6 +31,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from indcli.content.model import CommandSpec, FlowPart, Guide, Pointer, Topic, Unsure, walk
+from indcli.limits import env_flag
 from indcli.packs.discovery import entry_point_sources, normalise
 from indcli.packs.loading import (
     LoadedPack,
@@ -97,6 +98,7 @@ class Catalog(MutableRecord):
     # 'VARIABLE=name' for names in INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS that match no pack
     unknown_plugin_names: list[str] = fresh(list)
     clashes: list[Clash] = fresh(list)
+    plugin_manager: Any = None  # the pluggy.PluginManager the loaded packs are registered in
 
     @property
     def failed(self) -> list[LoadedPack]:
@@ -182,8 +184,17 @@ def load_catalog(
     sources = list(entry_point_sources() if sources is None else sources)
     chosen, disabled = select(sources, environ)
     pm = make_plugin_manager()
-    loaded = load_packs(pm, chosen, read)
+    for source in disabled:
+        pm.set_blocked(source.name)
+    trace = env_flag(environ, "INDCLI_TRACE_PLUGINS")
+    loaded = load_packs(pm, chosen, read, trace=trace)
     catalog = _merge(loaded, reserved or Reserved())
+    for pack in loaded:  # a pack that lost a clash or broke a flow leaves pluggy too
+        if pack.status == "failed":
+            for name in pack.plugins:
+                if pm.get_plugin(name) is not None:
+                    pm.unregister(name=name)
+    catalog.plugin_manager = pm
     catalog.packs = sorted(
         loaded + [LoadedPack(s.name, s.version, status="disabled") for s in disabled],
         key=lambda p: normalise(p.name),

@@ -40,14 +40,17 @@ class EntryPoint:
     This module imports only the standard library (tests run it standalone), so its two
     classes are written out, not records."""
 
-    __slots__ = ("dist", "group", "name", "value", "version")
+    __slots__ = ("dist", "folder", "group", "name", "value", "version")
 
-    def __init__(self, name: str, value: str, group: str, dist: str, version: str) -> None:
+    def __init__(
+        self, name: str, value: str, group: str, dist: str, version: str, folder: str = ""
+    ) -> None:
         self.name = name
         self.value = value
         self.group = group
         self.dist = dist  # the distribution's Name from its metadata, as written there
         self.version = version
+        self.folder = folder  # its metadata folder (``name-1.0.dist-info``), where known
 
     @property
     def module(self) -> str:
@@ -99,7 +102,7 @@ def entry_points(group: str, paths: Iterable[str] | None = None) -> list[EntryPo
             pairs = _group_entries(meta_dir, group)
             if pairs:
                 name, version = _name_and_version(meta_dir, stem_name)
-                found += [EntryPoint(n, v, group, name, version) for n, v in pairs]
+                found += [EntryPoint(n, v, group, name, version, meta_dir) for n, v in pairs]
     return found
 
 
@@ -167,13 +170,14 @@ def _name_and_version(meta_dir: str, stem_name: str) -> tuple[str, str]:
             break
         except (OSError, UnicodeDecodeError):
             continue
-    return name, version or "unknown"
+    return name, version
 
 
 class PackSource:
-    """Where a pack comes from: an entry point (lazy ``load``) or a module in-process."""
+    """Where a pack comes from: a distribution's entry points (loaded lazily) or a module
+    in-process. ``problem`` says why an installed distribution is refused unloaded."""
 
-    __slots__ = ("entry_point", "load", "name", "origin", "version")
+    __slots__ = ("entry_point", "load", "name", "origin", "problem", "siblings", "version")
 
     def __init__(
         self,
@@ -182,29 +186,104 @@ class PackSource:
         load: Callable[[], Any],
         entry_point: str | None = None,  # its name in the indcli group, when installed
         origin: str | None = None,  # a file the pack comes from (indcli check PATH)
+        problem: str | None = None,  # why the distribution is refused, if it is
+        siblings: tuple[tuple[str, Callable[[], Any]], ...] = (),  # its other entry points
     ) -> None:
         self.name = name
         self.version = version
         self.load = load
         self.entry_point = entry_point
         self.origin = origin
+        self.problem = problem
+        self.siblings = siblings
+
+
+# PEP 508 names are ASCII; PEP 440 versions (packaging's VERSION_PATTERN, compacted)
+_VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", re.ASCII)
+_VALID_VERSION = re.compile(
+    r"v?([0-9]+!)?[0-9]+(\.[0-9]+)*"
+    r"([-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?"
+    r"(-[0-9]+|[-_.]?(post|rev|r)[-_.]?[0-9]*)?"
+    r"([-_.]?dev[-_.]?[0-9]*)?"
+    r"(\+[a-z0-9]+([-_.][a-z0-9]+)*)?",
+    re.ASCII | re.IGNORECASE,
+)
+
+
+def shown(text: str) -> str:
+    """A name or version from metadata as plain ASCII (``\\u0456`` for a look-alike)."""
+    return text.encode("ascii", "backslashreplace").decode("ascii")[:100]
 
 
 def entry_point_sources(paths: Iterable[str] | None = None) -> list[PackSource]:
     """Every pack installed on ``paths`` (default ``sys.path``), in name order.
 
-    A pack is named after its distribution (normalised); a distribution with several
-    entry points in the ``indcli`` group gives ``dist:entry-point`` for the second and
-    later ones. Each source remembers its entry-point name, so INDCLI_LOAD_PLUGINS and
-    INDCLI_DISABLE_PLUGINS accept either name.
+    A pack is a distribution: all of its entry points in the ``indcli`` group are one pack,
+    named after the distribution (normalised). A distribution is refused (a source with a
+    ``problem``, never loaded) when its metadata folder and METADATA ``Name`` disagree, its
+    name is not a valid ASCII name or its version not a valid version, or when its entry
+    points name a module that another distribution's entry points name too.
     """
     from indcli import ENTRY_POINT_GROUP
 
-    found: dict[str, PackSource] = {}
-    firsts: set[str] = set()
+    by_dist: dict[str, list[EntryPoint]] = {}
     for ep in entry_points(ENTRY_POINT_GROUP, paths):
-        dist = normalise(ep.dist)
-        key = dist if dist not in firsts else f"{dist}:{ep.name}"
-        firsts.add(dist)
-        found.setdefault(normalise(key), PackSource(key, ep.version, ep.load, ep.name))
-    return [found[k] for k in sorted(found)]
+        by_dist.setdefault(_folder_name(ep), []).append(ep)
+    claims: dict[str, set[str]] = {}
+    for key, eps in by_dist.items():
+        for ep in eps:
+            claims.setdefault(_top_module(ep), set()).add(key)
+    sources = []
+    for key, eps in by_dist.items():
+        first = eps[0]
+        problem = _identity_problem(first) or _shared_module(key, eps, claims)
+        siblings = tuple((ep.name, ep.load) for ep in eps[1:])
+        sources.append(
+            PackSource(key, shown(first.version), first.load, first.name, None, problem, siblings)
+        )
+    return sorted(sources, key=lambda s: s.name)
+
+
+def _folder_name(ep: EntryPoint) -> str:
+    """The normalised distribution name its metadata folder is named after."""
+    base = os.path.basename(ep.folder.rstrip("/\\"))
+    if base == "EGG-INFO":  # inside NAME-VERSION.egg
+        base = os.path.basename(os.path.dirname(ep.folder))
+    return normalise(shown(base.rsplit(".", 1)[0].partition("-")[0]))
+
+
+def _top_module(ep: EntryPoint) -> str:
+    match = _VALUE.match(ep.value)
+    return (match.group("module") if match else ep.value).split(".")[0]
+
+
+def _identity_problem(ep: EntryPoint) -> str | None:
+    folder = os.path.basename(ep.folder) or ep.folder
+    if not _VALID_NAME.fullmatch(ep.dist):
+        return (
+            f"its METADATA names it {shown(ep.dist)!r}, which is not a valid distribution name "
+            "(ASCII letters, digits, '-', '_' and '.'), so it is refused"
+        )
+    if normalise(ep.dist) != _folder_name(ep):
+        return (
+            f"its metadata folder {shown(folder)!r} and its METADATA name {shown(ep.dist)!r} "
+            "disagree (installers write the same name in both), so it is refused; "
+            "reinstall it or remove that folder"
+        )
+    if not _VALID_VERSION.fullmatch(ep.version.strip()):
+        version = f"version {shown(ep.version)!r} is not" if ep.version else "METADATA has no"
+        return f"its {version} a valid version (PEP 440), so it is refused"
+    return None
+
+
+def _shared_module(key: str, eps: list[EntryPoint], claims: dict[str, set[str]]) -> str | None:
+    for ep in eps:
+        others = sorted(claims[_top_module(ep)] - {key})
+        if others:
+            return (
+                f"its entry point names module {shown(_top_module(ep))!r}, which "
+                f"{' and '.join(others)} also name{'s' if len(others) == 1 else ''}; a module "
+                "belongs to one distribution, so none of them loads: uninstall the one you do "
+                "not trust"
+            )
+    return None

@@ -1,32 +1,40 @@
-"""Finding packs, choosing which load, and loading each one in isolation.
+"""Choosing which packs load, and loading each one in isolation into pluggy.
 
-A pack is a distribution with an entry point in the ``indcli`` group. Packs load one by
-one: importing the module, registering it (its ``indcli_*`` functions marked with
-``@hookimpl``, checked against the hooks), calling each of its hooks and reading its
-content file all happen under one guard, so a pack that fails in any of these ways is
-recorded with its error and skipped, and the others are unaffected (unlike a single
-``pm.hook.x()`` call in pluggy, where one raising plugin breaks the call for all).
+A pack is a distribution with entry points in the ``indcli`` group. Every pack's modules
+are registered with the App's one ``pluggy.PluginManager("indcli")`` (pluggy validates
+each hook implementation against :mod:`indcli.hookspecs`; ``check_pending`` then refuses
+a hook this indcli does not know, unless it is marked ``optionalhook``). The hooks are
+then called through pluggy one pack at a time, in the order pluggy calls them
+(``tryfirst``/``trylast`` count): importing, registering, each hook call and reading the
+content all happen under one guard per pack, so a pack that fails in any of these ways is
+recorded with its error, unregistered, and skipped, and the others are unaffected (unlike
+one ``pm.hook.x()`` call for all, where one raising plugin breaks the call for every one).
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import redirect_stderr, redirect_stdout
 from types import ModuleType
 from typing import Any
 
-from indcli import hookspecs
+import pluggy
+
+from indcli import PROJECT_NAME, hookspecs
 from indcli.content.model import Content, content_from_data
 from indcli.errors import ContentError, ContentProblem, PackError
 from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
 from indcli.packs.discovery import PackSource, normalise
+from indcli.utils.capture import captured_output
 from indcli.utils.files import read_capped
 from indcli.utils.records import MutableRecord, fresh
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
+# Before pluggy 1.7, subset_hook_caller kept another plugin's implementation of a hook if
+# it was named otherwise (specname), so one pack's call could run another pack's code.
+_SUBSETS_BY_IMPL = tuple(int(p) for p in pluggy.__version__.split(".")[:2] if p.isdigit()) >= (1, 7)
 
 
 class LoadedPack(MutableRecord):
@@ -43,8 +51,10 @@ class LoadedPack(MutableRecord):
     problems: list[ContentProblem] = fresh(list)
     traceback: str | None = None  # of the failure inside the pack, for --debug
     warnings: list[str] = fresh(list)  # loaded, but something is ignored
+    notes: list[str] = fresh(list)  # for `indcli plugins` only (an optional hook not known)
     files: list[Any] = fresh(list)  # the content files its hook named
     module_file: str | None = None  # the pack's module, where it has a file
+    plugins: list[str] = fresh(list)  # its names in the PluginManager (one per module)
 
     def fail(self, error: str) -> None:
         self.status, self.error = "failed", error
@@ -57,60 +67,11 @@ def parse_name_list(value: str | None) -> set[str] | None:
     return {normalise(n) for n in value.split(",") if n.strip()}
 
 
-class Registry:
-    """The packs of one load, by name, each with its hook implementations.
-
-    This is all indcli used pluggy's PluginManager for (it calls each pack's hooks
-    itself, one pack at a time), without importing pluggy on every start: only
-    attributes named ``indcli_*`` are looked at; one marked with ``@hookimpl`` that is no
-    hook, or a hook that takes parameters, is an error of the pack.
-    """
-
-    def __init__(self) -> None:
-        self.hooks: dict[str, dict[str, Callable[[], Any]]] = {}  # pack -> hook -> function
-        self._modules: dict[int, str] = {}
-
-    def register(self, module: Any, name: str) -> None:
-        if name in self.hooks:
-            raise PackError(f"a pack named {name} is already loaded")
-        if id(module) in self._modules:
-            raise PackError(f"its module is already loaded as pack {self._modules[id(module)]}")
-        impls = {}
-        for attr in _hook_like_names(module):
-            function = getattr(module, attr, None)
-            if callable(function) and getattr(function, hookspecs.IMPL_ATTRIBUTE, None):
-                impls[attr] = function
-        unknown = [n for n in impls if n not in HOOK_NAMES]
-        if unknown:
-            raise PackError(
-                f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks"
-            )
-        for hook, function in impls.items():
-            code = getattr(function, "__code__", None)
-            if code is not None and code.co_argcount + code.co_kwonlyargcount > 0:
-                names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
-                raise PackError(
-                    f"hook {hook} takes parameters ({', '.join(names)}); indcli's hooks take "
-                    "none ('indcli docs hooks' shows each hook)"
-                )
-        self.hooks[name] = impls
-        self._modules[id(module)] = name
-
-    def unregister(self, name: str) -> None:
-        self.hooks.pop(name, None)
-        self._modules = {k: v for k, v in self._modules.items() if v != name}
-
-
-def make_plugin_manager() -> Registry:
-    """A fresh registry that knows indcli's hooks and no packs."""
-    return Registry()
-
-
-def _hook_like_names(module: Any) -> list[str]:
-    try:
-        return [n for n in vars(module) if isinstance(n, str) and n.startswith("indcli_")]
-    except TypeError:  # no __dict__
-        return []
+def make_plugin_manager() -> pluggy.PluginManager:
+    """indcli's plugin manager: it knows indcli's hooks and no packs yet."""
+    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    return pm
 
 
 def module_source(module: ModuleType, name: str | None = None, version: str | None = None):
@@ -137,31 +98,23 @@ def _installed_version(top_module: str) -> str:
 def select(
     sources: Iterable[PackSource], environ: Mapping[str, str]
 ) -> tuple[list[PackSource], list[PackSource]]:
-    """Split sources into (to load, disabled) by INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS."""
+    """Split sources into (to load, disabled) by INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS,
+    which name distributions."""
     allow = parse_name_list(environ.get("INDCLI_LOAD_PLUGINS"))
     deny = parse_name_list(environ.get("INDCLI_DISABLE_PLUGINS")) or set()
     chosen, disabled = [], []
     for source in sources:
-        keys = source_names(source)
-        if keys & deny or (allow is not None and not keys & allow):
+        name = normalise(source.name)
+        if name in deny or (allow is not None and name not in allow):
             disabled.append(source)
         else:
             chosen.append(source)
     return chosen, disabled
 
 
-def source_names(source: PackSource) -> set[str]:
-    """The names that INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS may use for a pack: its
-    distribution name (``dist`` of ``dist:entry-point``) and its entry-point name."""
-    names = {normalise(source.name), normalise(source.name.partition(":")[0])}
-    if source.entry_point:
-        names.add(normalise(source.entry_point))
-    return names
-
-
 def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> list[str]:
     """``VARIABLE=name`` for each name in the two variables that matches no pack."""
-    known = set().union(*(source_names(s) for s in sources))
+    known = {normalise(s.name) for s in sources}
     return [
         f"{variable}={name}"
         for variable in ("INDCLI_LOAD_PLUGINS", "INDCLI_DISABLE_PLUGINS")
@@ -171,98 +124,244 @@ def unknown_names(sources: Iterable[PackSource], environ: Mapping[str, str]) -> 
 
 
 def load_packs(
-    pm: Registry, sources: Iterable[PackSource], read: ContentReader
-) -> list[LoadedPack]:
-    """:func:`load_pack` for each of ``sources``, in order, under one Ctrl-C guard."""
-    with _Interrupts() as interrupts:
-        return [load_pack(pm, source, read, interrupts) for source in sources]
-
-
-def load_pack(
-    pm: Registry,
-    source: PackSource,
+    pm: pluggy.PluginManager,
+    sources: Iterable[PackSource],
     read: ContentReader,
-    interrupts: _Interrupts | None = None,
-) -> LoadedPack:
-    """Import, register and call one pack; any failure marks it failed and unregisters it.
+    *,
+    trace: bool = False,
+) -> list[LoadedPack]:
+    """Register each of ``sources`` with ``pm``, then call their hooks one pack at a time
+    in pluggy's order; a pack that fails anywhere is unregistered and marked failed.
 
-    Everything the pack does runs in isolation: any exception, even a ``BaseException``
-    (``GeneratorExit``, ``asyncio.CancelledError``, a ``KeyboardInterrupt`` it raises
-    itself), is the pack's failure; only a real Ctrl-C (a SIGINT this process received)
-    goes on. What the pack writes to ``sys.stdout`` or ``sys.stderr`` is kept as a warning,
-    so it can never corrupt ``--format json``.
+    Everything a pack does runs under its guard (:class:`_Guard`). ``trace`` writes each
+    hook call to stderr (INDCLI_TRACE_PLUGINS), through pluggy's hook-call monitoring.
     """
-    if interrupts is None:
+    sources = list(sources)
+    packs = [LoadedPack(s.name, s.version) for s in sources]
+    owner: dict[str, LoadedPack] = {}
+    undo_trace = None
+    if trace:
+        from indcli.packs.tracing import trace_hook_calls
+
+        undo_trace = trace_hook_calls(pm, lambda name: owner[name].name if name in owner else name)
+    try:
         with _Interrupts() as interrupts:
-            return load_pack(pm, source, read, interrupts)
-    pack = LoadedPack(source.name, source.version)
-    out = io.StringIO()
-    with redirect_stdout(out), redirect_stderr(out):
-        try:
-            _load(pm, source, read, pack)
-        except ContentError as exc:
-            pack.fail(exc.message)
-            pack.problems = list(exc.problems)
-        except PackError as exc:
-            pack.fail(exc.message + _where(exc.__cause__))
-            pack.traceback = _traceback(exc.__cause__)
-        except BaseException as exc:  # a pack is arbitrary code: contain it
-            if isinstance(exc, KeyboardInterrupt) and interrupts.received:
-                raise
-            pack.fail(describe(exc) + _where(exc))
-            pack.traceback = _traceback(exc)
-    printed = out.getvalue().strip()
-    if printed:
-        shown = one_line(printed[:200]) + ("..." if len(printed) > 200 else "")
-        pack.warnings.append(f"it printed while loading (packs must not print): {shown}")
-    if pack.status == "failed":
-        pm.unregister(source.name)
-    return pack
+            guards = {id(pack): _Guard(pm, pack, interrupts) for pack in packs}
+            for pack, source in zip(packs, sources, strict=True):
+                if source.problem:
+                    pack.fail(source.problem)
+                    continue
+                guards[id(pack)].run(_register, pm, source, pack, owner)
+            for hook in HOOK_NAMES:
+                caller = getattr(pm.hook, hook)
+                implementers = [i.plugin for i in caller.get_hookimpls()]
+                order = dict.fromkeys(i.plugin_name for i in reversed(caller.get_hookimpls()))
+                for plugin_name in order:
+                    pack = owner[plugin_name]
+                    if pack.status == "loaded":
+                        plugin = pm.get_plugin(plugin_name)
+                        others = [p for p in implementers if p is not plugin]
+                        call = pm.subset_hook_caller(hook, remove_plugins=others)
+                        guards[id(pack)].run(_call_hook, hook, call, pack, read)
+    finally:
+        if undo_trace is not None:
+            undo_trace()
+    for pack in packs:
+        guards[id(pack)].finish()
+        if pack.status == "loaded" and not pack.hooks:
+            pack.warnings.append(
+                "it implements no hook, so it adds nothing (hooks: "
+                f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
+            )
+    return packs
 
 
-def _load(pm: Registry, source: PackSource, read: ContentReader, pack: LoadedPack) -> None:
+class _Guard:
+    """Runs one step of a pack's loading so that nothing it does escapes: any exception,
+    even a ``BaseException`` (``GeneratorExit``, ``asyncio.CancelledError``, a
+    ``KeyboardInterrupt`` it raises itself), is the pack's failure, and only a real Ctrl-C
+    (a SIGINT this process received) goes on. What the pack writes to ``sys.stdout`` or
+    ``sys.stderr`` from this thread is kept as a warning, so it can never corrupt
+    ``--format json``; threads it leaves running are a warning too."""
+
+    def __init__(self, pm: pluggy.PluginManager, pack: LoadedPack, interrupts: _Interrupts):
+        self.pm, self.pack, self.interrupts = pm, pack, interrupts
+        self.printed: list[str] = []
+        self.threads: set[threading.Thread] = set()
+
+    def run(self, step: Callable[..., None], *args: Any) -> None:
+        pack = self.pack
+        threads = _running_threads()
+        with captured_output() as out:
+            try:
+                step(*args)
+            except ContentError as exc:
+                pack.fail(exc.message)
+                pack.problems = list(exc.problems)
+            except PackError as exc:
+                pack.fail(exc.message + _where(exc.__cause__))
+                pack.traceback = _traceback(exc.__cause__)
+            except BaseException as exc:  # a pack is arbitrary code: contain it
+                if isinstance(exc, KeyboardInterrupt) and self.interrupts.received:
+                    raise
+                pack.fail(describe(exc) + _where(exc))
+                pack.traceback = _traceback(exc)
+        self.printed.append(out.getvalue())
+        self.threads |= _running_threads() - threads
+        if pack.status == "failed":
+            for name in pack.plugins:
+                if self.pm.get_plugin(name) is not None:
+                    self.pm.unregister(name=name)
+
+    def finish(self) -> None:
+        """One warning for all the pack printed, one for the threads it left running."""
+        printed = "".join(self.printed).strip()
+        if printed:
+            shown = one_line(printed[:200]) + ("..." if len(printed) > 200 else "")
+            self.pack.warnings.append(f"it printed while loading (packs must not print): {shown}")
+        running = [t for t in self.threads if t.is_alive()]
+        if running:
+            names = ", ".join(sorted(printable(t.name)[:40] for t in running))
+            self.pack.warnings.append(
+                f"it left a thread running after loading ({names}); indcli does not wait for "
+                "it, so whatever it was doing is cut off when indcli exits"
+            )
+
+
+def _running_threads() -> set[threading.Thread]:
+    """Non-daemon threads other than this one: the ones Python waits for at exit."""
+    this = threading.current_thread()
+    return {t for t in threading.enumerate() if not t.daemon and t is not this}
+
+
+def _register(
+    pm: pluggy.PluginManager, source: PackSource, pack: LoadedPack, owner: dict[str, Any]
+) -> None:
+    """Import each of the pack's modules and register it, validated against the specs."""
     pack.module_file = source.origin
-    module = source.load()
-    pack.module_file = getattr(module, "__file__", None) or pack.module_file
-    pm.register(module, name=source.name)  # checks each hook against the specs
-    pack.warnings += _unmarked(module)
-    for hook in HOOK_NAMES:
-        function = pm.hooks[source.name].get(hook)
-        if function is None:
-            continue
-        pack.hooks.append(hook)
-        result = _call(hook, function)
-        if hook == "indcli_content":
-            pack.files = _as_list(result)
-            pack.content = [
-                content_from_data(read(source.name, item), source.name) for item in _as_list(result)
-            ]
-        elif hook == "indcli_commands":
-            pack.commands = _commands(result)
-    if not pack.hooks:
-        pack.warnings.append(
-            "it implements no hook, so it adds nothing (hooks: "
-            f"{', '.join(HOOK_NAMES)}; each needs @hookimpl from indcli)"
+    loads = [(source.name, source.load)]
+    loads += [(f"{source.name}:{ep}", load) for ep, load in source.siblings]
+    for plugin_name, load in loads:
+        module = load()
+        if pack.module_file is None or plugin_name == source.name:
+            pack.module_file = getattr(module, "__file__", None) or pack.module_file
+        if any(pm.get_plugin(name) is module for name in pack.plugins):
+            continue  # two entry points of one pack naming one module: one plugin
+        other = pm.get_name(module)
+        if other is not None:
+            raise PackError(f"its module is already loaded as pack {owner[other].name}")
+        try:
+            pm.register(module, name=plugin_name)
+        except pluggy.PluginValidationError as exc:
+            raise PackError(_invalid_hook(exc)) from None
+        except ValueError as exc:  # pluggy: a name or module registered already
+            raise PackError(one_line(str(exc))) from None
+        pack.plugins.append(plugin_name)
+        owner[plugin_name] = pack
+        _check_impls(pm, module, pack)
+        pack.warnings += _unmarked(pm, module)
+
+
+def _check_impls(pm: pluggy.PluginManager, module: Any, pack: LoadedPack) -> None:
+    """Refuse what indcli cannot honour, by name; note optional hooks it does not know."""
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError:
+        unknown = [
+            f"{caller.name}{_impl_where(impl)}"
+            for caller in pm.get_hookcallers(module) or []
+            if caller.spec is None
+            for impl in caller.get_hookimpls()
+            if impl.plugin is module and not impl.optionalhook
+        ]
+        raise PackError(
+            f"unknown hook {', '.join(unknown)}; 'indcli docs hooks' lists the hooks (mark it "
+            "@hookimpl(optionalhook=True) if it is meant for a newer indcli)"
+        ) from None
+    for caller in pm.get_hookcallers(module) or []:
+        for impl in caller.get_hookimpls():
+            if impl.plugin is not module:
+                continue
+            if caller.spec is None:
+                pack.notes.append(
+                    f"{impl.function.__name__} implements {caller.name}, a hook this indcli "
+                    "does not know (optionalhook=True), so it is not called"
+                )
+            elif impl.function.__name__ != caller.name and not _SUBSETS_BY_IMPL:
+                raise PackError(
+                    f"{impl.function.__name__} implements {caller.name} with specname"
+                    f"{_impl_where(impl)}, which needs pluggy 1.7 or newer to be called apart "
+                    f"from other packs (this is pluggy {pluggy.__version__}): upgrade pluggy "
+                    f"or name the function {caller.name}"
+                )
+            elif impl.hookwrapper or impl.wrapper:
+                option = "hookwrapper" if impl.hookwrapper else "wrapper"
+                raise PackError(
+                    f"hook {caller.name} is marked {option}=True{_impl_where(impl)}, which "
+                    "indcli does not support: each pack's hooks are called on their own, so "
+                    "a wrapper would have nothing to wrap (and no pack may change another's "
+                    f"contributions); remove {option}=True"
+                )
+
+
+def _invalid_hook(exc: pluggy.PluginValidationError) -> str:
+    """pluggy's validation error (a wrong signature, a historic or wrapper mismatch), on
+    one line, with indcli's words for the common case."""
+    text = str(exc)
+    match = re.search(r"definition: (\w+)\((.*?)\).*Argument\(s\) \{(.*?)\}", text, re.S)
+    if match:
+        names = ", ".join(a.strip(" '") for a in match.group(3).split(","))
+        return (
+            f"hook {match.group(1)} takes parameters ({names}); indcli's hooks take none "
+            "('indcli docs hooks' shows each hook)"
         )
+    return "invalid hook implementation: " + one_line(text)[:300]
+
+
+def _impl_where(impl: pluggy.HookImpl) -> str:
+    code = getattr(impl.function, "__code__", None)
+    return printable(f" (at {code.co_filename}:{code.co_firstlineno})") if code else ""
+
+
+def _call_hook(hook: str, call: Any, pack: LoadedPack, read: ContentReader) -> None:
+    """Call one pack's implementations of ``hook`` (through pluggy) and keep the result."""
+    try:
+        results = call()
+    except KeyboardInterrupt:
+        raise  # the guard tells a real Ctrl-C from one the pack raised
+    except BaseException as exc:
+        raise PackError(f"hook {hook} raised {describe(exc)}") from exc
+    pack.hooks.append(hook)
+    items = [item for result in results for item in _as_list(result)]
+    if hook == "indcli_content":
+        pack.files = items
+        pack.content = [content_from_data(read(pack.name, item), pack.name) for item in items]
+    elif hook == "indcli_commands":
+        pack.commands = _commands(items)
 
 
 class _Interrupts:
-    """Notes whether a real SIGINT arrives while a pack loads (the main thread only; where
-    the handler cannot be set, every KeyboardInterrupt counts as real)."""
+    """Notes whether a real SIGINT arrives while packs load.
+
+    A real Ctrl-C can only raise KeyboardInterrupt in the main thread, and only while
+    SIGINT has Python's default handler: in another thread, or with SIGINT ignored
+    (``nohup``, a script's ``cmd &``) or set to the default action, every
+    KeyboardInterrupt is the pack's own. Under a handler of the host's (an embedding
+    program), one might be real, so every KeyboardInterrupt counts as real."""
 
     def __init__(self) -> None:
         self.received = False
         self._previous: Any = None
 
     def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is not threading.main_thread():
+            return self
         import signal
 
-        try:
-            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-                self._previous = signal.signal(signal.SIGINT, self._handle)
-            else:
-                self.received = True
-        except ValueError:  # not the main thread
+        handler = signal.getsignal(signal.SIGINT)
+        if handler is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        elif handler not in (signal.SIG_IGN, signal.SIG_DFL):
             self.received = True
         return self
 
@@ -277,15 +376,17 @@ class _Interrupts:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def _unmarked(module: Any) -> list[str]:
+def _unmarked(pm: pluggy.PluginManager, module: Any) -> list[str]:
     """Warnings for ``indcli_*`` functions without ``@hookimpl``: they are never called."""
-    names = _hook_like_names(module)
+    try:
+        names = [n for n in vars(module) if isinstance(n, str) and n.startswith("indcli_")]
+    except TypeError:  # no __dict__
+        return []
     return [
         f"function {printable(name)[:64]} has no @hookimpl, so indcli never calls it; "
         "put @hookimpl (from indcli import hookimpl) above it"
         for name in sorted(names)
-        if callable(function := getattr(module, name, None))
-        and not getattr(function, hookspecs.IMPL_ATTRIBUTE, None)
+        if callable(getattr(module, name, None)) and pm.parse_hookimpl_opts(module, name) is None
     ]
 
 
@@ -319,15 +420,6 @@ def describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     detail = text[0] if text else ""
     return printable(f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__)[:300]
-
-
-def _call(hook: str, function: Callable[[], Any]) -> Any:
-    try:
-        return function()
-    except KeyboardInterrupt:
-        raise  # load_pack tells a real Ctrl-C from one the pack raised
-    except BaseException as exc:
-        raise PackError(f"hook {hook} raised {describe(exc)}") from exc
 
 
 def _as_list(result: Any) -> list[Any]:
@@ -365,13 +457,30 @@ def read_content_bytes(pack: str, item: Any) -> tuple[str, bytes]:
         if hasattr(item, "read_bytes") and not isinstance(item, str | os.PathLike):
             blob = item.read_bytes()
         else:
-            with open(item, "rb") as handle:
-                blob = read_capped(handle, MAX_CONTENT_BYTES + 1)
+            blob = _read_regular_file(item)
     except OSError as exc:
         raise ContentError(pack, label, "", "", f"cannot read it ({exc.strerror or exc})") from None
+    except _NotRegular as exc:
+        raise ContentError(pack, label, "", "", str(exc)) from None
     if len(blob) > MAX_CONTENT_BYTES:
         raise ContentError(pack, label, "", "", _too_big())
     return label, blob
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _read_regular_file(path: Any) -> bytes:
+    """The bytes of a regular file, at most the content cap and one more: a FIFO, a
+    device or a terminal (``/dev/stdin``) is refused at once, without waiting on it."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular("it is not a regular file (a pipe, device or terminal)")
+        return read_capped(handle, MAX_CONTENT_BYTES + 1)
 
 
 def _too_big() -> str:

@@ -13,6 +13,7 @@ one ``pm.hook.x()`` call for all, where one raising plugin breaks the call for e
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -32,9 +33,6 @@ from indcli.utils.files import read_capped
 from indcli.utils.records import MutableRecord, fresh
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
-# Before pluggy 1.7, subset_hook_caller kept another plugin's implementation of a hook if
-# it was named otherwise (specname), so one pack's call could run another pack's code.
-_SUBSETS_BY_IMPL = tuple(int(p) for p in pluggy.__version__.split(".")[:2] if p.isdigit()) >= (1, 7)
 
 
 class LoadedPack(MutableRecord):
@@ -287,12 +285,11 @@ def _check_impls(pm: pluggy.PluginManager, module: Any, pack: LoadedPack) -> Non
                     f"{impl.function.__name__} implements {caller.name}, a hook this indcli "
                     "does not know (optionalhook=True), so it is not called"
                 )
-            elif impl.function.__name__ != caller.name and not _SUBSETS_BY_IMPL:
+            elif impl.function.__name__ != caller.name and not _subsets_by_impl():
                 raise PackError(
                     f"{impl.function.__name__} implements {caller.name} with specname"
                     f"{_impl_where(impl)}, which needs pluggy 1.7 or newer to be called apart "
-                    f"from other packs (this is pluggy {pluggy.__version__}): upgrade pluggy "
-                    f"or name the function {caller.name}"
+                    f"from other packs: upgrade pluggy or name the function {caller.name}"
                 )
             elif impl.hookwrapper or impl.wrapper:
                 option = "hookwrapper" if impl.hookwrapper else "wrapper"
@@ -302,6 +299,27 @@ def _check_impls(pm: pluggy.PluginManager, module: Any, pack: LoadedPack) -> Non
                     "a wrapper would have nothing to wrap (and no pack may change another's "
                     f"contributions); remove {option}=True"
                 )
+
+
+@functools.cache
+def _subsets_by_impl() -> bool:
+    """Whether pluggy's ``subset_hook_caller`` leaves out another plugin's implementation
+    named otherwise (``specname``): before pluggy 1.7 it kept it, so one pack's call could
+    run another pack's code. (``pluggy.__version__`` would import importlib.metadata.)"""
+    probe = pluggy.PluginManager("indcli-probe")
+
+    class Spec:
+        @pluggy.HookspecMarker("indcli-probe")
+        def hook(self) -> None: ...
+
+    class Plugin:
+        @pluggy.HookimplMarker("indcli-probe")(specname="hook")
+        def named_otherwise(self) -> None: ...
+
+    probe.add_hookspecs(Spec)
+    plugin = Plugin()
+    probe.register(plugin)
+    return not probe.subset_hook_caller("hook", [plugin]).get_hookimpls()
 
 
 def _invalid_hook(exc: pluggy.PluginValidationError) -> str:

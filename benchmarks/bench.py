@@ -211,8 +211,8 @@ def main() -> int:
             results.append((label, base, value, value / base, target, rss))
             return base, value, rss
 
-        measure("route ... --format json", [*indcli, *ROUTE_FLAGS], env, 1.5)
-        measure("--help", [*indcli, "--help"], env, 1.5)
+        measure("route ... --format json", [*indcli, *ROUTE_FLAGS], env, 1.6)
+        measure("--help", [*indcli, "--help"], env, 1.6)
         measure("explain public-funds --format json",
                 [*indcli, "explain", "public-funds", "--format", "json"], env, None)  # fmt: skip
         measure("completion of 'route --'", indcli, complete_env, 2.5)

@@ -261,17 +261,17 @@ def _identity_problem(ep: EntryPoint) -> str | None:
     folder = os.path.basename(ep.folder) or ep.folder
     if not _VALID_NAME.fullmatch(ep.dist):
         return (
-            f"its METADATA names it {shown(ep.dist)!r}, which is not a valid distribution name "
+            f"its METADATA names it '{shown(ep.dist)}', which is not a valid distribution name "
             "(ASCII letters, digits, '-', '_' and '.'), so it is refused"
         )
     if normalise(ep.dist) != _folder_name(ep):
         return (
-            f"its metadata folder {shown(folder)!r} and its METADATA name {shown(ep.dist)!r} "
+            f"its metadata folder '{shown(folder)}' and its METADATA name '{shown(ep.dist)}' "
             "disagree (installers write the same name in both), so it is refused; "
             "reinstall it or remove that folder"
         )
     if not _VALID_VERSION.fullmatch(ep.version.strip()):
-        version = f"version {shown(ep.version)!r} is not" if ep.version else "METADATA has no"
+        version = f"version '{shown(ep.version)}' is not" if ep.version else "METADATA has no"
         return f"its {version} a valid version (PEP 440), so it is refused"
     return None
 
@@ -281,7 +281,7 @@ def _shared_module(key: str, eps: list[EntryPoint], claims: dict[str, set[str]])
         others = sorted(claims[_top_module(ep)] - {key})
         if others:
             return (
-                f"its entry point names module {shown(_top_module(ep))!r}, which "
+                f"its entry point names module '{shown(_top_module(ep))}', which "
                 f"{' and '.join(others)} also name{'s' if len(others) == 1 else ''}; a module "
                 "belongs to one distribution, so none of them loads: uninstall the one you do "
                 "not trust"

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -52,6 +52,7 @@ class App:
         self.quiet = False  # shell completion: keep the prompt line clean
         self.json_messages = False  # set from --format json: warnings as JSON lines
         self.command_name = "indcli"  # the command being run, for JSON messages
+        self._strict_failure: PackError | Literal[False] | None = None  # None: not decided
 
     def load_catalog(self) -> Catalog:
         """The merged packs, loaded once, without reporting failures (see ``catalog``)."""
@@ -95,18 +96,13 @@ class App:
         return self.load_catalog().plugin_manager
 
     def strict_failure(self) -> PackError | None:
-        """With INDCLI_STRICT_PLUGINS, the error for the first pack that failed to load."""
+        """With INDCLI_STRICT_PLUGINS, the error for the first pack that failed to load, or
+        whose rules override a flow owner's outcome undeclared for any answers at all."""
         if not self.strict:
             return None
-        for pack in self.load_catalog().failed:
-            name = printable(pack.name)
-            return PackError(
-                f"pack {name} {printable(pack.version)} was skipped: {pack.error} "
-                "(INDCLI_STRICT_PLUGINS is set, so this is fatal; fix or disable it with "
-                f"INDCLI_DISABLE_PLUGINS={name})",
-                pack=pack.name,
-            )
-        return None
+        if self._strict_failure is None:
+            self._strict_failure = _strict_problem(self.load_catalog()) or False
+        return self._strict_failure or None
 
     @property
     def debug(self) -> bool:
@@ -140,6 +136,32 @@ class App:
     def may_prompt(self) -> bool:
         """May we ask questions at all (stdout may be piped)?"""
         return self.terminal.may_prompt()
+
+
+def _strict_problem(catalog: Catalog) -> PackError | None:
+    for pack in catalog.failed:
+        name = printable(pack.name)
+        return PackError(
+            f"pack {name} {printable(pack.version)} was skipped: {pack.error} "
+            "(INDCLI_STRICT_PLUGINS is set, so this is fatal; fix or disable it with "
+            f"INDCLI_DISABLE_PLUGINS={name})",
+            pack=pack.name,
+        )
+    flows = [f for f in catalog.flows.values() if f.owner is not None]
+    if all(r.pack == f.owner for f in flows for r in f.outcome_rules):
+        return None  # nothing to analyse (the usual case): the checks are not imported
+    from indcli.checks.flow_checks import undeclared_overrides
+
+    for flow in flows:
+        for problem in undeclared_overrides(flow):
+            name = printable(problem.pack)
+            return PackError(
+                f"pack {name}: {problem.item} {problem.message} (INDCLI_STRICT_PLUGINS is "
+                f"set, so this is fatal whatever the answers; fix it or disable the pack with "
+                f"INDCLI_DISABLE_PLUGINS={name})",
+                pack=problem.pack,
+            )
+    return None
 
 
 def current_app(ctx: click.Context | None = None) -> App:

@@ -9,7 +9,16 @@ from types import ModuleType
 
 import click
 import pytest
-from conftest import PACKS, failing_app, make_pack, path_pack, run_indcli, topic_toml
+from conftest import (
+    PACKS,
+    failing_app,
+    flow_toml,
+    make_pack,
+    path_pack,
+    rule_toml,
+    run_indcli,
+    topic_toml,
+)
 
 from indcli import api, hookimpl
 from indcli.errors import PackError
@@ -209,6 +218,36 @@ def test_strict_refuses_a_route_decided_by_an_undeclared_override(tmp_path):
         api.route(answers, app=strict)
     assert caught.value.pack == "indcli-mvv"
     batch = run(strict, ["route", "--batch", "-"], input=json.dumps(answers) + "\n")
-    assert batch.exit_code == 1 and json.loads(batch.stdout)["error"]["code"] == 3
-    other = {**answers, "mvv-needed": "no"}  # the owner decides: nothing to refuse
-    assert api.route(other, app=strict).outcome_id == "eu-long-term-resident"
+    assert batch.exit_code == 3 and batch.stdout == ""
+    other = {**answers, "mvv-needed": "no"}  # answers the override never reaches
+    with pytest.raises(PackError):  # strict decides from the rules, not from this route
+        api.route(other, app=strict)
+    assert api.route(other, app=lax).outcome_id == "eu-long-term-resident"
+
+
+def test_strict_refuses_an_undeclared_override_whatever_the_answers(tmp_path):
+    """A rule of priority 500 with no condition routes everyone online: strict mode
+    refuses it even for answers that never reach the owner's rules it overrides."""
+    grab = flow_toml(
+        "partner-permit",
+        rule_toml("grab", outcome='"online-partner-no-permit"', priority="500"),
+        title=None,
+        extends='"indcli-partner-permit"',
+    )
+    environ = {"INDCLI_STRICT_PLUGINS": "1"}
+    strict = make_app(*PACKS, make_pack("indcli-grab", tmp_path, grab), environ=environ)
+    for args, stdin in (
+        (["route", "--no-input", "--digid", "sms"], None),
+        (["route", "--batch", "-"], '{"digid": "sms"}\n'),
+        (["explain", "digid"], None),
+    ):
+        result = run(strict, args, input=stdin)
+        assert result.exit_code == 3, (args, result.stdout, result.stderr)
+        assert result.stdout == ""
+        assert "pack indcli-grab: flow 'partner-permit' rule 'grab' changes the outcome" in (
+            result.stderr
+        )
+        assert "INDCLI_DISABLE_PLUGINS=indcli-grab" in result.stderr
+    with pytest.raises(PackError) as caught:
+        api.route({"digid": "sms"}, app=strict)
+    assert caught.value.pack == "indcli-grab"

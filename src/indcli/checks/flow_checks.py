@@ -124,6 +124,24 @@ def check_flow(flow: Flow, limit: int = MAX_EVALUATIONS) -> tuple[list[Problem],
     return problems, summary
 
 
+def undeclared_overrides(flow: Flow, limit: int = MAX_EVALUATIONS) -> list[Problem]:
+    """Each rule of another pack than the owner that changes the owner's outcome for some
+    answers without naming the owner's rule in ``overrides``: decided from the rules over
+    every combination of answers, never from one route (INDCLI_STRICT_PLUGINS)."""
+    if flow.owner is None or all(r.pack == flow.owner for r in flow.outcome_rules):
+        return []
+    try:
+        tally = _tally(flow, limit)
+    except TooComplex:
+        foreign = sorted({r.pack for r in flow.outcome_rules if r.pack != flow.owner})
+        message = (
+            f"its rules in flow '{flow.id}' are too intricate to analyse, so it cannot be "
+            "shown that they never override the owner's outcome undeclared"
+        )
+        return [make_problem("error", p, f"flow '{flow.id}'", "rules", message) for p in foreign]
+    return [p for p in _override_problems(flow, tally) if "changes the outcome" in p.message]
+
+
 def _tally(flow: Flow, limit: int) -> _Tally:
     questions = tested_questions(flow)
     if enumerable(flow, questions, limit):

@@ -431,4 +431,29 @@ def cli(debug: bool) -> None:
 
 def main(prog_name: str = "indcli") -> None:
     """Console-script entry point."""
-    cli.main(prog_name=prog_name)
+    try:
+        cli.main(prog_name=prog_name)
+    except SystemExit as exc:
+        _exit_now_if_threads_linger(exc.code)
+        raise
+
+
+def _exit_now_if_threads_linger(code: Any) -> None:
+    """Exit at once when a thread a pack started is still running: Python would wait for
+    it after the output is done (a pack's "update check" would hang every command). The
+    pack's load already warned about it."""
+    import threading
+
+    main_thread = threading.main_thread()
+    if not any(t.is_alive() and not t.daemon and t is not main_thread
+               for t in threading.enumerate()):  # fmt: skip
+        return
+    if isinstance(code, str):  # sys.exit("message") prints it
+        print(code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code if isinstance(code, int) else 0 if code is None else EXIT_RUNTIME)

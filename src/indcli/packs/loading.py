@@ -227,8 +227,12 @@ class _Guard:
 
 
 def _running_threads() -> set[threading.Thread]:
-    """Non-daemon threads other than this one: the ones Python waits for at exit."""
+    """Non-daemon threads other than this one: the ones Python waits for at exit. Looked
+    at only when loading on the main thread (the CLI): loading in another thread of a
+    program, threads that others start meanwhile cannot be told from the pack's."""
     this = threading.current_thread()
+    if this is not threading.main_thread():
+        return set()
     return {t for t in threading.enumerate() if not t.daemon and t is not this}
 
 

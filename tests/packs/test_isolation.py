@@ -187,6 +187,47 @@ def test_a_keyboard_interrupt_a_pack_raises_itself_is_its_failure(tmp_path):
     assert entry["status"] == "failed" and "KeyboardInterrupt" in entry["error"]
 
 
+IGNORING_SIGINT = """
+import signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # as nohup or a script's `cmd &` start it
+sys.argv = ["indcli", "plugins", "--format", "json"]
+from indcli.cli import main
+main()
+"""
+
+
+def test_with_sigint_ignored_a_packs_keyboard_interrupt_is_its_failure(tmp_path):
+    """With SIGINT ignored no real Ctrl-C can come, so a KeyboardInterrupt is the pack's."""
+    folder = path_pack(tmp_path, "indcli-liar", code="raise KeyboardInterrupt\n")
+    proc = run_indcli(code=IGNORING_SIGINT, pythonpath=folder, packs="indcli-liar")
+    assert proc.returncode == 0, (proc.returncode, proc.stderr)
+    (entry,) = [p for p in json.loads(proc.stdout)["plugins"] if p["name"] == "indcli-liar"]
+    assert entry["status"] == "failed" and "KeyboardInterrupt" in entry["error"]
+
+
+def test_in_another_thread_a_packs_keyboard_interrupt_is_its_failure():
+    """Only the main thread can receive a real Ctrl-C."""
+    import threading
+
+    module = ModuleType("indcli_liar")
+
+    @hookimpl
+    def indcli_content():
+        raise KeyboardInterrupt
+
+    module.indcli_content = indcli_content
+    found = []
+    thread = threading.Thread(
+        target=lambda: found.extend(
+            failing_app(PackSource("indcli-liar", "1", lambda: module)).load_catalog().packs
+        )
+    )
+    thread.start()
+    thread.join(60)
+    (pack,) = found
+    assert pack.status == "failed" and "KeyboardInterrupt" in pack.error
+
+
 def test_a_hook_whose_arguments_do_not_match_its_spec_is_that_packs_failure():
     module = ModuleType("indcli_wrong_args")
 

@@ -292,3 +292,22 @@ def test_strict_refuses_an_undeclared_override_whatever_the_answers(tmp_path):
     with pytest.raises(PackError) as caught:
         api.route({"digid": "sms"}, app=strict)
     assert caught.value.pack == "indcli-grab"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "stdin", "device"])
+def test_a_content_path_that_is_not_a_regular_file_fails_its_pack_at_once(tmp_path, kind):
+    """A FIFO would hang every command; /dev/stdin would eat the input --batch - needs."""
+    import os
+
+    if kind == "fifo":
+        path = tmp_path / "content.toml"
+        os.mkfifo(path)
+    else:
+        path = "/dev/stdin" if kind == "stdin" else "/dev/null"
+    module = ModuleType("indcli_special")
+    module.indcli_content = hookimpl(specname="indcli_content")(lambda: path)
+    app = failing_app(*PACKS, PackSource("indcli-special", "1", lambda: module))
+    result = run(app, ["route", "--batch", "-"], input='{"eu-long-term-resident": "yes"}\n')
+    assert json.loads(result.stdout)["outcome"] == "eu-long-term-resident"
+    (failed,) = app.load_catalog().failed
+    assert "not a regular file" in failed.error

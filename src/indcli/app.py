@@ -62,6 +62,11 @@ class App:
             )
         return self._catalog
 
+    @property
+    def loaded_catalog(self) -> Catalog | None:
+        """The catalog if the packs were loaded already, else None (never loads them)."""
+        return self._catalog
+
     @cached_property
     def catalog(self) -> Catalog:
         """The merged packs; a pack that failed is a warning, or exit 3 when strict."""

@@ -125,6 +125,8 @@ class RootGroup(click.Group):
             if sys.stdout is not None:
                 sys.stdout.flush()  # a full disk or closed pipe shows here, not at exit
         except click.ClickException as exc:
+            if isinstance(exc, click.NoSuchOption):
+                _name_failed_packs(exc, app)
             _report(exc, args)
             sys.exit(exc.exit_code)
         except (click.Abort, KeyboardInterrupt, EOFError):
@@ -354,6 +356,26 @@ def _unknown_command(ctx: click.Context, name: str, known: list[str]) -> NoRetur
             f"({', '.join(failed)}); see 'indcli plugins'."
         )
     raise click.UsageError(f"{message}.{suggestion} Commands: {', '.join(known)}.", ctx)
+
+
+def _name_failed_packs(exc: click.NoSuchOption, app: App) -> None:
+    """An option unknown because the pack that adds it failed: say which pack, and why."""
+    catalog = app.loaded_catalog
+    if catalog is None or not catalog.failed or exc.possibilities:
+        return
+    option = exc.option_name.lstrip("-")
+    adds = [
+        p
+        for p in catalog.failed
+        if any(q.id == option for c in p.content for f in c.flows for q in f.questions)
+    ]
+    if adds:
+        pack = adds[0]
+        hint = f"It comes from pack {pack.name}, which failed to load: {pack.error}"
+    else:
+        names = ", ".join(p.name for p in catalog.failed)
+        hint = f"It may come from a pack that failed to load ({names}); see 'indcli plugins'."
+    exc.message = f"{exc.message.rstrip('.')}. {hint}"
 
 
 def _debug(args: list[str]) -> bool:

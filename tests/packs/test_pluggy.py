@@ -221,3 +221,27 @@ def test_the_trace_shows_each_hook_call_on_stderr_only(tmp_path):
 def test_without_the_variable_nothing_is_traced():
     result = run(make_app(*PACKS), ["explain", "public-funds", "--format", "json"])
     assert "trace" not in result.stderr
+
+
+def test_an_option_of_a_pack_that_failed_names_the_pack_and_why(tmp_path):
+    from conftest import flow_toml, question_toml
+
+    content = topic_toml("public-funds", "A copy") + flow_toml(
+        "partner-permit",
+        question_toml("abroad-hand-in"),
+        title=None,
+        extends='"indcli-partner-permit"',
+    )
+    from conftest import failing_app, make_pack
+
+    app = failing_app(*PACKS, make_pack("indcli-hand-in", tmp_path, content))
+    result = run(app, ["route", "--no-input", "--abroad-hand-in", "yes"])
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "--abroad-hand-in" in message and "Error: No such option" in message
+    assert ". It comes from pack indcli-hand-in, which " in message
+    assert "failed to load: topic 'public-funds' is also contributed by" in message
+    # the clash tells the pack's author what to rename, not only the user what to disable
+    assert "its author can rename the topic 'public-funds' (say, 'hand-in-public-funds')" in (
+        message
+    )

@@ -71,6 +71,13 @@ class Clash(Record):
     loads: str | None = None
     because: str = ""
 
+    def rename_hint(self, pack: str) -> str:
+        """What the author of ``pack`` can do: give the item an id of its own."""
+        if self.kind == "owner of flow":
+            return f"its author can give the flow an id of its own, or extend '{self.key}'"
+        prefix = normalise(pack).removeprefix("indcli-")
+        return f"its author can rename the {self.kind} '{self.key}' (say, '{prefix}-{self.key}')"
+
     def message(self, pack: str) -> str:
         """Why ``pack`` was skipped, naming every pack involved truthfully."""
         others = [p for p in self.packs if p != pack]
@@ -267,7 +274,8 @@ def _settle_clashes(packs: list[LoadedPack], core_commands: Collection[str]) -> 
         for pack in loaded:
             if pack.name in losers:
                 hint = f"disable it with INDCLI_DISABLE_PLUGINS={pack.name}"
-                pack.fail("; ".join(losers[pack.name]) + f"; {hint}")
+                mine = next(c for c in won or clashes if pack.name in c.packs)
+                pack.fail("; ".join(losers[pack.name]) + f"; {hint}; {mine.rename_hint(pack.name)}")
 
 
 class _Standing:

@@ -94,3 +94,21 @@ def test_html_the_parser_rejects_is_one_line(tmp_path, markup):
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
     assert "not a page indcli can read" in json.loads(line)["error"]["message"]
+
+
+def test_every_quote_problem_names_its_content_file_and_line(tmp_path):
+    """A reviewer or an editor jumps straight to the quote to fix (issue 25)."""
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE.replace("Berichtenbox", "Postbox"), encoding="utf-8")
+    result = run(make_app(*PACKS), ["check", "--format", "json", "--source-file",
+                                    f"ind-partner-forms={page}"])  # fmt: skip
+    problems = json.loads(result.stdout)["problems"]
+    assert problems and result.exit_code == 1
+    for problem in problems:
+        assert problem["file"] == "content.toml" and isinstance(problem["line"], int), problem
+        pack = next(p for p in PACKS if p.__name__.replace("_", "-") == problem["pack"])
+        path = os.path.join(os.path.dirname(pack.__file__), "content.toml")
+        with open(path, encoding="utf-8") as handle:
+            line = handle.read().splitlines()[problem["line"] - 1]
+        fragment = problem["message"].split('"')[1]
+        assert fragment in line or "id =" in line, (problem, line)

@@ -245,3 +245,18 @@ def test_an_option_of_a_pack_that_failed_names_the_pack_and_why(tmp_path):
     assert "its author can rename the topic 'public-funds' (say, 'hand-in-public-funds')" in (
         message
     )
+
+
+def test_check_json_gives_the_file_and_line_of_a_failure_in_a_packs_code():
+    module = ModuleType("indcli_raising")
+
+    @hookimpl
+    def indcli_content():
+        raise RuntimeError("boom")
+
+    module.indcli_content = indcli_content
+    app = make_app(*PACKS, PackSource("indcli-raising", "1", lambda: module), allow_failures=True)
+    result = run(app, ["check", "--format", "json"])
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["pack"] == "indcli-raising"]
+    assert problem["file"] == "test_pluggy.py"
+    assert problem["line"] == indcli_content.__code__.co_firstlineno + 2  # @hookimpl, def, raise

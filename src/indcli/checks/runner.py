@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import os
+import re
+from dataclasses import replace
 
 from indcli.checks.content_checks import (
     check_basis,
@@ -16,7 +19,7 @@ from indcli.checks.quotes import inferences
 from indcli.checks.report import FAILED_TO_LOAD, Inference, Problem, Report, at_line
 from indcli.packs.catalog import Catalog
 from indcli.packs.discovery import normalise
-from indcli.packs.references import file_label
+from indcli.packs.references import file_label, locate_item
 from indcli.routing.combinations import MAX_EVALUATIONS
 
 
@@ -73,5 +76,32 @@ def check_catalog(
         problems, summary = check_flow(flow, limit)
         report.problems += problems
         report.flows.append(summary)
+    report.problems = locate_problems(catalog, report.problems)
     report.problems.sort(key=lambda p: (normalise(p.pack), p.severity != "error"))
     return report
+
+
+_AT = re.compile(r"\(at (.+):(\d+)\)")
+
+
+def locate_problems(
+    catalog: Catalog, problems: list[Problem], needles: dict[int, str] | None = None
+) -> list[Problem]:
+    """Each problem with the file and line it is about, where a check did not say: the
+    line of its item's id in the pack's content file (or of ``needles[i]``, a quote, for
+    the i-th problem), or the file and line of a failure inside the pack's code."""
+    packs = {normalise(p.name): p for p in catalog.packs}
+    located = []
+    for n, problem in enumerate(problems):
+        pack = packs.get(normalise(problem.pack))
+        if pack is None or (problem.file and problem.line):
+            located.append(problem)
+            continue
+        at = _AT.search(problem.message)
+        if at:
+            file, line = os.path.basename(at.group(1)), int(at.group(2))
+        else:
+            needle = (needles or {}).get(n, "")
+            file, line = locate_item(pack, problem.item, needle)
+        located.append(replace(problem, file=problem.file or file, line=problem.line or line))
+    return located

@@ -211,6 +211,7 @@ def _drift_problems(
     from indcli.checks.source_drift import drift
 
     problems: list[Problem] = []
+    needles: dict[int, str] = {}  # problem index -> the quote fragment, to find its line
     checked: list[dict[str, Any]] = []
     for (owner, source), page in pages.items():
         wanted = {normalise(owner)} if owner else {normalise(n) for n in named}
@@ -244,7 +245,10 @@ def _drift_problems(
             problems.append(
                 _problem_class()("error", found.pack, "", found.item, "source.quote", message)
             )
-    return problems, checked
+            needles[len(problems) - 1] = found.fragment
+    from indcli.checks.runner import locate_problems
+
+    return locate_problems(catalog, problems, needles), checked
 
 
 def _describe(data: dict[str, Any]) -> Doc:
@@ -337,7 +341,10 @@ def _flow_item(flow: dict[str, Any]) -> Item:
 
 
 def _problem_item(problem: dict[str, Any]) -> Item:
-    where = [problem["pack"]] + [problem[k] for k in ("file", "item") if problem[k]]
+    place = problem["file"]
+    if place and problem.get("line") and not problem["message"].startswith("line "):
+        place += f":{problem['line']}"
+    where = [problem["pack"]] + [x for x in (place, problem["item"]) if x]
     if problem["field"]:
         where.append(f"field '{problem['field']}'")
     return Item(problem["message"], label=f"{problem['severity']}: {', '.join(where)}:")

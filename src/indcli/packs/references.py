@@ -28,6 +28,26 @@ def locate(pack: LoadedPack, problem: FlowProblem) -> ContentProblem:
     return ContentProblem(file_label(pack), problem.item, problem.field, problem.message)
 
 
+def locate_item(pack: LoadedPack, item: str, needle: str = "") -> tuple[str, int | None]:
+    """The content file and 1-based line of ``item`` as messages name it (``topic 'x'
+    related[0]``: the line of ``id = "x"``), or of ``needle`` (a quote) where it is."""
+    ids = re.findall(r"'([^']+)'", item)
+    own = re.compile(rf"^\s*id\s*=\s*[\"']{re.escape(ids[-1])}[\"']") if ids else None
+    for entry in pack.files:
+        try:
+            label, blob = read_content_bytes(pack.name, entry)
+        except ContentError:
+            continue
+        lines = blob.decode("utf-8", "replace").splitlines()
+        for pattern in (needle, own):
+            for n, line in enumerate(lines):
+                if pattern and (
+                    pattern in line if isinstance(pattern, str) else pattern.match(line)
+                ):
+                    return label, n + 1
+    return file_label(pack), None
+
+
 def file_label(pack: LoadedPack) -> str:
     """The name of the pack's (first) content file, or of its module, or ''."""
     if pack.files:

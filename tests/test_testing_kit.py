@@ -92,3 +92,19 @@ def test_the_helpers_import_without_pytest():
 def test_make_app_still_takes_modules_and_sources(tmp_path):
     app = make_app(indcli_partner_permit, make_pack("indcli-x", tmp_path, topic_toml("x")))
     assert [p.status for p in app.load_catalog().packs] == ["loaded", "loaded"]
+
+
+def test_check_quotes_finds_a_quote_that_left_the_page(tmp_path):
+    from conftest import SEED
+
+    from indcli.testing import check_quotes
+
+    app = make_app(*PACKS)
+    assert check_quotes(app, "ind-partner-forms", SEED) == []
+    changed = tmp_path / "page.txt"
+    changed.write_text(SEED.read_text(encoding="utf-8").replace("iDeal", "iDEAL"), "utf-8")
+    problems = check_quotes(app, "ind-partner-forms", changed, "indcli-partner-permit")
+    assert problems and {p.pack for p in problems} == {"indcli-partner-permit"}
+    assert all(p.file == "content.toml" and p.line for p in problems)
+    with pytest.raises(ValueError, match="no loaded item cites source 'nope'"):
+        check_quotes(app, "nope", SEED)

@@ -33,6 +33,7 @@ pytest is only imported when it is installed, for the fixtures; the helpers work
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -142,6 +143,33 @@ def check_packs(app: App, *names: str) -> list[Problem]:
         raise ValueError(f"no pack {', '.join(unknown)} in this app; it has: {sorted(known)}")
     report = check_catalog(catalog)
     return (report.only(names, load_problems=app.strict) if names else report).problems
+
+
+def check_quotes(
+    app: App, source: str, page_file: str | os.PathLike[str], *packs: str
+) -> list[Problem]:
+    """What ``indcli check [PACKS] --source-file SOURCE=PAGE_FILE`` reports: each quote of
+    ``packs`` (every loaded pack without names) citing ``source`` that is not, as quoted,
+    on the saved page (HTML or text), with its content file and line. ValueError when no
+    loaded item cites ``source`` (nothing would be checked) or the page cannot be read."""
+    from indcli.checks.source_drift import (
+        Page,
+        PageError,
+        cited_sources,
+        page_paragraphs,
+        quote_problems,
+        read_page,
+    )
+
+    catalog = app.load_catalog()
+    contents = [c for p in catalog.packs if p.status == "loaded" for c in p.content]
+    if source not in cited_sources(contents):
+        raise ValueError(f"no loaded item cites source '{source}', so no quote was checked")
+    try:
+        page = Page(page_paragraphs(read_page(os.fspath(page_file))), os.fspath(page_file))
+    except (OSError, PageError) as exc:
+        raise ValueError(f"cannot use {os.fspath(page_file)} as a page: {exc}") from None
+    return quote_problems(catalog, {("", source): page}, packs)[0]
 
 
 try:

@@ -20,10 +20,14 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 from indcli.checks.quotes import fragment_problems, paragraphs
+from indcli.checks.report import Problem
 from indcli.content.model import Content, cited, walk
 from indcli.limits import MAX_CONTENT_BYTES
+from indcli.packs.catalog import Catalog
+from indcli.packs.discovery import normalise
 
 MAX_PAGE_BYTES = MAX_CONTENT_BYTES  # a saved page is capped like a content file
 CANDIDATES = 8  # passages compared with difflib per fragment
@@ -177,3 +181,49 @@ def drift(contents: Iterable[Content], pages: dict[str, Page]) -> Iterator[Drift
 def cited_sources(contents: Iterable[Content]) -> set[str]:
     """Every source id some item cites."""
     return {x.item.source.source for c in contents for x in walk(c) if cited(x)}
+
+
+def quote_problems(
+    catalog: Catalog, pages: dict[tuple[str, str], Page], named: Iterable[str] = ()
+) -> tuple[list[Problem], list[dict[str, Any]]]:
+    """The quote fragments not on each saved page as quoted, and what was checked against
+    each: only the quotes of the pack(s) the page belongs to (``PACK:``, else the PACKs
+    named)."""
+    from indcli.checks.quotes import GAP
+    from indcli.checks.runner import locate_problems
+
+    problems: list[Problem] = []
+    needles: dict[int, str] = {}  # problem index -> the quote fragment, to find its line
+    checked: list[dict[str, Any]] = []
+    for (owner, source), page in pages.items():
+        wanted = {normalise(owner)} if owner else {normalise(n) for n in named}
+        contents = [
+            c
+            for p in catalog.packs
+            if p.status == "loaded" and (not wanted or normalise(p.name) in wanted)
+            for c in p.content
+        ]
+        cites = [
+            (c.pack, x.item.source.quote)
+            for c in contents
+            for x in walk(c)
+            if cited(x) and x.item.source.source == source
+        ]
+        packs = sorted({pack for pack, _ in cites})
+        quotes = sum(len(quote.split(GAP)) for _, quote in cites)
+        checked.append({"source": source, "file": page.file, "packs": packs, "quotes": quotes})
+        for found in drift(contents, {source: page}):
+            if found.problem == "order":
+                message = (
+                    f'the quote "{found.fragment}" is on {page.file}, but not after the '
+                    "fragment before it: check the item against the page and update it"
+                )
+            else:
+                message = (
+                    f'the quote "{found.fragment}" is not in one paragraph of {page.file}; the '
+                    f'closest passage there is "{found.closest}": check the item against the '
+                    "page and update it"
+                )
+            problems.append(Problem("error", found.pack, "", found.item, "source.quote", message))
+            needles[len(problems) - 1] = found.fragment
+    return locate_problems(catalog, problems, needles), checked

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from indcli.app import current_app
-from indcli.content.model import cited, walk
 from indcli.output.render import Doc, Item, format_option, payload, render
 from indcli.packs.catalog import Catalog
 from indcli.packs.discovery import normalise
 
 if TYPE_CHECKING:  # the checks are imported when the command runs, not for --help
-    from indcli.checks.report import Problem, Report
+    from indcli.checks.report import Report
     from indcli.checks.source_drift import Page
 
 EXIT_PROBLEMS = 1  # like a linter's findings; usage errors keep exit 2
@@ -89,7 +88,9 @@ def check(
     from indcli.checks.runner import check_catalog
 
     report = check_catalog(catalog)
-    drift, checked_files = _drift_problems(catalog, pages, packs)
+    from indcli.checks.source_drift import quote_problems
+
+    drift, checked_files = quote_problems(catalog, pages, packs)
     report.problems += drift
     if packs:
         report = report.only(packs, load_problems=app.strict)
@@ -201,56 +202,6 @@ def _read_pages(
     return pages
 
 
-def _drift_problems(
-    catalog: Catalog, pages: dict[tuple[str, str], Page], named: tuple[str, ...]
-) -> tuple[list[Problem], list[dict[str, Any]]]:
-    """The quote fragments not on each saved page as quoted, and what was checked against
-    each: only the quotes of the pack(s) the page belongs to (``PACK:``, else the PACKs
-    named)."""
-    from indcli.checks.quotes import GAP
-    from indcli.checks.source_drift import drift
-
-    problems: list[Problem] = []
-    needles: dict[int, str] = {}  # problem index -> the quote fragment, to find its line
-    checked: list[dict[str, Any]] = []
-    for (owner, source), page in pages.items():
-        wanted = {normalise(owner)} if owner else {normalise(n) for n in named}
-        contents = [
-            c
-            for p in catalog.packs
-            if p.status == "loaded" and (not wanted or normalise(p.name) in wanted)
-            for c in p.content
-        ]
-        cites = [
-            (c.pack, x.item.source.quote)
-            for c in contents
-            for x in walk(c)
-            if cited(x) and x.item.source.source == source
-        ]
-        packs = sorted({pack for pack, _ in cites})
-        quotes = sum(len(quote.split(GAP)) for _, quote in cites)
-        checked.append({"source": source, "file": page.file, "packs": packs, "quotes": quotes})
-        for found in drift(contents, {source: page}):
-            if found.problem == "order":
-                message = (
-                    f'the quote "{found.fragment}" is on {page.file}, but not after the '
-                    "fragment before it: check the item against the page and update it"
-                )
-            else:
-                message = (
-                    f'the quote "{found.fragment}" is not in one paragraph of {page.file}; the '
-                    f'closest passage there is "{found.closest}": check the item against the '
-                    "page and update it"
-                )
-            problems.append(
-                _problem_class()("error", found.pack, "", found.item, "source.quote", message)
-            )
-            needles[len(problems) - 1] = found.fragment
-    from indcli.checks.runner import locate_problems
-
-    return locate_problems(catalog, problems, needles), checked
-
-
 def _describe(data: dict[str, Any]) -> Doc:
     counts = f"{_count(data['errors'], 'error')}, {_count(data['warnings'], 'warning')}"
     doc = Doc(f"Checked {_count(len(data['packs']), 'pack')}: {counts}")
@@ -352,9 +303,3 @@ def _problem_item(problem: dict[str, Any]) -> Item:
 
 def _count(n: int, noun: str) -> str:
     return f"{'no' if n == 0 else n} {noun}{'' if n == 1 else 's'}"
-
-
-def _problem_class() -> type[Problem]:
-    from indcli.checks.report import Problem
-
-    return Problem

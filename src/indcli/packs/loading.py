@@ -30,6 +30,7 @@ from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
 from indcli.packs.discovery import PackSource, normalise
 from indcli.utils.capture import captured_output
 from indcli.utils.files import read_capped
+from indcli.utils.interrupts import InterruptWatch
 from indcli.utils.records import MutableRecord, fresh
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
@@ -143,7 +144,7 @@ def load_packs(
 
         undo_trace = trace_hook_calls(pm, lambda name: owner[name].name if name in owner else name)
     try:
-        with _Interrupts() as interrupts:
+        with InterruptWatch() as interrupts:
             guards = {id(pack): _Guard(pm, pack, interrupts) for pack in packs}
             for pack, source in zip(packs, sources, strict=True):
                 if source.problem:
@@ -182,7 +183,7 @@ class _Guard:
     ``sys.stderr`` from this thread is kept as a warning, so it can never corrupt
     ``--format json``; threads it leaves running are a warning too."""
 
-    def __init__(self, pm: pluggy.PluginManager, pack: LoadedPack, interrupts: _Interrupts):
+    def __init__(self, pm: pluggy.PluginManager, pack: LoadedPack, interrupts: InterruptWatch):
         self.pm, self.pack, self.interrupts = pm, pack, interrupts
         self.printed: list[str] = []
         self.threads: set[threading.Thread] = set()
@@ -360,42 +361,6 @@ def _call_hook(hook: str, call: Any, pack: LoadedPack, read: ContentReader) -> N
         pack.content = [content_from_data(read(pack.name, item), pack.name) for item in items]
     elif hook == "indcli_commands":
         pack.commands = _commands(items)
-
-
-class _Interrupts:
-    """Notes whether a real SIGINT arrives while packs load.
-
-    A real Ctrl-C can only raise KeyboardInterrupt in the main thread, and only while
-    SIGINT has Python's default handler: in another thread, or with SIGINT ignored
-    (``nohup``, a script's ``cmd &``) or set to the default action, every
-    KeyboardInterrupt is the pack's own. Under a handler of the host's (an embedding
-    program), one might be real, so every KeyboardInterrupt counts as real."""
-
-    def __init__(self) -> None:
-        self.received = False
-        self._previous: Any = None
-
-    def __enter__(self) -> _Interrupts:
-        if threading.current_thread() is not threading.main_thread():
-            return self
-        import signal
-
-        handler = signal.getsignal(signal.SIGINT)
-        if handler is signal.default_int_handler:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        elif handler not in (signal.SIG_IGN, signal.SIG_DFL):
-            self.received = True
-        return self
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        self.received = True
-        raise KeyboardInterrupt
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            import signal
-
-            signal.signal(signal.SIGINT, self._previous)
 
 
 def _unmarked(pm: pluggy.PluginManager, module: Any) -> list[str]:

@@ -34,7 +34,7 @@ EXIT_CLOSED_PIPE = 141
 
 # Runs indcli and writes the number of each signal it installs a handler for to the
 # descriptor READY_FD: the readiness line a test waits for before it signals. The guard
-# that tells a real Ctrl-C from one a pack raises while packs load (_Interrupts) is set
+# that tells a real Ctrl-C from one a pack raises while packs load (InterruptWatch) is set
 # and removed before any command runs, so it is not readiness.
 SPY = """
 import os, signal, sys
@@ -42,7 +42,7 @@ fd = int(os.environ.pop("READY_FD"))
 install = signal.signal
 def spy(signum, handler):
     previous = install(signum, handler)
-    guard = getattr(handler, "__qualname__", "").startswith("_Interrupts")
+    guard = getattr(handler, "__qualname__", "").startswith("InterruptWatch")
     if callable(handler) and handler is not signal.default_int_handler and not guard:
         os.write(fd, b"%d\\n" % signum)
     return previous

@@ -290,12 +290,6 @@ def _check_impls(pm: pluggy.PluginManager, module: Any, pack: LoadedPack) -> Non
                     f"{impl.function.__name__} implements {caller.name}, a hook this indcli "
                     "does not know (optionalhook=True), so it is not called"
                 )
-            elif impl.function.__name__ != caller.name and not _subsets_by_impl():
-                raise PackError(
-                    f"{impl.function.__name__} implements {caller.name} with specname"
-                    f"{_impl_where(impl)}, which needs pluggy 1.7 or newer to be called apart "
-                    f"from other packs: upgrade pluggy or name the function {caller.name}"
-                )
             elif impl.hookwrapper or impl.wrapper:
                 option = "hookwrapper" if impl.hookwrapper else "wrapper"
                 raise PackError(
@@ -303,6 +297,12 @@ def _check_impls(pm: pluggy.PluginManager, module: Any, pack: LoadedPack) -> Non
                     "indcli does not support: each pack's hooks are called on their own, so "
                     "a wrapper would have nothing to wrap (and no pack may change another's "
                     f"contributions); remove {option}=True"
+                )
+            elif not hasattr(module, caller.name) and not _subsets_by_impl():
+                raise PackError(
+                    f"{impl.function.__name__} implements {caller.name} with specname"
+                    f"{_impl_where(impl)}, which needs pluggy 1.7 or newer to be called apart "
+                    f"from other packs: upgrade pluggy or name the function {caller.name}"
                 )
 
 

@@ -43,5 +43,6 @@ def trace_hook_calls(pm: pluggy.PluginManager, pack_of: Callable[[str], str]) ->
             stream.write(
                 f"indcli: trace: {printable(packs)}: {hook_name} {elapsed:.2f} ms, {shown}\n"
             )
+            stream.flush()
 
     return pm.add_hookcall_monitoring(before, after)

@@ -216,7 +216,7 @@ def _mapping_arg(value: object, param: str, what: str, *, any_value: bool = Fals
 
 
 def _names_arg(names: object) -> None:
-    what = "installed pack names (distribution names)"
+    what = "pack names (the installed distributions' names)"
     if names is None:
         return
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):

@@ -166,9 +166,13 @@ def test_the_cache_removes_only_names_it_made(tmp_path):
         (tmp_path / name).write_text("the user's own\n")
         os.utime(tmp_path / name, (old, old))
     tmp_path.chmod(0o700)
+    leftover = tmp_path / f".content-{loader._core_tag()}-{'a' * 15}.x1_y2z3w.tmp"
+    leftover.write_text("{")  # the temporary file of a writer that was killed
+    os.utime(leftover, (old, old))
     assert _warm(tmp_path) == 3  # three entries written, eviction ran after each
     for name in others:
         assert (tmp_path / name).read_text() == "the user's own\n", name
+    assert not leftover.exists()
 
 
 def test_two_cores_used_in_turn_keep_each_others_entries(tmp_path, monkeypatch):

@@ -46,9 +46,13 @@ MAX_ENTRY_BYTES = 8 * MAX_CONTENT_BYTES  # validated JSON is larger than its TOM
 MAX_ENTRIES = 1024  # per core, far more than packs installed; the oldest go first
 UNUSED_DAYS = 30  # another core's entries are removed after this long without a hit
 _DAY = 24 * 3600
-# Every name the cache has ever made (the crc32-named format before this one too); no
-# other name in the folder is touched.
-_ENTRY_NAME = re.compile(r"content-(?:[0-9a-f]{16}-[0-9a-f]{64}\.json|[0-9a-f]{8}-[0-9]+\.cache)")
+# Every name the cache has ever made: its entries, the crc32-named ones of the format
+# before, and the temporary file of an entry whose writer was killed (atomic_file cuts
+# the name to 40 characters and adds mkstemp's 8). No other name in the folder is touched.
+_ENTRY_NAME = re.compile(
+    r"content-(?:[0-9a-f]{16}-[0-9a-f]{64}\.json|[0-9a-f]{8}-[0-9]+\.cache)"
+    r"|\.content-[0-9a-f]{16}-[0-9a-f]{15}\.[a-z0-9_]{8}\.tmp"
+)
 CONTENT_KEYS = frozenset({"format", "topics", "guides", "flows"})
 # Escaped controls and format characters in JSON written with ensure_ascii (never in
 # validated content: the validators reject them).

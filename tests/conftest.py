@@ -7,6 +7,7 @@ names, so nothing installed on the machine takes part.
 from __future__ import annotations
 
 import os
+import signal
 import textwrap
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +26,25 @@ PACKS = (indcli_partner_permit, indcli_berichtenbox, indcli_public_funds)
 # What a test that starts ``python -m indcli`` loads: the packs of this checkout, and no
 # other pack installed next to them (say, the tutorial's example pack).
 SHIPPED = "indcli-partner-permit,indcli-berichtenbox,indcli-public-funds"
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a child that is sent Ctrl-C (SIGINT): the default handler, as in a
+    terminal. A suite started with SIGINT ignored (``nohup``, ``cmd &`` in a script, some
+    CI runners) passes that on to every child, where no Ctrl-C would then arrive."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def dev_stdout():
+    """Puts /dev/stdout back if the code under test replaced it (as root, a rename over
+    it succeeds and breaks every later redirect on the machine)."""
+    target = os.readlink("/dev/stdout") if os.path.islink("/dev/stdout") else None
+    yield
+    if target is not None and not os.path.islink("/dev/stdout"):
+        os.unlink("/dev/stdout")
+        os.symlink(target, "/dev/stdout")
+        pytest.fail("--output replaced /dev/stdout (put back)")
 
 
 def child_environ(**extra: str) -> dict[str, str]:
@@ -200,9 +220,17 @@ def path_pack(root: Path, name: str, content: str | None = None, code: str = "")
     return root
 
 
-def run_indcli(*args: str, pythonpath: Path, packs: str, code: str | None = None, **env: str):
+def run_indcli(
+    *args: str,
+    pythonpath: Path,
+    packs: str,
+    code: str | None = None,
+    preexec_fn: object = None,
+    **env: str,
+):
     """``python -m indcli ARGS`` (or ``python -c CODE``) in a child with the shipped packs
-    and those on ``pythonpath`` (INDCLI_LOAD_PLUGINS pinned to ``packs`` and the shipped)."""
+    and those on ``pythonpath`` (INDCLI_LOAD_PLUGINS pinned to ``packs`` and the shipped);
+    ``preexec_fn`` as for subprocess (:func:`default_sigint` for a child sent Ctrl-C)."""
     import os
     import subprocess
     import sys
@@ -222,6 +250,7 @@ def run_indcli(*args: str, pythonpath: Path, packs: str, code: str | None = None
         env=environ,
         timeout=60,
         stdin=subprocess.DEVNULL,
+        preexec_fn=preexec_fn,
     )
 
 

@@ -21,7 +21,7 @@ import termios
 import time
 
 import pytest
-from conftest import child_environ
+from conftest import child_environ, default_sigint
 
 TIMEOUT = 60
 PAPER = ["--eu-long-term-resident", "no", "--temporary-permit", "yes", "--partner-abroad", "no"]
@@ -82,6 +82,7 @@ class Terminal:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "indcli", *args],
             stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True,
+            preexec_fn=default_sigint,
         )  # fmt: skip
         os.close(follower)
         self.seen = ""

@@ -99,16 +99,18 @@ def load(
     from indcli.app import App
     from indcli.commands.registry import reserved_names
 
+    packs = _packs_arg(packs)
+    _names_arg(names)
+    if environ is not None:
+        _mapping_arg(environ, "environ", "variable names to values")
     env = dict(environ) if environ is not None else None
-    if isinstance(names, str | bytes):
-        raise TypeError(f"names must be a list of pack names, not a string: names=[{names!r}]")
     if names is not None:
         import os
 
         env = dict(os.environ if env is None else env)
         env["INDCLI_LOAD_PLUGINS"] = ",".join(names)
     return App(
-        None if packs is None else list(packs),
+        packs,
         env,
         interactive=False,
         reserved=reserved_names(),
@@ -121,6 +123,10 @@ _default: App | None = None
 def _app(app: App | None) -> App:
     global _default
     if app is not None:
+        from indcli.app import App
+
+        if not isinstance(app, App):
+            raise TypeError(f"app must be an App from indcli.api.load(), or None; got {_kind(app)}")
         return app
     if _default is None:
         _default = load()
@@ -147,6 +153,10 @@ def route(
     """
     from indcli.output.route_result import lookup_flow, route_result
 
+    _mapping_arg(
+        answers, "answers", 'question ids to choice ids: {"prefer": "paper"}', any_value=True
+    )
+    _id_arg(flow, "flow", "a flow id")
     app = _app(app)
     catalog = _catalog(app)
     return route_result(catalog, lookup_flow(catalog, flow), answers, strict=app.strict)
@@ -156,6 +166,7 @@ def explain(topic: str, *, app: App | None = None) -> dict[str, Any]:
     """The ``indcli explain TOPIC --format json`` object; LookupError for an unknown topic."""
     from indcli.output.topic_payload import topic_payload
 
+    _id_arg(topic, "topic", "a topic id")
     catalog = _catalog(_app(app))
     if topic not in catalog.topics:
         raise LookupError(f"topic '{topic}' is not loaded; topics: {', '.join(catalog.topics)}")
@@ -166,9 +177,74 @@ def guide(guide_id: str, *, app: App | None = None) -> dict[str, Any]:
     """The ``--format json`` object of the command that shows the guide ``guide_id``."""
     from indcli.output.guide_payload import guide_payload
 
+    _id_arg(guide_id, "guide_id", "a guide id")
     catalog = _catalog(_app(app))
     loaded = catalog.guides.get(guide_id)
     if loaded is None:
         raise LookupError(f"guide '{guide_id}' is not loaded; guides: {', '.join(catalog.guides)}")
     command = loaded.command.name if loaded.command else f"{guide_id}-steps"
     return guide_payload(command, loaded)
+
+
+# --- checking arguments: misuse is a TypeError or ValueError naming the parameter --------
+
+
+def _kind(value: object) -> str:
+    return "None" if value is None else f"{type(value).__name__} {_short(value)}"
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _id_arg(value: object, param: str, what: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{param} must be {what} (a str); got {_kind(value)}")
+
+
+def _mapping_arg(value: object, param: str, what: str, *, any_value: bool = False) -> None:
+    """A mapping of str to str (``any_value``: to anything; answers' values are checked
+    against the flow, which says what each may be)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{param} must be a mapping (dict) of {what}; got {_kind(value)}")
+    for key, item in value.items():
+        if not isinstance(key, str) or not (any_value or isinstance(item, str)):
+            raise TypeError(
+                f"{param} must map str to str ({what}); got {_short(key)}: {_short(item)}"
+            )
+
+
+def _names_arg(names: object) -> None:
+    what = "pack names (the installed distributions' names)"
+    if names is None:
+        return
+    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+        example = f"names=[{names!r}]" if isinstance(names, str) else 'names=["indcli-x"]'
+        raise TypeError(f"names must be a list of {what}, such as {example}; got {_kind(names)}")
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"names must hold {what} as str; got {_kind(name)}")
+        if not name.strip():
+            raise ValueError(f"names must hold {what}; got an empty name")
+
+
+def _packs_arg(packs: object) -> list[Any] | None:
+    """The pack modules (or PackSources) as a list; TypeError for anything else."""
+    from indcli.packs.loading import PackSource
+
+    if packs is None:
+        return None
+    if isinstance(packs, ModuleType | PackSource | str | bytes) or not isinstance(packs, Iterable):
+        raise TypeError(
+            f"packs must be a list of pack modules (imported, e.g. [my_pack]); got {_kind(packs)}"
+        )
+    chosen = list(packs)
+    for pack in chosen:
+        if not isinstance(pack, ModuleType | PackSource):
+            hint = " (import it, or give installed packs by name: names=[...])"
+            raise TypeError(
+                f"packs must hold pack modules{hint if isinstance(pack, str) else ''}; "
+                f"got {_kind(pack)}"
+            )
+    return chosen

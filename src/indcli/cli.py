@@ -315,6 +315,9 @@ def _set_up(app: App, args: list[str], prog_name: str) -> None:
     complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
     if os.environ.get(complete_var):  # shell completion: keep the prompt line clean
         app.quiet = True
+        from indcli.commands.completion import one_line_completions
+
+        one_line_completions()
 
 
 def _summary(command: click.Command | str, limit: int) -> str:

@@ -19,6 +19,7 @@ import termios
 import time
 
 import pytest
+from conftest import default_sigint
 
 PACKS = "indcli-partner-permit,indcli-public-funds,indcli-berichtenbox"
 LONG_TERM = b"Are you or is your partner a long-term resident EU"
@@ -30,6 +31,13 @@ FILE_NAME = b"File name:"
 ENTER = b"\r"
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+
+
+def _terminal_child() -> None:
+    """In the child: the pty is the controlling terminal, and Ctrl-C (SIGINT) has its
+    default handler even when the suite was started with it ignored."""
+    default_sigint()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
 class Session:
@@ -57,7 +65,7 @@ class Session:
             env=environ,
             cwd=cwd,
             start_new_session=True,  # then the pty becomes its controlling terminal
-            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+            preexec_fn=_terminal_child,
         )
         os.close(follower)
         self.seen = b""

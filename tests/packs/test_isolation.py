@@ -11,6 +11,7 @@ import click
 import pytest
 from conftest import (
     PACKS,
+    default_sigint,
     failing_app,
     flow_toml,
     make_pack,
@@ -174,7 +175,7 @@ def test_a_real_ctrl_c_while_a_pack_loads_still_stops_indcli(tmp_path):
     time.sleep(5)
     """
     folder = path_pack(tmp_path, "indcli-slow", code=code)
-    proc = run_indcli("plugins", pythonpath=folder, packs="indcli-slow")
+    proc = run_indcli("plugins", pythonpath=folder, packs="indcli-slow", preexec_fn=default_sigint)
     assert proc.returncode == 130, (proc.returncode, proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr
 

@@ -15,6 +15,7 @@ import json
 import os
 import stat
 import threading
+import time
 import unicodedata
 from pathlib import Path
 
@@ -661,19 +662,23 @@ def test_raw_escapes_in_a_sealed_entry_never_reach_the_terminal(tmp_path, text, 
         assert validated == 3 and "Evil" not in result.stdout
 
 
-def test_entries_another_core_made_are_evicted(tmp_path):
+def test_entries_another_core_made_are_evicted_once_long_unused(tmp_path):
     _warm(tmp_path)
     stale = [
         tmp_path / "content-3daec44e-3034.cache",  # the crc32 format before
         tmp_path / f"content-{'0' * 16}-{'1' * 64}.json",  # another core's entry
     ]
-    for path in stale:
+    recent = tmp_path / f"content-{'2' * 16}-{'3' * 64}.json"  # another core, in use
+    long_ago = time.time() - (loader.UNUSED_DAYS + 1) * 24 * 3600
+    for path in [*stale, recent]:
         path.write_text("old")
+    for path in stale:
+        os.utime(path, (long_ago, long_ago))
     keep = tmp_path / "not-ours.txt"
     keep.write_text("x")
     next(tmp_path.glob(f"content-{loader._core_tag()}-*.json")).unlink()  # force one write
     assert _uses_cache(tmp_path)[0] == 1
-    assert not any(p.exists() for p in stale) and keep.exists()
+    assert not any(p.exists() for p in stale) and keep.exists() and recent.exists()
     assert len(list(tmp_path.glob(f"content-{loader._core_tag()}-*.json"))) == 3
 
 

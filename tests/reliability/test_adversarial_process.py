@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import child_environ
+from conftest import child_environ, default_sigint
 
 TIMEOUT = 30
 READY_TIMEOUT = 60  # for the child to start, however loaded the machine
@@ -78,6 +78,14 @@ def _start(args: list[str], *, spy: bool = False, **options) -> subprocess.Popen
     options.setdefault("stdin", subprocess.DEVNULL)
     options.setdefault("stdout", subprocess.PIPE)
     options.setdefault("stderr", subprocess.PIPE)
+    given = options.pop("preexec_fn", None)
+
+    def prepare() -> None:  # the default SIGINT, then what the test asked for
+        default_sigint()
+        if given is not None:
+            given()
+
+    options["preexec_fn"] = prepare
     env = options.pop("env", None) or _environ()
     command = [sys.executable, "-m", "indcli", *args]
     ready = None
@@ -126,18 +134,6 @@ def _wait_for_handler(process: subprocess.Popen, signum: int) -> None:
         if not chunk:
             pytest.fail(f"the child ended before it handled signal {signum}: {_finish(process)}")
         seen += chunk
-
-
-@pytest.fixture
-def dev_stdout():
-    """Puts /dev/stdout back if the code under test replaced it (issue 13, item 1: as
-    root, a rename over it succeeds and breaks every later redirect on the machine)."""
-    target = os.readlink("/dev/stdout") if os.path.islink("/dev/stdout") else None
-    yield
-    if target is not None and not os.path.islink("/dev/stdout"):
-        os.unlink("/dev/stdout")
-        os.symlink(target, "/dev/stdout")
-        pytest.fail("--output /dev/stdout replaced /dev/stdout (put back)")
 
 
 # --- 11: Ctrl-C stops any batch within a second, at every blocking read ----------------

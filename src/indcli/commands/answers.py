@@ -104,9 +104,10 @@ def stdin_bytes(what: str, instead: str) -> Any:
 def check_inputs(options: dict[str, Any], ctx: click.Context | None = None) -> str | None:
     """Refuse option combinations whose meaning is unclear; return the answers file.
 
-    ``--answers`` takes one file (given twice, which wins?); ``--answers -`` and
-    ``--batch -`` cannot share stdin; ``--graph`` draws the whole flow, so answers and
-    a batch would be silently ignored."""
+    ``--answers`` takes one file (given twice, which wins?); the answers and the batch
+    cannot share stdin, however it is named (``-``, ``/dev/stdin``, ``/dev/fd/0``, a file
+    that is what stdin reads); ``--graph`` draws the whole flow, so answers and a batch
+    would be silently ignored."""
     files = options.get("answers_file") or ()
     files = (files,) if isinstance(files, str) else tuple(files)
     if len(files) > 1:
@@ -117,9 +118,11 @@ def check_inputs(options: dict[str, Any], ctx: click.Context | None = None) -> s
         )
     answers = files[0] if files else None
     batch = options.get("batch_file")
-    if answers == "-" and batch == "-":
+    if answers is not None and batch is not None and _stdin(answers) and _stdin(batch):
         raise click.UsageError(
-            "--answers - and --batch - would both read stdin; put one of them in a file.", ctx
+            f"--answers {one_line(answers)} and --batch {one_line(batch)} would both read "
+            "stdin; put one of them in a file.",
+            ctx,
         )
     if options.get("graph") and (batch is not None or answers is not None):
         used = "--batch" if batch is not None else "--answers"
@@ -127,6 +130,18 @@ def check_inputs(options: dict[str, Any], ctx: click.Context | None = None) -> s
             f"--graph draws the whole flow and takes no answers; leave out {used}.", ctx
         )
     return answers
+
+
+def _stdin(name: str) -> bool:
+    """Whether reading ``name`` reads what stdin reads."""
+    if name == "-":
+        return True
+    import os
+
+    try:
+        return os.path.samestat(os.stat(name), os.fstat(0))
+    except (OSError, ValueError):
+        return False
 
 
 def _iso(value: Any) -> str:

@@ -1,11 +1,14 @@
-"""``indcli completion SHELL``: print the shell completion script."""
+"""``indcli completion SHELL``: print the shell completion script, and keep what the
+shell is sent while completing to one line per entry."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 
+from indcli.limits import one_line
 from indcli.output.render import format_option, payload, to_json
 
 SHELLS = ("bash", "zsh", "fish")
@@ -47,3 +50,37 @@ def completion(ctx: click.Context, shell: str | None, fmt: str) -> None:
         click.echo(f"{fence}{shell}\n{script}\n{fence}")
     else:
         click.echo(script)
+
+
+def one_line_completions() -> None:
+    """Make every completion entry one line, whatever packs put in names and help texts.
+
+    The shells read completions line by line (zsh: type, value and help on three lines;
+    bash and fish: one line each), so a newline in a pack command's ``short_help`` or an
+    option's help would add entries of its own. Help has its whitespace collapsed; any
+    other control in a value or help is shown escaped, and a tab (fish's separator) too.
+    """
+    from click.shell_completion import add_completion_class, get_completion_class
+
+    for name in SHELLS:
+        base = get_completion_class(name)
+        if base is not None and not getattr(base, "one_line", False):
+            add_completion_class(_one_line_class(base), name)
+
+
+def _one_line_class(base: type) -> type:
+    class OneLine(base):  # type: ignore[misc, valid-type]
+        one_line = True
+
+        def format_completion(self, item: Any) -> str:
+            item.value = _flat(str(item.value))
+            if item.help:
+                item.help = _flat(" ".join(str(item.help).split()))
+            return super().format_completion(item)
+
+    OneLine.__name__ = base.__name__
+    return OneLine
+
+
+def _flat(text: str) -> str:
+    return one_line(text).replace("\t", "\\x09")

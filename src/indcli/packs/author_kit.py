@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from indcli.limits import MAX_CONTENT_BYTES, one_line
 from indcli.packs.catalog import Catalog, Reserved, load_catalog
 from indcli.packs.discovery import PackSource, entry_point_sources, normalise
 
@@ -28,17 +29,23 @@ def is_path(arg: str) -> bool:
 def path_source(path: Path) -> PackSource:
     """A pack source that loads the content file(s) at ``path``; ValueError if none.
 
-    The pack is named after the ``[project] name`` of the nearest pyproject.toml above
-    the file, else after its folder."""
+    The pack is named after the ``[project] name`` of the nearest pyproject.toml between
+    the file and the folder given (a file given: its own folder), else after the file's
+    folder; no folder above the one given is read. Each file must be a regular file (a
+    link to one counts) of at most the loader's size cap: a FIFO or a device is a
+    problem, never a wait or an endless read."""
     if path.is_dir():
+        root = path
         files = sorted({*path.glob("content.toml"), *path.glob("src/*/content.toml")})
         if not files:
             raise ValueError(f"no content.toml in {path} (nor in {path}/src/*/)")
-    elif path.is_file():
-        files = [path]
+    elif path.exists():
+        root, files = path.parent, [path]
     else:
         raise ValueError(f"no such file or folder: {path}")
-    name = _project_name(files[0].resolve().parent) or files[0].resolve().parent.name
+    for file in files:
+        _read(file)
+    name = _project_name(files[0].parent, root) or files[0].resolve().parent.name
     module = ModuleType(f"indcli_check_{normalise(name).replace('-', '_')}")
     from indcli import hookimpl
 
@@ -50,16 +57,48 @@ def path_source(path: Path) -> PackSource:
     return PackSource(normalise(name), "local", lambda: module, origin=str(files[0]))
 
 
-def _project_name(folder: Path) -> str | None:
-    for parent in [folder, *folder.parents][:4]:
-        try:
-            with open(parent / "pyproject.toml", "rb") as handle:
-                name = tomllib.load(handle).get("project", {}).get("name")
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-        if isinstance(name, str) and name:
-            return name
+def _read(file: Path) -> bytes:
+    """The bytes of a regular file within the loader's cap; ValueError with the reason."""
+    from indcli.utils.files import read_regular
+
+    try:
+        blob = read_regular(file, MAX_CONTENT_BYTES)
+    except OSError as exc:
+        raise ValueError(f"cannot read {one_line(str(file))}: {exc.strerror or exc}") from None
+    if len(blob) > MAX_CONTENT_BYTES:
+        raise ValueError(
+            f"{one_line(str(file))} is larger than {MAX_CONTENT_BYTES // 1024} KiB, "
+            "more than a pack needs"
+        )
+    return blob
+
+
+def _project_name(folder: Path, root: Path) -> str | None:
+    """``[project] name`` of the nearest pyproject.toml from ``folder`` up to ``root``."""
+    for parent in [folder, *folder.parents]:
+        pyproject = parent / "pyproject.toml"
+        if os.path.lexists(pyproject):
+            return _name_in(pyproject)
+        if parent == root:
+            break
     return None
+
+
+def _name_in(pyproject: Path) -> str | None:
+    shown = one_line(str(pyproject))
+    try:
+        data = tomllib.loads(_read(pyproject).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{shown} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{shown} is not valid TOML: {one_line(str(exc))}") from None
+    project = data.get("project", {})
+    if not isinstance(project, dict):
+        raise ValueError(f"{shown}: project must be a [project] table with a name")
+    name = project.get("name")
+    if name is not None and not (isinstance(name, str) and name.strip()):
+        raise ValueError(f"{shown}: [project] name must be a non-empty string")
+    return name
 
 
 def catalog_with(

@@ -12,8 +12,16 @@ The cache is trusted only as far as the folder is: it is used only when the fold
 owned by the user and writable by no one else (indcli creates it 0700), and an entry is
 read only if it is a regular file owned by the user, under a size cap, with an intact
 checksum, the right shape and no control or format characters in its text. Anything else
-is a cache miss (the content is validated again), never an error or a hang. Entries made
-by another core are removed when a new entry is written.
+is a cache miss (the content is validated again), never an error or a hang.
+
+The folder may hold other files (``INDCLI_CACHE_DIR`` is the user's choice): indcli
+removes only names of the exact shape it makes. Installs of the same core (pipx and a
+project's virtual environment) share their entries: the core is fingerprinted by the
+bytes of its files, not by where or when they were installed. When a new entry is
+written, another core's entries are removed only once they have gone unused for
+:data:`UNUSED_DAYS` days (a hit marks an entry used by touching it, at most daily), so
+two versions used in turn keep their entries; of this core's own, the newest
+:data:`MAX_ENTRIES` are kept.
 """
 
 from __future__ import annotations
@@ -24,16 +32,10 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Mapping
+from hashlib import sha256  # loads OpenSSL: about 2.5 ms of a start-up, but no private module
 from typing import Any
-
-try:  # CPython's own SHA-256: hashlib loads OpenSSL first, 2-3 ms of every start-up
-    from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
-except ImportError:
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
-    except ImportError:
-        from hashlib import sha256
 
 from indcli import __version__
 from indcli.limits import MAX_CONTENT_BYTES, env_flag
@@ -42,6 +44,15 @@ from indcli.packs.loading import read_content_bytes
 CACHE_FORMAT = "2"
 MAX_ENTRY_BYTES = 8 * MAX_CONTENT_BYTES  # validated JSON is larger than its TOML
 MAX_ENTRIES = 1024  # per core, far more than packs installed; the oldest go first
+UNUSED_DAYS = 30  # another core's entries are removed after this long without a hit
+_DAY = 24 * 3600
+# Every name the cache has ever made: its entries, the crc32-named ones of the format
+# before, and the temporary file of an entry whose writer was killed (atomic_file cuts
+# the name to 40 characters and adds mkstemp's 8). No other name in the folder is touched.
+_ENTRY_NAME = re.compile(
+    r"content-(?:[0-9a-f]{16}-[0-9a-f]{64}\.json|[0-9a-f]{8}-[0-9]+\.cache)"
+    r"|\.content-[0-9a-f]{16}-[0-9a-f]{15}\.[a-z0-9_]{8}\.tmp"
+)
 CONTENT_KEYS = frozenset({"format", "topics", "guides", "flows"})
 # Escaped controls and format characters in JSON written with ensure_ascii (never in
 # validated content: the validators reject them).
@@ -156,6 +167,9 @@ def _read(path: str | None) -> dict[str, Any] | None:
             or (hasattr(os, "geteuid") and st.st_uid != os.geteuid())
         ):
             return None
+        if time.time() - st.st_mtime > _DAY:  # mark it used (at most once a day)
+            with contextlib.suppress(OSError, NotImplementedError):
+                os.utime(fd)
         with os.fdopen(fd, "rb") as handle:
             fd = -1
             blob = handle.read(st.st_size + 1)  # not a buffer of the cap: entries are small
@@ -198,20 +212,21 @@ def _content_shaped(data: Any) -> bool:
 
 
 def _evict(kept: str) -> None:
-    """Remove entries another core made (they can never be used again), and the oldest
-    beyond :data:`MAX_ENTRIES`; also entries in older formats."""
+    """Remove the oldest of this core's entries beyond :data:`MAX_ENTRIES`, and entries
+    other cores (or older formats) made that have gone unused for :data:`UNUSED_DAYS`."""
     mine: list[tuple[float, str]] = []
     prefix = f"content-{_core_tag()}-"
+    unused_since = time.time() - UNUSED_DAYS * _DAY
     with contextlib.suppress(OSError), os.scandir(os.path.dirname(kept)) as entries:
         for entry in entries:
-            if not entry.name.startswith("content-") or entry.name == os.path.basename(kept):
-                continue
-            if entry.name.startswith(prefix) and entry.name.endswith(".json"):
-                with contextlib.suppress(OSError):
-                    mine.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
+            if entry.name == os.path.basename(kept) or not _ENTRY_NAME.fullmatch(entry.name):
                 continue
             with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+                used = entry.stat(follow_symlinks=False).st_mtime
+                if entry.name.startswith(prefix):
+                    mine.append((used, entry.path))
+                elif used < unused_since:
+                    os.unlink(entry.path)
     mine.sort(reverse=True)
     for _, old in mine[MAX_ENTRIES - 1 :]:
         with contextlib.suppress(OSError):
@@ -230,7 +245,8 @@ def _models_fingerprint() -> str:
     """Changes whenever the core's version or the code that validates content changes.
 
     The files are found from the modules themselves (the ``indcli.content`` package and
-    :mod:`indcli.limits`), so moving or renaming a module cannot stop invalidation."""
+    :mod:`indcli.limits`), so moving or renaming a module cannot stop invalidation. Their
+    bytes count, not their times: two installs of one version share the cache."""
     global _fingerprint
     if _fingerprint is None:
         import indcli.content
@@ -242,8 +258,8 @@ def _models_fingerprint() -> str:
         for path in [*files, limits.__file__]:
             name = os.path.basename(path)
             try:
-                st = os.stat(path)
-                parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+                with open(path, "rb") as handle:
+                    parts.append(f"{name}:{sha256(handle.read()).hexdigest()}")
             except OSError:
                 parts.append(name)
         _fingerprint = "|".join(parts)

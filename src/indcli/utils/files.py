@@ -3,11 +3,15 @@
 A regular file is written to a temporary file in the same folder and then renamed over
 the target, so a failure at any point leaves an existing file as it was. Results can
 hold personal answers, so files are created readable by the owner only (0600). Special
-files (``-``, devices such as ``/dev/null``, FIFOs, sockets, and descriptor names such as
-``/dev/stdout``, ``/dev/fd/N`` or ``/proc/...``) are written to directly, never replaced. An
-existing read-only file is refused, as ``cp`` does. A replaced file is a new file: other
-hard links to it keep the old content, and a symbolic link named as ``--output`` is
-replaced by the file (the file it pointed to is left as it was).
+files (``-``, devices such as ``/dev/null``, FIFOs, sockets, a link to any of them, and
+open descriptors however they are spelled: ``/dev/stdout``, ``//dev/fd/N``,
+``/proc/self/fd/N`` or a link to one) are written through, never replaced, as ``cp`` and
+``tee`` do; a descriptor that is not open (``/dev/stdout`` with stdout closed) is an
+error. A name is judged by what it resolves to: ``/proc/../tmp/x`` is ``/tmp/x``, an
+ordinary file. An existing read-only file is refused, as ``cp`` does. A replaced file is
+a new file: other hard links to it keep the old content, and a symbolic link to an
+ordinary file named as ``--output`` is replaced by the file (the file it pointed to is
+left as it was).
 
 :func:`atomic_file` is the one atomic writer: ``--output`` and the content cache both
 use it. It removes its temporary file on any error, on Ctrl-C, and on SIGTERM or SIGHUP.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -31,9 +36,9 @@ from indcli.limits import one_line
 if TYPE_CHECKING:
     from pathlib import Path
 
-# Names of open descriptors: what they name is written to, never replaced (/dev/shm and
-# the like hold ordinary files, replaced as anywhere else).
-DESCRIPTOR_PATHS = ("/dev/fd/", "/dev/stdout", "/dev/stderr", "/dev/tty", "/proc/")
+MAX_LINKS = 40  # links followed in one name before giving up, as Linux does (ELOOP)
+# What /proc/self/fd and /proc/thread-self/fd resolve to.
+_DESCRIPTOR_FOLDER = re.compile(r"/proc/[0-9]+(?:/task/[0-9]+)?/fd")
 
 
 class Terminated(BaseException):
@@ -61,6 +66,19 @@ def read_capped(handle: IO[bytes], limit: int) -> bytes:
     if len(blob) <= size:
         return blob
     return blob + handle.read(limit - len(blob))  # it grew since fstat
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes of ``path`` if it is a regular file (a link to one
+    counts); :class:`OSError` otherwise. Opened without blocking, so a FIFO planted under
+    the name fails at once instead of waiting for a writer, and a device such as
+    ``/dev/zero`` is never read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "it is not a regular file")
+        os.set_blocking(fd, True)
+        return read_capped(handle, limit + 1)
 
 
 def emit(text: str, output: str | None = None) -> None:
@@ -142,6 +160,11 @@ def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
     from pathlib import Path  # only when writing a file (pathlib costs a scripted run ~4 ms)
 
     path = Path(target)
+    descriptor = _descriptor(os.fspath(path))
+    if descriptor is not None:
+        with _special(path, _open_descriptor(descriptor, shown), shown) as out:
+            yield out
+        return
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -150,9 +173,7 @@ def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
         raise _cannot(shown, exc) from None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise click.UsageError(f"--output {shown} is a folder; give a file name.")
-    if st is not None and (
-        not stat.S_ISREG(st.st_mode) or str(path.absolute()).startswith(DESCRIPTOR_PATHS)
-    ):
+    if st is not None and not stat.S_ISREG(st.st_mode):  # a device, FIFO or socket
         with _special(path, st, shown) as out:
             yield out
         return
@@ -181,9 +202,44 @@ def atomic_binary(target: Path | str) -> Iterator[IO[bytes]]:
         raise _cannot(shown, exc) from None
 
 
+def _descriptor(name: str) -> str | None:
+    """``/proc/PID/fd/N`` (or ``/dev/fd/N``) when ``name`` leads to an open-descriptor
+    entry, following links as opening it would; else None. ``/dev/stdout``,
+    ``//dev/fd/1`` and a link to either lead to one; ``/proc/../tmp/x`` does not."""
+    try:
+        current = name if os.path.isabs(name) else os.path.join(os.getcwd(), name)
+    except OSError:  # the current folder is gone: the name cannot be opened either
+        return None
+    for _ in range(MAX_LINKS):
+        folder, base = os.path.split(current)
+        folder = os.path.realpath(folder)
+        if folder == "/dev/fd" or _DESCRIPTOR_FOLDER.fullmatch(folder):
+            return os.path.join(folder, base)
+        current = os.path.join(folder, base)
+        try:
+            current = os.path.join(folder, os.readlink(current))
+        except OSError:  # not a link, or nothing there
+            return None
+    return None
+
+
+def _open_descriptor(entry: str, shown: str) -> os.stat_result:
+    """What the descriptor ``entry`` is open on; an error when it is not open."""
+    try:
+        return os.stat(entry)
+    except FileNotFoundError:
+        number = os.path.basename(entry)
+        stream = {"1": "stdout", "2": "stderr", "0": "stdin"}.get(number)
+        if stream is not None:
+            raise IndcliError(f"cannot write output: {stream} is closed.") from None
+        raise IndcliError(f"cannot write to {shown}: descriptor {number} is not open.") from None
+    except OSError as exc:
+        raise _cannot(shown, exc) from None
+
+
 @contextmanager
 def _special(path: Path, st: os.stat_result, shown: str) -> Iterator[IO[bytes]]:
-    """Write straight into a device, FIFO or descriptor path; never replace it."""
+    """Write through a device, FIFO or open descriptor; never replace it."""
     stream = _standard_stream(st)
     if stream is not None:  # /dev/stdout and the like: the stream, in order with the rest
         stream.flush()

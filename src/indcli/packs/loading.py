@@ -29,7 +29,7 @@ from indcli.errors import ContentError, ContentProblem, PackError
 from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
 from indcli.packs.discovery import PackSource, normalise
 from indcli.utils.capture import captured_output
-from indcli.utils.files import read_capped
+from indcli.utils.files import read_regular
 from indcli.utils.interrupts import InterruptWatch
 from indcli.utils.records import MutableRecord, fresh
 
@@ -444,30 +444,15 @@ def read_content_bytes(pack: str, item: Any) -> tuple[str, bytes]:
         if hasattr(item, "read_bytes") and not isinstance(item, str | os.PathLike):
             blob = item.read_bytes()
         else:
-            blob = _read_regular_file(item)
+            blob = read_regular(item, MAX_CONTENT_BYTES)  # no FIFO, device or terminal
     except OSError as exc:
-        raise ContentError(pack, label, "", "", f"cannot read it ({exc.strerror or exc})") from None
-    except _NotRegular as exc:
-        raise ContentError(pack, label, "", "", str(exc)) from None
+        reason = exc.strerror or str(exc)
+        if "not a regular file" in reason:
+            reason += " (a pipe, device or terminal)"
+        raise ContentError(pack, label, "", "", f"cannot read it ({reason})") from None
     if len(blob) > MAX_CONTENT_BYTES:
         raise ContentError(pack, label, "", "", _too_big())
     return label, blob
-
-
-class _NotRegular(Exception):
-    pass
-
-
-def _read_regular_file(path: Any) -> bytes:
-    """The bytes of a regular file, at most the content cap and one more: a FIFO, a
-    device or a terminal (``/dev/stdin``) is refused at once, without waiting on it."""
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _NotRegular("it is not a regular file (a pipe, device or terminal)")
-        return read_capped(handle, MAX_CONTENT_BYTES + 1)
 
 
 def _too_big() -> str:

@@ -232,6 +232,9 @@ class _Stop:
 def _stop_on_sigint() -> Iterator[_Stop]:
     """Install :class:`_Stop` as the SIGINT handler for the batch."""
     stop = _Stop()
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # nohup, `cmd &`: as the user set it
+        yield stop
+        return
     try:
         previous = signal.signal(signal.SIGINT, stop.handler)
     except ValueError:  # not the main thread (some test runners): plain KeyboardInterrupt

@@ -136,8 +136,8 @@ def _terminate_cleanly() -> Iterator[None]:
     try:
         for name in ("SIGTERM", "SIGHUP"):
             signum = getattr(signal, name, None)
-            if signum is None:
-                continue
+            if signum is None or signal.getsignal(signum) is signal.SIG_IGN:
+                continue  # absent, or ignored as the user set it (nohup ignores SIGHUP)
             previous[signum] = signal.signal(signum, handler)
     except ValueError:  # not the main thread: signals cannot be caught here
         pass

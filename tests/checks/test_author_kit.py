@@ -63,7 +63,18 @@ def test_a_missing_path_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "no such file" in result.stderr
 
 
-def test_check_path_strict_fails_an_untouched_new_pack(tmp_path):
+@pytest.fixture
+def forget_new_modules():
+    """`check PATH` imports a pack folder's code: forget its modules after the test."""
+    import sys
+
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def test_check_path_strict_fails_an_untouched_new_pack(tmp_path, forget_new_modules):
     made = run(make_app(), ["new-pack", "indcli-hello", str(tmp_path / "p"), "--with-route"])
     assert made.exit_code == 0, made.stderr
     folder = tmp_path / "p"
@@ -113,3 +124,48 @@ def test_other_reference_errors_are_located_too(tmp_path, old, new, field, mean)
     _, data = check(app, str(content_file(tmp_path, toml)))
     (problem,) = [p for p in data["problems"] if p["pack"] == "indcli-mine" and p["line"]]
     assert problem["field"] == field and f"did you mean '{mean}'?" in problem["message"]
+
+
+@pytest.fixture
+def pack_folder(tmp_path, forget_new_modules):
+    """A new pack with a command, made by `indcli new-pack --with-command`, whose topic
+    points to that command."""
+    name = "indcli-kit"
+    result = run(make_app(), ["new-pack", name, str(tmp_path / name), "--with-command"])
+    assert result.exit_code == 0, result.stderr
+    folder = tmp_path / name
+    module = name.replace("-", "_")
+    content = folder / "src" / module / "content.toml"
+    text = content.read_text(encoding="utf-8")
+    command = f"{name.removeprefix('indcli-')}-packs"
+    pointer = f'related = [{{ label = "Packs", command = "{command}", pack = "{name}" }}]\n'
+    content.write_text(text.replace("\n[[topics.body]]", pointer + "\n[[topics.body]]", 1))
+    return folder, module
+
+
+def test_check_path_imports_the_folders_code_so_its_own_command_counts(pack_folder):
+    folder, _ = pack_folder
+    code, data = check(make_app(*PACKS), str(folder))
+    assert code == 0, data["problems"]
+    assert not [p for p in data["problems"] if "no such command" in p["message"]]
+    assert data["notes"] == []  # its code was checked
+
+
+def test_check_path_reports_an_error_in_the_folders_code_where_it_is(pack_folder):
+    folder, module = pack_folder
+    init = folder / "src" / module / "__init__.py"
+    init.write_text(init.read_text().replace("return [hello]", "return [helo]"), "utf-8")
+    code, data = check(make_app(*PACKS), str(folder))
+    (problem,) = [p for p in data["problems"] if p["severity"] == "error"]
+    assert code == 1 and "NameError: name 'helo' is not defined" in problem["message"]
+    assert problem["file"] == "__init__.py" and isinstance(problem["line"], int)
+
+
+def test_check_of_a_content_file_says_its_code_was_not_checked(pack_folder):
+    folder, module = pack_folder
+    content = folder / "src" / module / "content.toml"
+    code, data = check(make_app(*PACKS), str(content))
+    assert code == 0, data["problems"]
+    assert not [p for p in data["problems"] if "no such command" in p["message"]]
+    (note,) = data["notes"]
+    assert "only its content was checked, not its code" in note

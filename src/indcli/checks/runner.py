@@ -98,10 +98,10 @@ def locate_problems(
             located.append(problem)
             continue
         at = _AT.search(problem.message)
-        if at:
+        if at:  # a failure in the pack's code: where it was raised
             file, line = os.path.basename(at.group(1)), int(at.group(2))
-        else:
-            needle = (needles or {}).get(n, "")
-            file, line = locate_item(pack, problem.item, needle)
+            located.append(replace(problem, file=file, line=line))
+            continue
+        file, line = locate_item(pack, problem.item, (needles or {}).get(n, ""))
         located.append(replace(problem, file=problem.file or file, line=problem.line or line))
     return located

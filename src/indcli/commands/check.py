@@ -70,7 +70,9 @@ def check(
 
     A PATH (a content.toml, or a folder holding one, as `indcli new-pack` makes) is
     checked as its pack would load it, next to the installed packs, in place of an
-    installed pack of the same name: no need to install it first.
+    installed pack of the same name: no need to install it first. A pack folder's own
+    code (the modules its pyproject.toml names as indcli entry points) is imported and
+    checked too; where it cannot be, the result says that only the content was checked.
     """
     app = current_app(ctx)
     packs, local = _local_packs(ctx, packs)
@@ -102,6 +104,12 @@ def check(
     ]
     failing = report.errors > 0 or (strict and report.warnings > 0)
     data = check_payload(report, checked, not failing)
+    data["notes"] = [
+        f"{source.name}: only its content was checked, not its code ({source.content_only}); "
+        f"install it (pip install -e PATH) and run 'indcli check {source.name}' to check both"
+        for source in local
+        if source.content_only
+    ]
     if checked_files:
         data["source_files"] = checked_files
     if compat:
@@ -209,6 +217,8 @@ def _describe(data: dict[str, Any]) -> Doc:
         doc.para("No content packs are loaded, so there is nothing to check.")
     elif not data["problems"]:
         doc.para("No problems found.")
+    for note in data.get("notes", []):
+        doc.para(f"Note: {note}.")
     for page in data.get("source_files", []):
         doc.para(
             f"Checked {_count(page['quotes'], 'quote')} citing source '{page['source']}' "

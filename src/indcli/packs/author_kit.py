@@ -1,13 +1,19 @@
-"""Checking a pack's content file before it is installed (``indcli check PATH``).
+"""Checking a pack before it is installed (``indcli check PATH``).
 
-The file is loaded as its pack would load it, by the same hook and loader, beside the
-installed packs (or the in-process packs of a test), in place of an installed pack of the
-same name, so what ``check`` says is what installing it would give.
+A pack folder whose ``pyproject.toml`` declares its ``indcli`` entry points is loaded as
+installing it would load it: its own modules are imported from the folder and registered
+like an installed pack's, under the same guard, so its hooks and commands are checked
+with its content. A content file alone, or a folder whose code cannot be imported from
+where it is, is checked for its content only, and the pack says so (``content_only``), so
+``check`` neither invents problems about its commands nor passes code it never ran. Either
+way it loads beside the installed packs (or the in-process packs of a test), in place of
+an installed pack of the same name.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -46,6 +52,11 @@ def path_source(path: Path) -> PackSource:
     for file in files:
         _read(file)
     name = _project_name(files[0].parent, root) or files[0].resolve().parent.name
+    why_not = "a content file alone has no code"
+    if path.is_dir():
+        code, why_not = _code_source(root, normalise(name))
+        if code is not None:
+            return code
     module = ModuleType(f"indcli_check_{normalise(name).replace('-', '_')}")
     from indcli import hookimpl
 
@@ -54,7 +65,60 @@ def path_source(path: Path) -> PackSource:
         return files
 
     module.indcli_content = indcli_content  # type: ignore[attr-defined]
-    return PackSource(normalise(name), "local", lambda: module, origin=str(files[0]))
+    source = PackSource(normalise(name), "local", lambda: module, origin=str(files[0]))
+    source.content_only = why_not
+    return source
+
+
+def _code_source(root: Path, name: str) -> tuple[PackSource | None, str]:
+    """A source importing the pack's own modules from ``root`` (as its entry points in
+    ``pyproject.toml`` name them), or None and why its code cannot be checked."""
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None, f"{root} has no pyproject.toml naming its modules"
+    entry_points = tomllib.loads(_read(pyproject).decode("utf-8")).get("project", {})
+    entry_points = entry_points.get("entry-points", {}) if isinstance(entry_points, dict) else {}
+    declared = entry_points.get("indcli") if isinstance(entry_points, dict) else None
+    if not isinstance(declared, dict) or not declared:
+        return None, "its pyproject.toml declares no [project.entry-points.indcli]"
+    loads = []
+    for ep_name, value in declared.items():
+        module = str(value).partition(":")[0].partition("[")[0].strip()
+        top = module.split(".")[0]
+        base = next(
+            (b for b in (root / "src", root) if (b / top / "__init__.py").is_file()
+             or (b / f"{top}.py").is_file()),
+            None,
+        )  # fmt: skip
+        if base is None:
+            return None, f"its module {top} is not in {root} (nor in {root}/src)"
+        imported = sys.modules.get(top)
+        where = getattr(imported, "__file__", None)
+        if imported is not None and not (where and _within(where, base)):
+            return None, f"a module {top} from elsewhere is imported already"
+        loads.append((str(ep_name), _importer(base, str(value))))
+    (first_name, first), *rest = loads
+    source = PackSource(name, "local", first, first_name, str(pyproject), None, tuple(rest))
+    return source, ""
+
+
+def _importer(base: Path, value: str) -> Any:
+    """Imports an entry point's target with ``base`` first on the path, for that import."""
+
+    def load() -> Any:
+        from indcli.packs.discovery import EntryPoint
+
+        sys.path.insert(0, str(base))
+        try:
+            return EntryPoint("", value, "indcli", "", "").load()
+        finally:
+            sys.path.remove(str(base))
+
+    return load
+
+
+def _within(file: str, folder: Path) -> bool:
+    return os.path.realpath(file).startswith(os.path.realpath(folder) + os.sep)
 
 
 def _read(file: Path) -> bytes:

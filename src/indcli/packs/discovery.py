@@ -177,7 +177,16 @@ class PackSource:
     """Where a pack comes from: a distribution's entry points (loaded lazily) or a module
     in-process. ``problem`` says why an installed distribution is refused unloaded."""
 
-    __slots__ = ("entry_point", "load", "name", "origin", "problem", "siblings", "version")
+    __slots__ = (
+        "content_only",
+        "entry_point",
+        "load",
+        "name",
+        "origin",
+        "problem",
+        "siblings",
+        "version",
+    )
 
     def __init__(
         self,
@@ -196,6 +205,7 @@ class PackSource:
         self.origin = origin
         self.problem = problem
         self.siblings = siblings
+        self.content_only = ""  # check PATH: why the pack's code was not checked, if not
 
 
 # PEP 508 names are ASCII; PEP 440 versions (packaging's VERSION_PATTERN, compacted)

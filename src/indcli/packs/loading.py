@@ -54,6 +54,7 @@ class LoadedPack(MutableRecord):
     files: list[Any] = fresh(list)  # the content files its hook named
     module_file: str | None = None  # the pack's module, where it has a file
     plugins: list[str] = fresh(list)  # its names in the PluginManager (one per module)
+    content_only: str = ""  # check PATH: why its code was not checked (its commands unknown)
 
     def fail(self, error: str) -> None:
         self.status, self.error = "failed", error
@@ -136,7 +137,7 @@ def load_packs(
     hook call to stderr (INDCLI_TRACE_PLUGINS), through pluggy's hook-call monitoring.
     """
     sources = list(sources)
-    packs = [LoadedPack(s.name, s.version) for s in sources]
+    packs = [LoadedPack(s.name, s.version, content_only=s.content_only) for s in sources]
     owner: dict[str, LoadedPack] = {}
     undo_trace = None
     if trace:

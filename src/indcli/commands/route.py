@@ -170,7 +170,7 @@ class RouteOptions(Record):
     graph: str | None = None
     batch_file: str | None = None
     answers_file: str | None = None
-    flags: Mapping[str, str] = fresh(dict)  # question id -> value
+    flags: Mapping[str, str] = fresh(factory=dict)  # question id -> value
 
     @classmethod
     def read(

@@ -36,14 +36,14 @@ class LoadedPack(MutableRecord):
     version: str
     status: str = "loaded"  # loaded | failed | disabled
     error: str | None = None
-    hooks: list[str] = fresh(list)
-    commands: list[Any] = fresh(list)
-    content: list[Content] = fresh(list)
+    hooks: list[str] = fresh(factory=list)
+    commands: list[Any] = fresh(factory=list)
+    content: list[Content] = fresh(factory=list)
     # Every problem of an invalid content file (the error's message lists them in one line).
-    problems: list[ContentProblem] = fresh(list)
+    problems: list[ContentProblem] = fresh(factory=list)
     traceback: str | None = None  # of the failure inside the pack, for --debug
-    warnings: list[str] = fresh(list)  # loaded, but something is ignored
-    files: list[Any] = fresh(list)  # the content files its hook named
+    warnings: list[str] = fresh(factory=list)  # loaded, but something is ignored
+    files: list[Any] = fresh(factory=list)  # the content files its hook named
     module_file: str | None = None  # the pack's module, where it has a file
 
     def fail(self, error: str) -> None:

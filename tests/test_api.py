@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import re
@@ -120,6 +121,56 @@ def test_every_public_name_resolves_and_importing_the_api_imports_nothing_heavy(
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # hookspecs holds indcli.hookimpl, pluggy's marker without pluggy: no imports of its own
     assert out.stdout.strip() == "['indcli.api', 'indcli.hookspecs']"
+
+
+def test_type_checkers_see_what_the_lazy_loader_loads():
+    """api.py's TYPE_CHECKING imports are _LAZY's names from _LAZY's modules, and
+    __all__ lists them and the API's own functions."""
+    tree = ast.parse(Path(api.__file__).read_text(encoding="utf-8"))
+    (block,) = [
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    ]
+    imported = {
+        alias.name: f"{node.module}:{alias.name}"
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == api._LAZY
+    own = set(api.__all__) - set(api._LAZY)
+    assert own == {"explain", "guide", "load", "route"}
+    assert all(getattr(api, name).__module__ == "indcli.api" for name in own)
+
+
+# A pack author's code as a type checker reads it: the lines marked "# E" are errors.
+AUTHOR_CODE = """
+from indcli import api
+
+result: api.RouteResult = api.route({"digid": "sms"})
+doc = api.Doc("Title")  # a default made fresh may be left out
+doc.title = "Another"  # a mutable record's field may change
+doc.blocks.append(("heading", "Steps"))
+api.Doc(title=1)  # E: a field's type
+api.Item()  # E: a field without a default
+api.Doc("Title", [], "extra")  # E: more fields than the record has
+citation = api.Citation("IND", "https://ind.nl", "Title", "A quote.", "2026-01-01")
+citation.quote = "Another quote."  # E: a record never changes
+api.route(answers=["digid"])  # E: the API's own signatures
+api.NoSuchName  # E: a name the API does not have
+"""
+
+
+def test_a_type_checker_reads_the_api_and_its_records(tmp_path):
+    pytest.importorskip("mypy")
+    (tmp_path / "author.py").write_text(AUTHOR_CODE, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
+         "author.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    errors = {int(m) for m in re.findall(r"^author\.py:(\d+): error", proc.stdout, flags=re.M)}
+    marked = {i for i, line in enumerate(AUTHOR_CODE.splitlines(), 1) if "# E:" in line}
+    assert errors == marked, proc.stdout
 
 
 def _python_blocks(markdown: str) -> list[str]:

@@ -33,9 +33,25 @@ from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from indcli.app import App
+if TYPE_CHECKING:  # the names _LAZY loads, as a type checker sees them (test_api compares)
+    from indcli import hookimpl
+    from indcli.app import App, current_app
+    from indcli.content.model import (
+        Choice,
+        Citation,
+        Guide,
+        Outcome,
+        Paragraph,
+        Question,
+        Rule,
+        Step,
+        Topic,
+    )
+    from indcli.errors import IndcliError, PackError
+    from indcli.output.render import Doc, Item, format_option, payload, render
     from indcli.output.route_result import RouteResult
+    from indcli.routing.engine import ContentGap, InvalidAnswer, MissingAnswers, RouteError
+    from indcli.routing.flow import Flow
 
 _LAZY = {
     # packs
@@ -68,19 +84,26 @@ _LAZY = {
     "ContentGap": "indcli.routing.engine:ContentGap",
 }
 
-__all__ = sorted([*_LAZY, "explain", "guide", "load", "route"])
+__all__ = [
+    "App", "Choice", "Citation", "ContentGap", "Doc", "Flow", "Guide", "IndcliError",
+    "InvalidAnswer", "Item", "MissingAnswers", "Outcome", "PackError", "Paragraph", "Question",
+    "RouteError", "RouteResult", "Rule", "Step", "Topic", "current_app", "explain",
+    "format_option", "guide", "hookimpl", "load", "payload", "render", "route",
+]  # fmt: skip
 
 DEFAULT_FLOW = "partner-permit"
 
 
-def __getattr__(name: str) -> Any:
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'indcli.api' has no attribute {name!r}")
-    module, _, attribute = target.partition(":")
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # to a checker a name not imported above is an error, not Any
+
+    def __getattr__(name: str) -> Any:
+        target = _LAZY.get(name)
+        if target is None:
+            raise AttributeError(f"module 'indcli.api' has no attribute {name!r}")
+        module, _, attribute = target.partition(":")
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

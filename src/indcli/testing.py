@@ -93,7 +93,7 @@ def _runner() -> CliRunner:
     import inspect
 
     if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
-        return CliRunner(mix_stderr=False)
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg,unused-ignore]
     return CliRunner()
 
 

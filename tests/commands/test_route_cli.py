@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 
 import indcli_partner_permit
@@ -144,7 +145,8 @@ def test_flags_override_the_answers_file(tmp_path):
         ('{"colour": "red"}', "'colour' is not a question of this flow"),
         ('{"digid": true}', "true is not a valid answer for 'digid'"),
         ('["yes"]', "must hold one object of question id -> answer, not a list"),
-        ('{"digid": "sms",}', "is not valid JSON: Expecting property name"),
+        # the decoder's own words differ by Python version ("Illegal trailing comma" on 3.13)
+        ('{"digid": "sms",}', re.compile(r"is not valid JSON: \w[^\n]* at line 1, column \d+\.")),
         ("digid = ", "is not valid TOML (or JSON)"),
         ("", "is empty"),
     ],
@@ -155,7 +157,8 @@ def test_bad_answers_files_exit_2_naming_file_and_problem(tmp_path, text, messag
     result = route(["--answers", str(path), "--no-input"])
     assert result.exit_code == 2, result.stdout
     assert f"answers file {path}" in result.stderr
-    assert message in result.stderr
+    pattern = message if isinstance(message, re.Pattern) else re.escape(message)
+    assert re.search(pattern, result.stderr)
     assert "Traceback" not in result.stderr
 
 

@@ -137,6 +137,12 @@ def test_core_wheel_ships_the_reference_pages(wheels):
             assert archive.read(member) == page.read_bytes(), f"{member} differs from {page}"
 
 
+def test_core_wheel_is_marked_typed(wheels):
+    """PEP 561: without py.typed a type checker reads every indcli name as Any."""
+    with zipfile.ZipFile(wheels["indcli"]) as archive:
+        assert "indcli/py.typed" in archive.namelist()
+
+
 def test_pack_wheels_declare_the_indcli_entry_point(wheels):
     for project in PACKS:
         with zipfile.ZipFile(wheels[project]) as archive:

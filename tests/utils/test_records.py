@@ -14,12 +14,11 @@ class Point(Record):
     y: int = 0
     tags: tuple[str, ...] = ()
     LIMIT: ClassVar[int] = 3  # not a field
-    _note: str  # not a field either
 
 
 class Basket(MutableRecord):
     owner: str
-    items: list[str] = fresh(list)
+    items: list[str] = fresh(factory=list)
 
 
 def test_fields_defaults_and_keywords():
@@ -61,3 +60,23 @@ def test_a_mutable_record_changes_and_gets_fresh_defaults():
     assert second.items == [] and first == Basket("c", ["pear"])
     with pytest.raises(TypeError):
         hash(first)
+
+
+class Span(Record):
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"span ends before it starts: {self.start}..{self.end}")
+
+
+def test_post_init_runs_once_the_fields_are_set():
+    assert Span(1, end=2).end == 2
+    with pytest.raises(ValueError, match="ends before it starts"):
+        Span(2, 1)
+
+
+def test_fresh_takes_its_factory_by_keyword_as_a_type_checker_reads_it():
+    with pytest.raises(TypeError):
+        fresh(list)

@@ -194,7 +194,9 @@ def _diagram_tally(flow: Flow) -> _Tally:
     rules = list(zip(flow.outcome_rules, diagrams.holds, strict=True))
     earlier = above = FALSE  # some earlier rule holds; some rule of a higher priority holds
     owner_earlier = FALSE
-    firsts, owner_firsts = [], []  # (rule, "it is the first that holds (of the owner's)")
+    # (rule, "it is the first that holds (of the owner's)")
+    firsts: list[tuple[CompiledRule, int]] = []
+    owner_firsts: list[tuple[CompiledRule, int]] = []
     conflicts, overrides = [], []
     for i, (rule, holds) in enumerate(rules):
         if i and rule.priority != rules[i - 1][0].priority:

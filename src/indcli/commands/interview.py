@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import click
 
@@ -56,17 +55,16 @@ class Interview(MutableRecord):
     err: bool = False  # interview text on stderr (stdout is kept for the result)
     review: bool = False
     # The state as the interview goes (never passed in):
-    answers: dict[str, str] = fresh(dict)  # that matter, in order
-    pool: dict[str, str] = fresh(dict)  # every answer known
-    memory: dict[str, str] = fresh(dict)  # preselected on a redo
-    prompted: set[str] = fresh(set)  # asked here, not given
+    answers: dict[str, str] = fresh(factory=dict)  # that matter, in order
+    pool: dict[str, str] = fresh(factory=dict)  # every answer known
+    memory: dict[str, str] = fresh(factory=dict)  # preselected on a redo
+    prompted: set[str] = fresh(factory=set)  # asked here, not given
     reviewing: bool = False
-    unsure: dict[str, int] = fresh(dict)
+    unsure: dict[str, int] = fresh(factory=dict)
     blank: bool = False  # the last line said was blank
     cols: int = 80
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __post_init__(self) -> None:
         self.pool = dict(self.given)
         self.memory = dict(self.given)
         self.cols = self.app.terminal.prompt_columns()

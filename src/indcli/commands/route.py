@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,12 +22,15 @@ from indcli.content.model import Example, Question
 from indcli.errors import IndcliError, PackError
 from indcli.limits import one_line, printable
 from indcli.output.helpformat import examples_epilog
-from indcli.output.render import format_param, payload, render
+from indcli.output.render import Doc, format_param, payload, render
 from indcli.output.route_result import lookup_flow, route_result
 from indcli.routing.engine import ContentGap, MissingAnswers
 from indcli.routing.flow import Flow
 from indcli.utils.files import emit
 from indcli.utils.records import Record, fresh
+
+if TYPE_CHECKING:
+    from indcli.commands.interview import Interview
 
 
 def _route_params() -> list[click.Option]:
@@ -170,7 +173,7 @@ class RouteOptions(Record):
     graph: str | None = None
     batch_file: str | None = None
     answers_file: str | None = None
-    flags: Mapping[str, str] = fresh(dict)  # question id -> value
+    flags: Mapping[str, str] = fresh(factory=dict)  # question id -> value
 
     @classmethod
     def read(
@@ -250,7 +253,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
     asked = interview is not None and bool(interview.prompted or options.review)
     data = result.to_dict()
 
-    def describe(d: dict[str, Any]):  # text and markdown only
+    def describe(d: dict[str, Any]) -> Doc:  # text and markdown only
         from indcli.output.route_doc import describe_route
 
         return describe_route(d, options.explain, asked, flow, asked_ids)
@@ -272,7 +275,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
         offer_to_save(render("markdown", data, describe), app.terminal)
 
 
-def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOptions):
+def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOptions) -> Interview:
     """The interview, with the options to repeat in its resume line."""
     from indcli.commands.interview import Interview
 
@@ -282,7 +285,7 @@ def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOpti
     )
 
 
-def _batch(flow: Flow, defaults: dict[str, str], options: RouteOptions, ctx) -> None:
+def _batch(flow: Flow, defaults: dict[str, str], options: RouteOptions, ctx: click.Context) -> None:
     from indcli.commands.batch import run_batch
     from indcli.utils.files import atomic_binary
 

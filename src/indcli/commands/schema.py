@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from indcli.output.render import format_option, payload, to_json
@@ -57,7 +59,7 @@ def route(fmt: str) -> None:
     _print("route", route_schema(), fmt)
 
 
-def _print(kind: str, document: dict, fmt: str) -> None:
+def _print(kind: str, document: dict[str, Any], fmt: str) -> None:
     if fmt == "json":
         click.echo(to_json(payload("schema", kind=kind, schema=document)), nl=False)
         return

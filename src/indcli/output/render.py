@@ -42,15 +42,15 @@ format_option = click.option("--format", "fmt", **_FORMAT_ATTRS)
 class Item(MutableRecord):
     text: str
     cite: Mapping[str, Any] | None = None
-    children: list[Item] = fresh(list)
-    notes: list[str] = fresh(list)
+    children: list[Item] = fresh(factory=list)
+    notes: list[str] = fresh(factory=list)
     label: str | None = None  # replaces the bullet, e.g. a case name ("Already activated:")
     number: int | None = None  # in a numbered list: this number instead of the position
 
 
 class Doc(MutableRecord):
     title: str
-    blocks: list[tuple[str, Any]] = fresh(list)
+    blocks: list[tuple[str, Any]] = fresh(factory=list)
 
     def heading(self, text: str) -> None:
         self.blocks.append(("heading", text))

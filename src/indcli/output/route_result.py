@@ -65,8 +65,7 @@ class RouteResult(Record):
     command: str = "route"
     strict: bool = False  # INDCLI_STRICT_PLUGINS: an undeclared override refuses to run
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __post_init__(self) -> None:
         problem = self.undeclared_override() if self.strict else None
         if problem is not None:
             raise PackError(problem[0], pack=problem[1])

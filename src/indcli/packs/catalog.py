@@ -94,17 +94,17 @@ class Clash(Record):
 
 
 class Catalog(MutableRecord):
-    packs: list[LoadedPack] = fresh(list)
-    reserved: Reserved = fresh(Reserved)
-    commands: dict[str, Any] = fresh(dict)  # name -> click command (code)
-    served: dict[str, Served] = fresh(dict)  # name -> command from content
-    command_packs: dict[str, str] = fresh(dict)
-    topics: dict[str, Topic] = fresh(dict)
-    guides: dict[str, Guide] = fresh(dict)
-    flows: dict[str, Flow] = fresh(dict)
+    packs: list[LoadedPack] = fresh(factory=list)
+    reserved: Reserved = fresh(factory=Reserved)
+    commands: dict[str, Any] = fresh(factory=dict)  # name -> click command (code)
+    served: dict[str, Served] = fresh(factory=dict)  # name -> command from content
+    command_packs: dict[str, str] = fresh(factory=dict)
+    topics: dict[str, Topic] = fresh(factory=dict)
+    guides: dict[str, Guide] = fresh(factory=dict)
+    flows: dict[str, Flow] = fresh(factory=dict)
     # 'VARIABLE=name' for names in INDCLI_LOAD_PLUGINS / _DISABLE_PLUGINS that match no pack
-    unknown_plugin_names: list[str] = fresh(list)
-    clashes: list[Clash] = fresh(list)
+    unknown_plugin_names: list[str] = fresh(factory=list)
+    clashes: list[Clash] = fresh(factory=list)
     plugin_manager: Any = None  # the pluggy.PluginManager the loaded packs are registered in
 
     @property

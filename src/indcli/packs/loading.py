@@ -43,17 +43,17 @@ class LoadedPack(MutableRecord):
     version: str
     status: str = "loaded"  # loaded | failed | disabled
     error: str | None = None
-    hooks: list[str] = fresh(list)
-    commands: list[Any] = fresh(list)
-    content: list[Content] = fresh(list)
+    hooks: list[str] = fresh(factory=list)
+    commands: list[Any] = fresh(factory=list)
+    content: list[Content] = fresh(factory=list)
     # Every problem of an invalid content file (the error's message lists them in one line).
-    problems: list[ContentProblem] = fresh(list)
+    problems: list[ContentProblem] = fresh(factory=list)
     traceback: str | None = None  # of the failure inside the pack, for --debug
-    warnings: list[str] = fresh(list)  # loaded, but something is ignored
-    notes: list[str] = fresh(list)  # for `indcli plugins` only (an optional hook not known)
-    files: list[Any] = fresh(list)  # the content files its hook named
+    warnings: list[str] = fresh(factory=list)  # loaded, but something is ignored
+    notes: list[str] = fresh(factory=list)  # for `indcli plugins` only (an optional hook not known)
+    files: list[Any] = fresh(factory=list)  # the content files its hook named
     module_file: str | None = None  # the pack's module, where it has a file
-    plugins: list[str] = fresh(list)  # its names in the PluginManager (one per module)
+    plugins: list[str] = fresh(factory=list)  # its names in the PluginManager (one per module)
     content_only: str = ""  # check PATH: why its code was not checked (its commands unknown)
 
     def fail(self, error: str) -> None:

@@ -76,4 +76,4 @@ def _line(lines: list[str], rule_id: str, value: str) -> int | None:
 def _label(item: object) -> str:
     import os
 
-    return os.path.basename(os.fspath(getattr(item, "name", item)))  # type: ignore[arg-type]
+    return os.path.basename(os.fspath(getattr(item, "name", item)))  # type: ignore[call-overload]

@@ -137,7 +137,7 @@ class Route(MutableRecord):
     answers: dict[str, str]
     decision: Decision
     relevant: list[str]  # missing questions whose answer can still change the result
-    unused: list[str] = fresh(list)  # answered, but changed nothing
+    unused: list[str] = fresh(factory=list)  # answered, but changed nothing
 
     @property
     def done(self) -> bool:

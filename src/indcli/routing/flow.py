@@ -102,7 +102,7 @@ class Flow(Record):
     advice_rules: tuple[CompiledRule, ...]
     packs: tuple[str, ...]
     command: CommandSpec | None = None
-    cache: dict[str, Any] = fresh(dict)  # derived, built lazily
+    cache: dict[str, Any] = fresh(factory=dict)  # derived, built lazily
 
     @property
     def question_ids(self) -> list[str]:

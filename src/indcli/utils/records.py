@@ -10,18 +10,26 @@ dataclasses (``tests/test_performance.py`` checks that a scripted run never impo
 
 - :class:`Record` is immutable (like ``@dataclass(frozen=True)``), compared and hashed
   by value; :class:`MutableRecord` can be changed and is not hashable (like
-  ``@dataclass``). Both are slotted: annotated names are the fields (names starting
-  with ``_`` are not), in order; a value in the class body is the field's default, and
-  :func:`fresh` makes a default anew for each record (like ``default_factory``).
-- A subclass that must check or derive something defines ``__init__`` and calls
-  ``super().__init__`` first; one that wants identity semantics sets
-  ``__eq__ = object.__eq__`` and ``__hash__ = object.__hash__``.
+  ``@dataclass``). Both are slotted: annotated names are the fields (``ClassVar`` ones
+  are not), in order; a value in the class body is the field's default, and
+  ``fresh(factory=list)`` makes a default anew for each record (like
+  ``field(default_factory=list)``).
+- A subclass that must check or derive something defines ``__post_init__(self)``, called
+  once the fields are set (as a dataclass calls it); one that wants identity semantics
+  sets ``__eq__ = object.__eq__`` and ``__hash__ = object.__hash__``.
+- Type checkers read records as the dataclasses they behave like
+  (``typing.dataclass_transform``, PEP 681): a constructor call is checked against the
+  fields and their types, and setting a field of a :class:`Record` is an error. So, as
+  with ``field()``, ``fresh`` takes its factory by keyword, and a field with a default
+  comes after the fields without one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, dataclass_transform
+
+_T = TypeVar("_T")
 
 
 class _Fresh:
@@ -31,9 +39,11 @@ class _Fresh:
         self.make = make
 
 
-def fresh(make: Callable[[], Any]) -> Any:
-    """A default made anew for each record, e.g. ``items: list[str] = fresh(list)``."""
-    return _Fresh(make)
+def fresh(*, factory: Callable[[], _T]) -> _T:
+    """A default made anew for each record: ``items: list[str] = fresh(factory=list)``."""
+    # The class body keeps this marker; each record gets what factory() makes, the type
+    # a checker sees.
+    return _Fresh(factory)  # type: ignore[return-value]
 
 
 class _RecordType(type):
@@ -41,11 +51,7 @@ class _RecordType(type):
 
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
         annotations = namespace.get("__annotations__", {})
-        fields = tuple(
-            f
-            for f in annotations
-            if not f.startswith("_") and "ClassVar" not in str(annotations[f])
-        )
+        fields = tuple(f for f in annotations if "ClassVar" not in str(annotations[f]))
         defaults = {f: namespace.pop(f) for f in fields if f in namespace}
         namespace["__slots__"] = fields
         cls = super().__new__(mcs, name, bases, namespace)
@@ -54,9 +60,8 @@ class _RecordType(type):
         return cls
 
 
-class Record(metaclass=_RecordType):
-    """An immutable value with named fields: ``Cls(*values, **by_name)``, compared and
-    hashed by value, never changed after it is made (``__setattr__`` refuses)."""
+class _Fields(metaclass=_RecordType):
+    """What both kinds of record share: ``Cls(*values, **by_name)``, equality, repr."""
 
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()
@@ -81,12 +86,10 @@ class Record(metaclass=_RecordType):
         if kwargs:
             name = next(iter(kwargs))
             raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
+        self.__post_init__()
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
+    def __post_init__(self) -> None:
+        """Checks or derives what the fields imply (a subclass's own; none here)."""
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, f) for f in self._fields)
@@ -94,20 +97,35 @@ class Record(metaclass=_RecordType):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self._values()))
+        return self._values() == other._values()
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
         return f"{type(self).__name__}({parts})"
 
 
-class MutableRecord(Record):
+# Each kind carries its own transform and neither derives from the other: to a checker a
+# frozen dataclass may not derive from a mutable one, nor a mutable one from a frozen one.
+@dataclass_transform(frozen_default=True, field_specifiers=(fresh,))
+class Record(_Fields):
+    """An immutable value with named fields: ``Cls(*values, **by_name)``, compared and
+    hashed by value, never changed after it is made (``__setattr__`` refuses)."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._values()))
+
+
+@dataclass_transform(field_specifiers=(fresh,))
+class MutableRecord(_Fields):
     """A record whose fields can be set after it is made (not hashable)."""
 
     __slots__ = ()
-    __setattr__ = object.__setattr__  # type: ignore[assignment]
-    __delattr__ = object.__delattr__  # type: ignore[assignment]
     __hash__ = None  # type: ignore[assignment]

@@ -378,7 +378,7 @@ def _name_failed_packs(exc: click.NoSuchOption, app: App) -> None:
     else:
         names = ", ".join(p.name for p in catalog.failed)
         hint = f"It may come from a pack that failed to load ({names}); see 'indcli plugins'."
-    exc.message = f"{exc.message.rstrip('.')}. {hint}"
+    exc.message = f"{exc.message.rstrip('.')}. {hint}"  # type: ignore[misc]
 
 
 def _debug(args: list[str]) -> bool:

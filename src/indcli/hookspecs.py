@@ -54,7 +54,7 @@ def indcli_content() -> Any | Iterable[Any]:
 
 
 @hookspec
-def indcli_commands() -> Iterable[click.Command]:
+def indcli_commands() -> Iterable[click.Command]:  # type: ignore[empty-body]
     """Return the click commands with code of their own that this pack adds to ``indcli``.
 
     Each command is added under its own ``name``. A name that a core command already uses

@@ -133,7 +133,7 @@ def check_pointers(
         else:
             kind, name = "command", pointer.command.split()[0]
             # a pack checked for its content only may add the command in its code
-            has = name in core_commands or name in _commands_of(target) or target.content_only
+            has = name in core_commands or name in _commands_of(target) or bool(target.content_only)
         if not has:
             problems.append(
                 make_problem(

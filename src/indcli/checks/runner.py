@@ -102,6 +102,6 @@ def locate_problems(
             file, line = os.path.basename(at.group(1)), int(at.group(2))
             located.append(replace(problem, file=file, line=line))
             continue
-        file, line = locate_item(pack, problem.item, (needles or {}).get(n, ""))
-        located.append(replace(problem, file=problem.file or file, line=problem.line or line))
+        file, found = locate_item(pack, problem.item, (needles or {}).get(n, ""))
+        located.append(replace(problem, file=problem.file or file, line=problem.line or found))
     return located

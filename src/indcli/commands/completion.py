@@ -69,7 +69,7 @@ def one_line_completions() -> None:
 
 
 def _one_line_class(base: type) -> type:
-    class OneLine(base):  # type: ignore[misc, valid-type]
+    class OneLine(base):  # type: ignore[misc]
         one_line = True
 
         def format_completion(self, item: Any) -> str:

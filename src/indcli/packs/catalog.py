@@ -294,7 +294,7 @@ class _Standing:
                     if target and target != pack.name:
                         self.pointed.setdefault(target, pack.name)
                 for located in walk(content):
-                    if located.kind == "owner of flow":
+                    if located.kind == "owner of flow" and located.key is not None:
                         owners.setdefault(located.key, set()).add(pack.name)
                     elif located.kind == "pointer":
                         self._pointer(located.item, pack.name, names)

@@ -27,7 +27,8 @@ from indcli import PROJECT_NAME, hookspecs
 from indcli.content.model import Content, content_from_data
 from indcli.errors import ContentError, ContentProblem, PackError
 from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
-from indcli.packs.discovery import PackSource, normalise
+from indcli.packs.discovery import PackSource as PackSource  # re-exported: tests, app
+from indcli.packs.discovery import normalise
 from indcli.utils.capture import captured_output
 from indcli.utils.files import read_regular
 from indcli.utils.interrupts import InterruptWatch
@@ -74,7 +75,9 @@ def make_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def module_source(module: ModuleType, name: str | None = None, version: str | None = None):
+def module_source(
+    module: ModuleType, name: str | None = None, version: str | None = None
+) -> PackSource:
     """A :class:`PackSource` for a module already imported (tests, in-process use)."""
     top = module.__name__.split(".")[0]
     dist = name or top.replace("_", "-")

@@ -5,6 +5,7 @@ failure path)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from indcli.errors import ContentError, ContentProblem
 from indcli.packs.loading import LoadedPack, read_content_bytes
@@ -16,12 +17,7 @@ _HEADER = re.compile(r"^\s*\[\[?\s*([\w.-]+)\s*\]\]?")
 def locate(pack: LoadedPack, problem: FlowProblem) -> ContentProblem:
     """The problem with its file, item, field and line, as field errors have them."""
     rule = re.search(r"rule '([^']*)'", problem.item)
-    for item in pack.files:
-        try:
-            label, blob = read_content_bytes(pack.name, item)
-        except ContentError:
-            continue
-        lines = blob.decode("utf-8", "replace").splitlines()
+    for label, lines in _content_lines(pack):
         line = _line(lines, rule.group(1) if rule else "", problem.value)
         if line is not None:
             return ContentProblem(label, problem.item, problem.field, problem.message, line)
@@ -33,12 +29,7 @@ def locate_item(pack: LoadedPack, item: str, needle: str = "") -> tuple[str, int
     related[0]``: the line of ``id = "x"``), or of ``needle`` (a quote) where it is."""
     ids = re.findall(r"'([^']+)'", item)
     own = re.compile(rf"^\s*id\s*=\s*[\"']{re.escape(ids[-1])}[\"']") if ids else None
-    for entry in pack.files:
-        try:
-            label, blob = read_content_bytes(pack.name, entry)
-        except ContentError:
-            continue
-        lines = blob.decode("utf-8", "replace").splitlines()
+    for label, lines in _content_lines(pack):
         for pattern in (needle, own):
             for n, line in enumerate(lines):
                 if pattern and (
@@ -46,6 +37,16 @@ def locate_item(pack: LoadedPack, item: str, needle: str = "") -> tuple[str, int
                 ):
                     return label, n + 1
     return file_label(pack), None
+
+
+def _content_lines(pack: LoadedPack) -> Iterator[tuple[str, list[str]]]:
+    """The name and lines of each of the pack's content files that can be read."""
+    for item in pack.files:
+        try:
+            label, blob = read_content_bytes(pack.name, item)
+        except ContentError:
+            continue
+        yield label, blob.decode("utf-8", "replace").splitlines()
 
 
 def file_label(pack: LoadedPack) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pluggy
@@ -26,10 +26,15 @@ def trace_hook_calls(pm: pluggy.PluginManager, pack_of: Callable[[str], str]) ->
     ``pack_of`` names the pack of a plugin name."""
     started: list[float] = []
 
-    def before(hook_name: str, impls: list[pluggy.HookImpl], kwargs: Any) -> None:
+    def before(hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
         started.append(time.perf_counter())
 
-    def after(outcome: Any, hook_name: str, impls: list[pluggy.HookImpl], kwargs: Any) -> None:
+    def after(
+        outcome: pluggy.Result[Any],
+        hook_name: str,
+        impls: Sequence[pluggy.HookImpl],
+        kwargs: Mapping[str, Any],
+    ) -> None:
         elapsed = (time.perf_counter() - started.pop()) * 1000
         packs = ", ".join(dict.fromkeys(pack_of(impl.plugin_name) for impl in impls))
         if outcome.exception is not None:

@@ -9,7 +9,6 @@ combinations, and boolean environment variables. The tests that need a real proc
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -506,11 +505,25 @@ def _cached(folder: Path, **environ: str):
     )
 
 
+# The exact bytes each entry was made from, by entry name (an entry is used only for them).
+_SOURCES: dict[str, bytes] = {}
+
+
 def _warm(folder: Path) -> list[Path]:
     app = _cached(folder)
     assert run(app, ["plugins"]).exit_code == 0
     assert app.loader.validated == 3
-    return sorted(folder.glob("content-*.json"))
+    entries = sorted(folder.glob("content-*.json"))
+    for entry in entries:
+        _SOURCES[entry.name] = _split(entry.read_bytes())[0]
+    return entries
+
+
+def _split(blob: bytes) -> tuple[bytes, dict]:
+    """An entry's source bytes and data."""
+    head, _, rest = blob.partition(b"\n")
+    size = json.loads(head)["source"]
+    return rest[:size], json.loads(rest[size:])
 
 
 def _uses_cache(folder: Path, args: list[str] | None = None) -> tuple[int, object]:
@@ -522,20 +535,19 @@ def _uses_cache(folder: Path, args: list[str] | None = None) -> tuple[int, objec
     return app.loader.validated, result
 
 
-def _sealed(data: object) -> bytes:
-    """An entry with a valid checksum around ``data`` (what an attacker could write)."""
-    body = json.dumps(data, separators=(",", ":")).encode()
-    head = json.dumps({"format": loader.CACHE_FORMAT, "sha256": hashlib.sha256(body).hexdigest()})
-    return head.encode() + b"\n" + body
+def _sealed(data: object, like: Path) -> bytes:
+    """An entry for the source of entry ``like``, with a valid checksum around ``data``
+    (what an attacker could write)."""
+    return loader.seal(_SOURCES[like.name], json.dumps(data, separators=(",", ":")).encode())
 
 
-def test_a_new_cache_folder_is_private_and_entries_are_named_by_sha256(tmp_path):
+def test_a_new_cache_folder_is_private_and_entries_are_named_by_core_and_source(tmp_path):
     folder = tmp_path / "cache" / "indcli"
     entries = _warm(folder)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert len(entries) == 3
     for entry in entries:
-        assert len(entry.name) == len("content-") + 16 + 1 + 64 + len(".json")
+        assert len(entry.name) == len("content-") + 16 + 1 + 16 + len(".json")
         assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert _uses_cache(folder)[0] == 0
 
@@ -546,9 +558,9 @@ def test_a_folder_others_can_write_is_not_used(tmp_path, mode):
     entries = _warm(folder)
     planted = {e: e.read_bytes() for e in entries}
     for entry in entries:  # a valid checksum around planted text
-        data = json.loads(entry.read_bytes().partition(b"\n")[2])
+        data = _split(entry.read_bytes())[1]
         data["guides"] = data["guides"] or data["guides"]
-        entry.write_bytes(_sealed(data))
+        entry.write_bytes(_sealed(data, entry))
     folder.chmod(mode)
     validated, _ = _uses_cache(folder)
     assert validated == 3  # nothing trusted from a folder others can write
@@ -592,7 +604,7 @@ def _zero(entry: Path) -> None:
 
 def _link_to_valid(entry: Path) -> None:
     good = entry.with_name("elsewhere")
-    good.write_bytes(_sealed({"format": 1, "topics": [], "guides": [], "flows": []}))
+    good.write_bytes(_sealed({"format": 1, "topics": [], "guides": [], "flows": []}, entry))
     entry.symlink_to(good)
 
 
@@ -641,7 +653,7 @@ def test_an_unusable_entry_is_a_miss_not_a_hang_or_crash(tmp_path, make):
 def test_a_wrongly_shaped_entry_with_a_valid_checksum_is_a_miss(tmp_path, shape):
     _warm(tmp_path)
     for args in (["route", *PAPER], ["berichtenbox-steps"], ["explain", "public-funds"]):
-        _replace_entries(tmp_path, lambda e: e.write_bytes(_sealed(SHAPES[shape])))
+        _replace_entries(tmp_path, lambda e: e.write_bytes(_sealed(SHAPES[shape], e)))
         assert _uses_cache(tmp_path, args)[0] == 3
 
 
@@ -652,12 +664,12 @@ def test_raw_escapes_in_a_sealed_entry_never_reach_the_terminal(tmp_path, text, 
     commands = [["explain", "public-funds"], ["berichtenbox-steps"], ["route", *PAPER]]
     for args in [[*c, "--format", fmt] for c in commands] + [["route", "--help"]]:
         for entry, blob in good.items():
-            data = json.loads(blob.partition(b"\n")[2])
+            data = _split(blob)[1]
             for item in data["topics"] + data["guides"] + data["flows"]:
                 item["title"] = f"Evil{TEXTS[text]}title"
                 for question in item.get("questions", []):
                     question["prompt"] = f"Evil{TEXTS[text]}prompt"
-            entry.write_bytes(_sealed(data))
+            entry.write_bytes(_sealed(data, entry))
         validated, result = _uses_cache(tmp_path, args)
         assert validated == 3 and "Evil" not in result.stdout
 

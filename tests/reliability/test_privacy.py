@@ -201,8 +201,9 @@ def test_a_session_keeps_only_the_output_file_and_the_content_cache(sandbox, tmp
     for path in cache_files:  # pack content only: nothing of this session
         blob = path.read_bytes()
         assert UNUSUAL.encode() not in blob and str(sandbox.root).encode() not in blob
-        head, _, body = blob.partition(b"\n")  # a header line, then the content's JSON
-        json.loads(head), json.loads(body)  # both complete, not half-written
+        head, _, rest = blob.partition(b"\n")  # a header, the pack's file, the content's JSON
+        source = json.loads(head)["source"]
+        json.loads(rest[source:])  # both complete, not half-written
     # The cache is exactly what loading the packs alone leaves: no answers in it.
     reference = Sandbox(tmp_path / "reference")
     assert reference.run(["plugins"]).returncode == 0

@@ -2,9 +2,11 @@
 
 Validating with pydantic costs far more than the rest of a run (importing pydantic
 alone takes longer than starting Python). Content only changes when a pack or the core
-changes, so the validated, JSON-ready result is cached under a name that is the SHA-256
-of what it was made from (a fingerprint of the core's models and the file's exact bytes):
-a changed file or core simply has another name. The cache holds pack content only, never
+changes, so the validated, JSON-ready result is cached. An entry holds the exact bytes it
+was made from and the core's full fingerprint, and is used only when both are the same
+as now, byte for byte: its name (a CRC-32 and the length of the file, after a tag of the
+core) only finds it, so no hash has to resist collisions, and no run imports hashlib
+(OpenSSL: about 3 ms of every start-up). The cache holds pack content only, never
 answers; it lives in the platform's cache folder (or ``INDCLI_CACHE_DIR``), and
 ``INDCLI_NO_CACHE=1`` switches it off.
 
@@ -33,24 +35,25 @@ import re
 import stat
 import sys
 import time
+from binascii import crc32  # to name entries; what decides a hit is an exact comparison
 from collections.abc import Mapping
-from hashlib import sha256  # loads OpenSSL: about 2.5 ms of a start-up, but no private module
 from typing import Any
 
 from indcli import __version__
 from indcli.limits import MAX_CONTENT_BYTES, env_flag
 from indcli.packs.loading import read_content_bytes
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 MAX_ENTRY_BYTES = 8 * MAX_CONTENT_BYTES  # validated JSON is larger than its TOML
 MAX_ENTRIES = 1024  # per core, far more than packs installed; the oldest go first
 UNUSED_DAYS = 30  # another core's entries are removed after this long without a hit
 _DAY = 24 * 3600
-# Every name the cache has ever made: its entries, the crc32-named ones of the format
-# before, and the temporary file of an entry whose writer was killed (atomic_file cuts
-# the name to 40 characters and adds mkstemp's 8). No other name in the folder is touched.
+# Every name the cache has ever made: its entries (format 3, the SHA-256-named ones of
+# format 2 and the crc32-named ones before), and the temporary file of an entry whose
+# writer was killed (atomic_file cuts the name to 40 characters and adds mkstemp's 8).
+# No other name in the folder is touched.
 _ENTRY_NAME = re.compile(
-    r"content-(?:[0-9a-f]{16}-[0-9a-f]{64}\.json|[0-9a-f]{8}-[0-9]+\.cache)"
+    r"content-(?:[0-9a-f]{16}-(?:[0-9a-f]{16}|[0-9a-f]{64})\.json|[0-9a-f]{8}-[0-9]+\.cache)"
     r"|\.content-[0-9a-f]{16}-[0-9a-f]{15}\.[a-z0-9_]{8}\.tmp"
 )
 CONTENT_KEYS = frozenset({"format", "topics", "guides", "flows"})
@@ -95,7 +98,7 @@ class ContentLoader:
     def __call__(self, pack: str, item: Any) -> dict[str, Any]:
         label, blob = read_content_bytes(pack, item)
         path = self._entry(blob)
-        cached = _read(path)
+        cached = _read(path, blob)
         if cached is not None:
             return cached
         from indcli.content.validation import parse_toml, validate_content
@@ -103,14 +106,14 @@ class ContentLoader:
         raw, text = parse_toml(blob, pack=pack, file=label), blob.decode("utf-8")
         data = validate_content(raw, pack=pack, file=label, text=text)
         self.validated += 1
-        self._write(path, data)
+        self._write(path, blob, data)
         return data
 
     def _entry(self, blob: bytes) -> str | None:
         if self.directory is None or not self._folder_trusted():
             return None
-        made_from = sha256(_models_fingerprint().encode() + b"\0" + blob).hexdigest()
-        return os.path.join(self.directory, f"content-{_core_tag()}-{made_from}.json")
+        key = f"{crc32(blob):08x}{len(blob):08x}"
+        return os.path.join(self.directory, f"content-{_core_tag()}-{key}.json")
 
     def _folder_trusted(self) -> bool:
         """Create the folder (0700) if needed; trust it only if it is the user's own."""
@@ -121,17 +124,28 @@ class ContentLoader:
             self._trusted = _private_folder(self.directory)
         return self._trusted
 
-    def _write(self, path: str | None, data: dict[str, Any]) -> None:
+    def _write(self, path: str | None, source: bytes, data: dict[str, Any]) -> None:
         if path is None:
             return
         from indcli.utils.files import atomic_file
 
         body = json.dumps(data, separators=(",", ":")).encode()  # ASCII: escapes are visible
-        head = json.dumps({"format": CACHE_FORMAT, "sha256": sha256(body).hexdigest()})
         with contextlib.suppress(OSError):
             with atomic_file(path, durable=False) as out:
-                out.write(head.encode() + b"\n" + body)
+                out.write(seal(source, body))
             _evict(path)
+
+
+def seal(source: bytes, body: bytes) -> bytes:
+    """An entry: a header line (format, the core's fingerprint, the source's length, the
+    body's CRC-32), the source's exact bytes, then the validated data's JSON."""
+    head = {
+        "format": CACHE_FORMAT,
+        "core": _models_fingerprint(),
+        "source": len(source),
+        "crc32": crc32(body),
+    }
+    return json.dumps(head).encode() + b"\n" + source + body
 
 
 def _private_folder(folder: str) -> bool:
@@ -147,11 +161,12 @@ def _private_folder(folder: str) -> bool:
     return True
 
 
-def _read(path: str | None) -> dict[str, Any] | None:
-    """The cached data, if the entry is usable; any doubt is a miss (``None``).
+def _read(path: str | None, source: bytes) -> dict[str, Any] | None:
+    """The cached data, if the entry is usable for ``source``; any doubt is a miss.
 
-    An entry is a header line ``{"format", "sha256"}`` and the data's JSON: the checksum
-    catches a damaged body, the shape check keeps data the commands cannot use out."""
+    An entry (:func:`seal`) is used only if it was made by this core from exactly these
+    bytes; its checksum catches a damaged body, the shape check keeps data the commands
+    cannot use out."""
     if path is None:
         return None
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -178,14 +193,18 @@ def _read(path: str | None) -> dict[str, Any] | None:
     finally:
         if fd >= 0:
             os.close(fd)
-    head, _, body = blob.partition(b"\n")
+    head, _, rest = blob.partition(b"\n")
     try:
         meta = json.loads(head)
+        if not isinstance(meta, dict) or not isinstance(meta.get("source"), int):
+            return None
+        made_from, body = rest[: meta["source"]], rest[meta["source"] :]
         if (
             len(blob) > MAX_ENTRY_BYTES
-            or not isinstance(meta, dict)
             or meta.get("format") != CACHE_FORMAT
-            or meta.get("sha256") != sha256(body).hexdigest()
+            or meta.get("core") != _models_fingerprint()
+            or made_from != source
+            or meta.get("crc32") != crc32(body)
             # Written ASCII-only: a raw control is invalid JSON except DEL, and any raw
             # non-ASCII character (C1, bidi, format) means someone else wrote it.
             or not body.isascii()
@@ -234,8 +253,10 @@ def _evict(kept: str) -> None:
 
 
 def _core_tag() -> str:
-    """A short name for the core's fingerprint, shared by every entry it makes."""
-    return sha256(_models_fingerprint().encode()).hexdigest()[:16]
+    """A short name for the core's fingerprint, shared by every entry it makes (the
+    entry holds the whole fingerprint, which is what is compared)."""
+    tag = _models_fingerprint().encode()
+    return f"{crc32(tag):08x}{len(tag):08x}"
 
 
 _fingerprint: str | None = None
@@ -259,7 +280,8 @@ def _models_fingerprint() -> str:
             name = os.path.basename(path)
             try:
                 with open(path, "rb") as handle:
-                    parts.append(f"{name}:{sha256(handle.read()).hexdigest()}")
+                    code = handle.read()
+                parts.append(f"{name}:{len(code)}:{crc32(code):08x}")
             except OSError:
                 parts.append(name)
         _fingerprint = "|".join(parts)

@@ -208,16 +208,34 @@ class PackSource:
         self.content_only = ""  # check PATH: why the pack's code was not checked, if not
 
 
-# PEP 508 names are ASCII; PEP 440 versions (packaging's VERSION_PATTERN, compacted)
-_VALID_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", re.ASCII)
-_VALID_VERSION = re.compile(
+# PEP 440 versions (packaging's VERSION_PATTERN, compacted), compiled only for a version
+# that is not plain numbers and dots (about 0.4 ms a run otherwise)
+_PEP440 = (
     r"v?([0-9]+!)?[0-9]+(\.[0-9]+)*"
     r"([-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?"
     r"(-[0-9]+|[-_.]?(post|rev|r)[-_.]?[0-9]*)?"
     r"([-_.]?dev[-_.]?[0-9]*)?"
-    r"(\+[a-z0-9]+([-_.][a-z0-9]+)*)?",
-    re.ASCII | re.IGNORECASE,
+    r"(\+[a-z0-9]+([-_.][a-z0-9]+)*)?"
 )
+
+
+def valid_name(name: str) -> bool:
+    """A PEP 508 distribution name: ASCII letters and digits, with ``.``, ``_`` or ``-``
+    inside."""
+    return (
+        name.isascii()
+        and name[:1].isalnum()
+        and name[-1:].isalnum()
+        and all(c.isalnum() or c in "._-" for c in name)
+    )
+
+
+def valid_version(version: str) -> bool:
+    """A PEP 440 version (surrounding spaces allowed)."""
+    version = version.strip()
+    if version.isascii() and all(part.isdigit() for part in version.split(".")):
+        return True
+    return re.fullmatch(_PEP440, version, re.ASCII | re.IGNORECASE) is not None
 
 
 def shown(text: str) -> str:
@@ -269,7 +287,7 @@ def _top_module(ep: EntryPoint) -> str:
 
 def _identity_problem(ep: EntryPoint) -> str | None:
     folder = os.path.basename(ep.folder) or ep.folder
-    if not _VALID_NAME.fullmatch(ep.dist):
+    if not valid_name(ep.dist):
         return (
             f"its METADATA names it '{shown(ep.dist)}', which is not a valid distribution name "
             "(ASCII letters, digits, '-', '_' and '.'), so it is refused"
@@ -280,7 +298,7 @@ def _identity_problem(ep: EntryPoint) -> str | None:
             "disagree (installers write the same name in both), so it is refused; "
             "reinstall it or remove that folder"
         )
-    if not _VALID_VERSION.fullmatch(ep.version.strip()):
+    if not valid_version(ep.version):
         version = f"version '{shown(ep.version)}' is not" if ep.version else "METADATA has no"
         return f"its {version} a valid version (PEP 440), so it is refused"
     return None

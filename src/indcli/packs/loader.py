@@ -52,7 +52,7 @@ _DAY = 24 * 3600
 # format 2 and the crc32-named ones before), and the temporary file of an entry whose
 # writer was killed (atomic_file cuts the name to 40 characters and adds mkstemp's 8).
 # No other name in the folder is touched.
-_ENTRY_NAME = re.compile(
+_ENTRY_NAME = (  # compiled when entries are evicted, never on a cache hit
     r"content-(?:[0-9a-f]{16}-(?:[0-9a-f]{16}|[0-9a-f]{64})\.json|[0-9a-f]{8}-[0-9]+\.cache)"
     r"|\.content-[0-9a-f]{16}-[0-9a-f]{15}\.[a-z0-9_]{8}\.tmp"
 )
@@ -238,7 +238,7 @@ def _evict(kept: str) -> None:
     unused_since = time.time() - UNUSED_DAYS * _DAY
     with contextlib.suppress(OSError), os.scandir(os.path.dirname(kept)) as entries:
         for entry in entries:
-            if entry.name == os.path.basename(kept) or not _ENTRY_NAME.fullmatch(entry.name):
+            if entry.name == os.path.basename(kept) or not re.fullmatch(_ENTRY_NAME, entry.name):
                 continue
             with contextlib.suppress(OSError):
                 used = entry.stat(follow_symlinks=False).st_mtime

@@ -497,13 +497,14 @@ def _damage_cache(folder: Path, change) -> int:
     (the checksum in the entry's header is left as it was, as damage would leave it)."""
     changed = 0
     for path in folder.glob("content-*.json"):
-        head, _, body = path.read_bytes().partition(b"\n")
-        data = json.loads(body)
+        head, _, rest = path.read_bytes().partition(b"\n")
+        source = json.loads(head)["source"]  # the pack file's bytes, then the data
+        data = json.loads(rest[source:])
         for _, node in paths(data):
             if isinstance(node, dict) and isinstance(node.get("topics"), list) and node["topics"]:
                 change(node)
                 changed += 1
-        path.write_bytes(head + b"\n" + json.dumps(data).encode())
+        path.write_bytes(head + b"\n" + rest[:source] + json.dumps(data).encode())
     return changed
 
 

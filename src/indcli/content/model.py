@@ -14,11 +14,9 @@ Every cited item has a :class:`Citation` (source resolved to url and title) and 
 it is indcli's own reading of them (``basis_note`` says why).
 """
 
-from __future__ import annotations
-
-import re
+import types
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from indcli.utils.records import Record
 
@@ -183,15 +181,15 @@ class OutcomeTest(Record):
 
 
 class AllOf(Record):
-    parts: tuple[Condition, ...]
+    parts: tuple["Condition", ...]  # conditions nest: the one forward reference
 
 
 class AnyOf(Record):
-    parts: tuple[Condition, ...]
+    parts: tuple["Condition", ...]
 
 
 class Not(Record):
-    part: Condition
+    part: "Condition"
 
 
 Condition = AnswerTest | OutcomeTest | AllOf | AnyOf | Not
@@ -247,6 +245,7 @@ class Content(Record):
     topics: tuple[Topic, ...] = ()
     guides: tuple[Guide, ...] = ()
     flows: tuple[FlowPart, ...] = ()
+    format: int = 1  # of the content file (the schema accepts 1)
 
 
 def cited_data(item: Paragraph | Step | Substep | Rule) -> dict[str, Any]:
@@ -348,17 +347,25 @@ def content_from_data(data: Mapping[str, Any], pack: str) -> Content:
     return build(Content, {**data, "pack": pack})
 
 
+R = TypeVar("R", bound=Record)
+
+
 def build(cls: type[R], data: Mapping[str, Any], pack: str | None = None) -> R:
     """A record from its data, field by field *by name*.
 
-    Nested records, tuples of them and conditions are built from the field's annotation;
-    a missing or null value takes the field's default (or ``()`` for a tuple); ``pack``
-    is handed to every nested record that has a ``pack`` field and no ``pack`` of its own
-    in the data. A field added, removed or reordered in a record class needs no change
-    here."""
+    How to build each field comes from its annotation (:func:`_fields_of`): nested
+    records, tuples of them and conditions are built; a missing or null value takes the
+    field's default (or ``()`` for a tuple); ``pack`` is handed to every nested record that
+    has a ``pack`` field and no ``pack`` of its own in the data. A key the record does
+    not have is an error, never dropped: the records and the schema must agree
+    (tests/content/test_model_schema.py compares them)."""
     pack = data.get("pack", pack)
+    kinds = _fields_of(cls)
+    unknown = [key for key in data if key not in kinds and key != "pack"]
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no field {unknown[0]!r} (the schema has)")
     values: list[Any] = []  # in field order: the record is made from positions (faster)
-    for name, (kind, target) in _fields_of(cls).items():
+    for name, (kind, target) in kinds.items():
         value = data.get(name)
         if name == "pack" and value is None:
             value = pack
@@ -381,33 +388,46 @@ def build(cls: type[R], data: Mapping[str, Any], pack: str | None = None) -> R:
     return cls(*values)
 
 
-R = TypeVar("R", bound=Record)
 _FIELD_KINDS: dict[type, dict[str, tuple[str, Any]]] = {}
-_ANNOTATION = re.compile(r"^(tuple\[)?(\w+)")
 
 
 def _fields_of(cls: type[Record]) -> dict[str, tuple[str, Any]]:
-    """How to build each field of ``cls``, read once from its annotation."""
+    """How to build each field of ``cls``, read once from its annotation objects (this
+    module keeps its annotations evaluated; the one forward reference is "Condition")."""
     kinds = _FIELD_KINDS.get(cls)
     if kinds is None:
-        kinds = {}
-        for name in cls._fields:
-            annotation = str(cls.__annotations__[name])
-            match = _ANNOTATION.match(annotation)
-            inner = match.group(2) if match else ""
-            target = globals().get(inner)
-            if inner == "Condition":
-                kinds[name] = ("condition", None)
-            elif isinstance(target, type) and issubclass(target, Record):
-                kinds[name] = ("records" if match.group(1) else "record", target)
-            elif annotation.startswith("frozenset"):
-                kinds[name] = ("set", None)
-            elif annotation.startswith("tuple"):
-                kinds[name] = ("tuple", None)
-            else:
-                kinds[name] = ("value", None)
+        kinds = {name: field_kind(cls.__annotations__[name]) for name in cls._fields}
         _FIELD_KINDS[cls] = kinds
     return kinds
+
+
+def field_kind(annotation: Any) -> tuple[str, Any]:
+    """(kind, record class): ``record``, ``records`` (a tuple of them), ``condition``,
+    ``set``, ``tuple`` or ``value``, from an annotation such as ``tuple[Step, ...]`` or
+    ``CommandSpec | None``."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is types.UnionType:  # X | None: what X is
+        rest = tuple(a for a in args if a is not type(None))
+        if set(rest) == set(get_args(Condition)):  # Condition | None, flattened
+            return "condition", None
+        if len(rest) != 1:
+            return "value", None
+        annotation = rest[0]
+        origin, args = get_origin(annotation), get_args(annotation)
+    if annotation == "Condition" or annotation == Condition:
+        return "condition", None
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        return "record", annotation
+    if origin is tuple:
+        inner = args[0] if args else Any
+        if inner == "Condition":
+            return "tuple", None  # built by condition_from_data, never from data directly
+        if isinstance(inner, type) and issubclass(inner, Record):
+            return "records", inner
+        return "tuple", None
+    if origin is frozenset:
+        return "set", None
+    return "value", None
 
 
 def condition_from_data(d: Mapping[str, Any] | None) -> Condition | None:

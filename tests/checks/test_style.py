@@ -56,6 +56,7 @@ def test_the_mark_is_used_one_way(text, field, flagged):
         ("the page names only iDeal, so indcli takes online to be closed.", True),
         ("indcli's reading: the link leads to a separate page.", False),
         ("Apply on paper: download the form.", False),
+        ("Run indcli explain digid, or read the indcli example pack.", False),
     ],
 )
 def test_a_sentence_about_indcli_itself_is_found(text, flagged):

@@ -26,7 +26,7 @@ from indcli.content.model import Content, walk
 
 MAX_WORDS = 25
 MARK = "indcli's reading:"
-# One name per thing (docs/content.md, "Glossary"): a word a reader meets under another
+# One name per thing (`indcli docs content`, "Glossary"): a word a reader meets under another
 # name, and the name to use. Quotes keep the page's words.
 GLOSSARY = {
     "IND forms page": "the IND page",
@@ -39,7 +39,9 @@ GLOSSARY = {
     "embassy": "the Dutch representation abroad",
 }
 _GLOSSARY = re.compile(r"\b(" + "|".join(map(re.escape, GLOSSARY)) + r")\b", re.IGNORECASE)
-_MACHINERY = re.compile(r"\bindcli (?!is not\b)[a-z]+")
+# "indcli" and a verb of the third person ("indcli sends", "indcli takes"), not a command
+# line ("indcli explain digid") or a name ("the indcli example pack").
+_MACHINERY = re.compile(r"\bindcli (?:also |only |then )?(?!is\b)[a-z]+s\b")
 _FIELDS = ("prompt", "title", "summary", "help", "text", "note", "basis_note", "how", "case")
 _OPEN, _CLOSE = "([", ")]"
 _SENTENCE_END = re.compile(r"(?<=[.?!:;])['\u2019\"\u201d)]*\s+(?=[A-Z'\u2018\u201c(]|indcli)")

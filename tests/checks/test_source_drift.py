@@ -38,12 +38,13 @@ def test_html_pages_become_paragraphs_at_block_elements():
 
 
 def test_the_command_uses_the_paragraph_and_order_check(tmp_path):
-    """The quote check of the faithfulness tests: a quote spread over two paragraphs, or
-    fragments out of page order, is drift too (a plain substring test missed both)."""
+    """The quote check of the faithfulness tests: a quote spread over paragraphs with
+    something between them, or fragments out of page order, is drift too (a plain
+    substring test missed both)."""
     page = tmp_path / "page.txt"
     moved = PAGE.replace(
         "You can submit the application online or in writing. ",
-        "You can submit the application online or in writing.\n\n",
+        "You can submit the application online or in writing.\n\nOnline forms\n\n",
     )
     page.write_text(moved, encoding="utf-8")
     code, out, _ = check(page)

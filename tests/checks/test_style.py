@@ -25,9 +25,10 @@ def test_nested_brackets(text, nested):
     assert style.nested_brackets(text) is nested
 
 
-def test_sentences_over_35_words_are_found_one_by_one():
+def test_sentences_over_25_words_are_found_one_by_one():
     short = "Download and print the form. Fill it out."
-    long = " ".join(["Word"] * 36) + "."
+    long = " ".join(["Word"] * 26) + "."
+    assert style.long_sentences(" ".join(["Word"] * 25) + ".") == []
     assert style.long_sentences(short) == []
     assert style.long_sentences(f"{short} {long} indcli's reading: a short one.") == [long]
     assert style.sentences("One. indcli's reading: two.") == ["One.", "indcli's reading: two."]
@@ -46,6 +47,33 @@ def test_sentences_over_35_words_are_found_one_by_one():
 )
 def test_the_mark_is_used_one_way(text, field, flagged):
     assert bool(style.marker_problems(text, field)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Without iDeal, indcli sends you to the paper application.", True),
+        ("the page names only iDeal, so indcli takes online to be closed.", True),
+        ("indcli's reading: the link leads to a separate page.", False),
+        ("Apply on paper: download the form.", False),
+        ("Run indcli explain digid, or read the indcli example pack.", False),
+    ],
+)
+def test_a_sentence_about_indcli_itself_is_found(text, flagged):
+    assert bool(style.machinery(text)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The IND forms page does not say it.", ["IND forms page"]),
+        ("Download the written form. Which channel?", ["written form", "channel"]),
+        ("You can apply online or on paper: the IND page says 'online or in writing'.", []),
+    ],
+)
+def test_one_name_per_thing(text, found):
+    problems = style.glossary_problems(text)
+    assert [p.split("'")[1] for p in problems] == found
 
 
 def test_check_warns_on_each_style_problem_and_never_on_a_quote(tmp_path):
@@ -74,7 +102,7 @@ def test_check_warns_on_each_style_problem_and_never_on_a_quote(tmp_path):
     assert all(p["severity"] == "warning" and p["message"].startswith("style: ") for p in mine)
     messages = " ".join(p["message"] for p in mine)
     assert "brackets inside brackets" in messages
-    assert "a sentence of 40 words (at most 35)" in messages
+    assert "a sentence of 40 words (at most 25)" in messages
     assert "indcli's reading:' before the sentence" in messages
     strict = run(make_app(*PACKS, pack), ["check", "indcli-styled", "--strict"])
     assert strict.exit_code == 1

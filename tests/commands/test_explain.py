@@ -50,6 +50,7 @@ TOPICS = {
     "ideal": "indcli-partner-permit",
     "long-term-resident-eu": "indcli-partner-permit",
     "my-ind": "indcli-partner-permit",
+    "hand-in": "indcli-partner-permit",
     "public-funds": "indcli-public-funds",
     "temporary-residence-permit": "indcli-partner-permit",
 }
@@ -91,6 +92,7 @@ def test_the_interview_terms_point_to_their_topics():
         "public-funds": "public-funds",
         "dutch-bank": "ideal",
         "digid": "digid",
+        "partner-abroad": "hand-in",
     }
 
 
@@ -100,7 +102,8 @@ def test_topics_say_only_what_the_page_says():
     assert "verification via sms" in text and "check the box verification via sms" in text
     ideal = json.loads(run(make_app(*PACKS), ["explain", "ideal", "--format", "json"]).stdout)
     assert [p["basis"] for p in ideal["body"]] == ["page", "inference"]
-    assert "indcli" in ideal["body"][1]["basis_note"]
+    assert "iDeal" in ideal["body"][1]["basis_note"]
+    assert "indcli" not in ideal["body"][1]["text"]  # the reading is marked, not narrated
 
 
 def test_unknown_topic_suggests_the_closest_and_lists_installed(tmp_path):

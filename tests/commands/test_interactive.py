@@ -258,7 +258,7 @@ def test_not_sure_twice_offers_a_way_forward_not_the_same_text(asked, monkeypatc
     assert before.count("Full explanation: indcli explain public-funds") == 1
     assert "Still not sure? What each answer leads to:" in before
     assert "indcli's reading" in before  # the way forward is marked as indcli's
-    assert "Apply on paper with the written form the IND page lists" in before
+    assert "Apply on paper with the form the IND page lists" in before
     assert "Stop here, find out, and go on later" in offered[4]
 
 

@@ -193,6 +193,7 @@ def test_the_opening_says_what_happens_in_at_most_five_lines(session):
     assert "b: back" in text and "not sure" in text and "Ctrl-C" in text
     assert "--plain" in text
     assert "not the IND and not legal advice" in text
+    assert '"You" is the person in the Netherlands who applies for their partner.' in text
     assert "indcli reads" not in text  # notes about indcli's reading are never above a question
     indcli.send(b"\x03")
     assert indcli.finish() == 130
@@ -235,7 +236,7 @@ def test_plain_mode_answers_with_words_and_numbers_and_no_escape_byte(session, e
     indcli.send(b"y\n")
     indcli.expect(REVIEW)
     indcli.send(b"show\n")
-    indcli.expect(b"Your route: Apply on paper with the written form the IND page lists")
+    indcli.expect(b"Your route: Apply on paper with the form the IND page lists")
     indcli.expect(SAVE)
     indcli.send(b"n\n")
     assert indcli.finish() == 0

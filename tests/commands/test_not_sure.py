@@ -25,6 +25,7 @@ TO = {
     "public-funds": (NO + NO, UNSURE_2),
     "ideal": (NO + NO + NO + ONLINE, UNSURE_2),
     "digid": (NO + NO + NO + ONLINE + BANK_YES, UNSURE_3),
+    "hand-in": (NO + ENTER, UNSURE_2),  # is your partner abroad? (after a temporary permit)
 }
 
 
@@ -61,13 +62,13 @@ def second(topic: str) -> str:
 def test_second_not_sure_at_digid_offers_nothing_open_but_the_written_way():
     text = second("digid")
     assert "stays open" not in text
-    assert "does not change your form, only what you must arrange first" in text
+    assert "does not change your form. What each answer asks:" in text
     # Both online forms need DigiD with sms, in the page's words.
     assert "Apply online: your partner has a Dutch residence permit" in text
     assert "Apply online: your partner has no residence permit yet" in text
     assert "the page says: \u201cFor the online application you need to have a DigiD" in text
     # The written way, marked as indcli's reading, with the sentence that says it.
-    assert f"{INFERENCE_MARK} if you cannot arrange it, the written way is open to you" in text
+    assert f"{INFERENCE_MARK} if you cannot arrange it, you can apply on paper" in text
     assert "Do you not or can you not do the application online?" in text
     assert "first apply for DigiD" in text and "first apply for verification via sms" in text
 
@@ -80,6 +81,19 @@ def test_second_not_sure_at_the_temporary_permit_cites_the_written_way_passage()
     assert cited.startswith("You can submit the application online or in writing. [\u2026]")
     assert "Do you not or can you not do the application online?" in cited
     assert "benefit from public funds" not in cited
+
+
+def test_second_not_sure_at_ideal_marks_where_no_ideal_leads_as_a_reading():
+    text = second("ideal")
+    assert f"No: {INFERENCE_MARK} Apply on paper with the form the IND page lists" in text
+    assert f"Yes: {INFERENCE_MARK}" not in text  # online with iDeal is the page's word
+
+
+def test_partner_abroad_has_the_not_sure_the_opening_promises():
+    text = second("hand-in")
+    assert "does not change your form" in text
+    assert "Yes: Submit the application to the Dutch representation abroad" in text
+    assert "No: Send the form and the documents by mail to the IND" in text
 
 
 def test_a_decided_line_has_no_brackets_around_the_quote_and_marks_a_reading():

@@ -13,7 +13,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from indcli.commands import prompts
-from indcli.output.render import INFERENCE_MARK
+from indcli.output.render import INFERENCE_MARK, NOTE_MARK
 from indcli.output.route_schema import route_schema
 from indcli.testing import make_app, run
 
@@ -64,13 +64,17 @@ def test_the_long_term_resident_route_says_where_the_link_is_and_marks_the_readi
     note = json.loads(route(REFERRAL, "json"))["outcome"]["basis_note"]
     assert f"{INFERENCE_MARK} {note}" in text
     assert (
-        "Open the IND page. Under 'Download, print and send form by mail', right after the "
-        "general form for a family member, follow the link 'Are you or is your partner a "
-        "long-term resident EU in another Member State?'"
+        "Open the IND page and find 'Download, print and send form by mail'. Follow the link "
+        "'Are you or is your partner a long-term resident EU in another Member State?', right "
+        "after the general form."
     ) in text
+    assert text.count(INFERENCE_MARK) == 1  # one reading of where the link goes (L5)
+    gaps = json.loads(route(REFERRAL, "json"))["gaps"]
+    assert [g["id"] for g in gaps] == ["gap-long-term-resident"]
+    assert f"{NOTE_MARK} {gaps[0]['text']} {gaps[0]['find_out']}" in text
     assert "not covered by indcli" not in text and "First:" not in text
     summary = flat(out(["explain"], fmt))
-    assert f"{INFERENCE_MARK} a case the IND forms page only links to" in summary
+    assert f"{INFERENCE_MARK} a case the IND page only links to" in summary
 
 
 # --- My IND after a written application (5), DigiD summary (6) --------------------------
@@ -84,12 +88,16 @@ def test_my_ind_after_a_written_application_is_marked_and_says_what_the_page_say
     text = flat(route(PAPER, fmt))
     assert f"{INFERENCE_MARK} {item['basis_note']}" in text
     assert "says how to get it" not in text
-    assert "If you do not have it yet, first apply for DigiD or verification via sms." in text
+    # after applying, "first" has no point of reference (M6); the page's own My IND
+    # sentence is not marked page on a paper route (M1)
+    assert "first apply" not in flat(" ".join(i["text"] for i in data["follow_up"]))
+    assert "follow-in-my-ind" not in [i["id"] for i in data["follow_up"]]
+    assert "Without it, apply for DigiD or verification via sms" in text
     digid = json.loads(out(["explain", "digid"], "json"))
-    written = next(p for p in digid["body"] if "online or in writing" in p["text"])
+    written = next(p for p in digid["body"] if "online or on paper" in p["text"])
     assert written["basis"] == "inference"
     assert f"{INFERENCE_MARK} {written['basis_note']}" in flat(out(["explain", "digid"], fmt))
-    assert digid["summary"].endswith("and that you must first apply for it.")
+    assert "first apply" not in digid["summary"]  # true whatever DigiD you have (M5)
     assert "how to get it" not in flat(out(["explain"], fmt))
 
 
@@ -120,11 +128,11 @@ def test_a_closed_online_way_is_not_followed_by_you_can_choose_either(closed):
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_the_written_form_is_the_one_the_page_lists_and_first_is_a_real_first_step(fmt):
     text = flat(route(PAPER, fmt))
-    assert "Apply on paper with the written form the IND page lists" in text
-    assert "Download and print the written form the IND page lists" in text
-    assert "the written form the IND page offers" not in text
+    assert "Apply on paper with the form the IND page lists" in text
+    assert "Download and print the paper form the IND page lists" in text
+    assert "written" not in text.replace("in writing", "")  # one name for it (L4)
     if fmt == "text":
-        assert "First: Download and print the written form the IND page lists" in text
+        assert "First: Download and print the paper form the IND page lists" in text
         online = flat(route(ONLINE))
         assert "First: You need DigiD with verification via sms for the online application" in (
             online

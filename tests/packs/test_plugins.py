@@ -224,7 +224,7 @@ def test_plugins_json_matches_the_contract():
     assert by_name["indcli-berichtenbox"]["hooks"] == ["indcli_content"]  # its command is data
     assert by_name["indcli-public-funds"]["contributes"]["topics"] == ["public-funds"]
     assert by_name["indcli-partner-permit"]["contributes"]["flows"] == [
-        "partner-permit (8 questions, 4 outcomes, 25 rules)"
+        "partner-permit (8 questions, 4 outcomes, 35 rules)"
     ]
 
 

@@ -22,7 +22,13 @@ ONLINE = ("online-partner-no-permit", "online-partner-has-permit")
 
 def oracle(a: dict[str, str]) -> dict:
     """What the IND page says for these answers."""
-    expected = {"prerequisites": set(), "steps": set(), "follow_up": set(), "warnings": set()}
+    expected = {
+        "prerequisites": set(),
+        "steps": set(),
+        "follow_up": set(),
+        "warnings": set(),
+        "gaps": set(),  # what the page leaves unsaid on this route, named, never filled
+    }
     # "There are several application forms. Please, make sure you use the correct form."
     # and "Do you doubt which form to use? Answer a few questions and we guide you to the
     # correct form. Start form finder": whatever the route, the page's form finder.
@@ -31,6 +37,7 @@ def oracle(a: dict[str, str]) -> dict:
     # a link to another page: a referral, nothing more on this page.
     if a["eu-long-term-resident"] == "yes":
         expected.update(outcome="eu-long-term-resident", channel="referral")
+        expected["gaps"].add("gap-which-form")  # the link names no form
         return expected
     # "Do you have a temporary residence permit? Or do you receive (additional) benefit from
     # public funds? Then you cannot use the online application."
@@ -53,6 +60,17 @@ def oracle(a: dict[str, str]) -> dict:
         # getting it, "Then first apply for DigiD or verification via sms. Do not forget
         # to check the box verification via sms."
         expected["follow_up"].add("my-ind-digid")
+        # Silent for a paper application: its cost and payment, the requested documents,
+        # a postal address, whether it shows in My IND, and (partner abroad) what the
+        # Dutch representation abroad needs.
+        expected["gaps"] |= {"gap-fee-paper", "gap-documents", "gap-address", "gap-my-ind"}
+        if a["partner-abroad"] == "yes":
+            expected["gaps"].add("gap-representation")
+        # Which permits count as temporary, which benefits count: where they closed online.
+        if a["temporary-permit"] == "yes":
+            expected["gaps"].add("gap-temporary")
+        elif a["public-funds"] == "yes":
+            expected["gaps"].add("gap-funds")
         # "You can submit the application online or in writing. The online application is
         # usually faster." (only worth saying when online was open and paper was a choice),
         # with what online needs: DigiD with verification via sms, and iDeal.
@@ -75,9 +93,15 @@ def oracle(a: dict[str, str]) -> dict:
         # using iDeal (internet banking with a Dutch bank account)."
         expected["prerequisites"].add("ideal")
         expected["steps"] |= {"open-online-form", "video", "pay-before-send"}
+        expected["follow_up"].add("my-ind")
+        # Silent: the cost, which permits and benefits count (the answers that opened
+        # online), and where or how to get DigiD (for whoever has to).
+        expected["gaps"] |= {"gap-fee", "gap-temporary", "gap-funds"}
+        if a["digid"] != "sms":
+            expected["gaps"].add("gap-digid")
     # After applying, for any application: "Follow your application in My IND" and
     # "Receive your post digitally via the Berichtenbox".
-    expected["follow_up"] |= {"my-ind", "berichtenbox"}
+    expected["follow_up"].add("berichtenbox")
     return expected
 
 
@@ -101,7 +125,7 @@ MEANING = {
         "send the form by mail to the IND or submit the application to the Dutch representation",
     ),
     "my-ind-digid": (
-        ["My IND", "DigiD with verification via sms", "first apply for DigiD", "check the box"],
+        ["My IND", "DigiD with verification via sms", "apply for DigiD", "check the box"],
         "You must log in using DigiD with verification via sms.",
     ),
     "online-faster": (
@@ -123,6 +147,16 @@ MEANING = {
     "pay-before-send": (["iDeal", "before you send"], "you pay before you send the application"),
     "my-ind": (["My IND", "status", "DigiD with verification via sms"], "My IND is your"),
     "berichtenbox": (["Berichtenbox", "MijnOverheid"], "The IND is connected to the Berichtenbox"),
+    "gap-which-form": (["does not say which form"], "long-term resident EU"),
+    "gap-fee": (["how much the application costs"], "you pay before you send"),
+    "gap-fee-paper": (["how much a paper application costs", "how you pay"], "you pay"),
+    "gap-documents": (["which documents"], "add the requested documents"),
+    "gap-address": (["no postal address"], "send the form by mail to the IND"),
+    "gap-representation": (["Dutch representation abroad"], "Dutch representation abroad"),
+    "gap-my-ind": (["paper application shows in My IND"], "Follow your application in My IND"),
+    "gap-temporary": (["which residence permits count as temporary"], "temporary residence"),
+    "gap-funds": (["which benefits count"], "benefit from public funds"),
+    "gap-digid": (["where or how to apply for DigiD"], "apply for DigiD"),
 }
 
 FORM_TITLES = {
@@ -178,8 +212,11 @@ def test_every_combination_matches_the_oracle():
         assert (outcome["id"], outcome["channel"]) == (want["outcome"], want["channel"]), answers
         if outcome["id"] in FORM_TITLES:
             assert outcome["form"]["title"] == FORM_TITLES[outcome["id"]]
-        for key in ("prerequisites", "steps", "follow_up", "warnings"):
+        for key in ("prerequisites", "steps", "follow_up", "warnings", "gaps"):
             _assert_advice(data[key], want[key], key, answers)
+        for gap in data["gaps"]:  # indcli's note, never the page's word, and where to ask
+            assert gap["basis"] == "inference" and gap["find_out"].startswith(("Ask", "Follow"))
+            assert not any(c.isdigit() for c in gap["text"] + gap["find_out"]), gap
         assert data["reasons"], answers  # every outcome comes with a cited reason
         for reason in data["reasons"]:
             assert reason["text"] and reason["source"]["url"].startswith("https://ind.nl/")
@@ -255,7 +292,8 @@ FORM_FINDER = ("form finder", "Start form finder")
 
 
 INFERENCE_MARK = "indcli's reading:"
-ADVICE_KEYS = ("reasons", "prerequisites", "steps", "follow_up", "warnings")
+NOTE_MARK = "indcli's note:"
+ADVICE_KEYS = ("reasons", "prerequisites", "steps", "follow_up", "warnings", "gaps")
 
 
 def test_fixed_sentences_hold_in_every_output_of_every_combination():
@@ -282,6 +320,12 @@ def test_fixed_sentences_hold_in_every_output_of_every_combination():
             assert (item["basis"], item.get("basis_note")) == (rule.basis, rule.basis_note)
             if rule.basis == "inference":
                 inferred.add(rule.id)
+                if rule.advice == "gap":  # one line: the note and where to find out
+                    note = f"{rule.text} {rule.find_out}"
+                    for fmt in ("text", "markdown"):
+                        out = " ".join(outputs[fmt].stdout.replace("\\", "").split())
+                        assert f"{NOTE_MARK} {note}" in out, (fmt, rule.id)
+                    continue
                 note = " ".join(rule.basis_note.split())
                 for fmt in ("text", "markdown"):
                     out = outputs[fmt].stdout.replace("*", "").replace("\\", "")
@@ -293,7 +337,8 @@ def test_fixed_sentences_hold_in_every_output_of_every_combination():
                 out = " ".join(outputs[fmt].stdout.split())
                 assert all(way in out for way in BOTH_WAYS), (fmt, answers)
             follow_up = " ".join(item["text"] for item in data["follow_up"])
-            assert "first apply for DigiD or verification via sms" in follow_up, answers
+            assert "apply for DigiD or verification via sms" in follow_up, answers
+            assert "first apply" not in follow_up, answers  # no "first" after applying
     assert inferred == {r for r, rule in rules.items() if rule.basis == "inference"}
 
 

@@ -8,7 +8,8 @@ use them:
   can be told mechanically is checked: numbers, negations, "always", "never", "only",
   "must". Everything else is left to the reviewer and to ``basis = "inference"``.
 - :func:`quote_problems`: every fragment of a quote (fragments are joined with
-  :data:`GAP`) lies inside one paragraph of the source page, in page order.
+  :data:`GAP`) is the page's words, in page order: inside one paragraph, or running on
+  from the end of a paragraph into the next (nothing left out, so no :data:`GAP`).
 
 Each returns a list of short problem strings; an empty list means nothing was found.
 """
@@ -115,9 +116,11 @@ def content_problems(content: Content) -> list[tuple[str, str]]:
 
 
 def inferences(content: Content) -> list[tuple[str, str]]:
-    """(where, basis_note) for every item of a pack's content marked ``inference``."""
+    """(where, note) for every item of a pack's content marked ``inference``: its
+    ``basis_note``, or for a gap (indcli's note on what the source does not say) its
+    text and where to find out."""
     return [
-        (where, item.basis_note or "")
+        (where, item.basis_note or f"{item.text} {getattr(item, 'find_out', None) or ''}".strip())
         for where, item in based_items(content)
         if item.basis == "inference"
     ]
@@ -185,11 +188,23 @@ def fragment_problems(quote: str, page_paragraphs: list[str]) -> list[tuple[str,
 
 
 def _find(wanted: str, page: list[str], start: tuple[int, int]) -> tuple[int, int] | None:
+    """Where ``wanted`` ends, found from ``start`` on: inside one paragraph, or running on
+    from the end of one into the paragraphs right after it (which follow with one space:
+    nothing is left out, so no :data:`GAP`)."""
     paragraph, offset = start
     for index in range(paragraph, len(page)):
-        at = page[index].find(wanted, offset if index == paragraph else 0)
+        text, first = page[index], offset if index == paragraph else 0
+        at = text.find(wanted, first)
         if wanted and at >= 0:
             return index, at + len(wanted)
+        run = text
+        for later in range(index + 1, len(page)):
+            if len(run) >= len(text) + len(wanted):
+                break  # a match starting in ``text`` would have ended by now
+            run += " " + page[later]
+            at = run.find(wanted, first)
+            if wanted and 0 <= at < len(text) and at + len(wanted) > len(text):
+                return later, at + len(wanted) - (len(run) - len(page[later]))
     return None
 
 

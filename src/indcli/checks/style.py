@@ -6,7 +6,12 @@ can tell from the words alone. Pure functions on text and on pack content.
 - indcli's own readings are marked one way only, :data:`MARK` before the sentence (or
   by ``basis = "inference"``, which the output shows with the same mark); a bare
   "indcli's reading" elsewhere, or the mark inside a ``basis_note`` (the output puts it
-  there already), is a mark used inconsistently.
+  there already), is a mark used inconsistently;
+- no sentence about indcli's own machinery: "indcli" as the subject of a sentence
+  ("indcli sends you to ...", "... indcli takes it to") tells the reader how the tool
+  works, not what the page says or what to do;
+- one name per thing: the words of :data:`GLOSSARY` have one name each (the style
+  guide's glossary); the others are flagged.
 
 Quotes are never checked: they are the page's words, whatever their style.
 """
@@ -19,8 +24,24 @@ from typing import Any
 
 from indcli.content.model import Content, walk
 
-MAX_WORDS = 35
+MAX_WORDS = 25
 MARK = "indcli's reading:"
+# One name per thing (`indcli docs content`, "Glossary"): a word a reader meets under another
+# name, and the name to use. Quotes keep the page's words.
+GLOSSARY = {
+    "IND forms page": "the IND page",
+    "written application": "paper application",
+    "written form": "paper form",
+    "written way": "on paper",
+    "apply in writing": "apply on paper",
+    "channel": "how to apply (online or on paper)",
+    "DigiD with SMS": "DigiD with verification via sms",
+    "embassy": "the Dutch representation abroad",
+}
+_GLOSSARY = re.compile(r"\b(" + "|".join(map(re.escape, GLOSSARY)) + r")\b", re.IGNORECASE)
+# "indcli" and a verb of the third person ("indcli sends", "indcli takes"), not a command
+# line ("indcli explain digid") or a name ("the indcli example pack").
+_MACHINERY = re.compile(r"\bindcli (?:also |only |then )?(?!is\b)[a-z]+s\b")
 _FIELDS = ("prompt", "title", "summary", "help", "text", "note", "basis_note", "how", "case")
 _OPEN, _CLOSE = "([", ")]"
 _SENTENCE_END = re.compile(r"(?<=[.?!:;])['\u2019\"\u201d)]*\s+(?=[A-Z'\u2018\u201c(]|indcli)")
@@ -61,6 +82,23 @@ def marker_problems(text: str, field: str = "text") -> list[str]:
     return []
 
 
+def machinery(text: str) -> list[str]:
+    """The sentences of ``text`` with "indcli" as their subject (not its mark)."""
+    return [s for s in sentences(text) if _MACHINERY.search(s)]
+
+
+def glossary_problems(text: str) -> list[str]:
+    """The words of ``text`` that have another name in the glossary."""
+    return [
+        f"'{word}': one name per thing, write '{GLOSSARY[_glossary_key(word)]}'"
+        for word in _GLOSSARY.findall(text)
+    ]
+
+
+def _glossary_key(word: str) -> str:
+    return next(k for k in GLOSSARY if k.lower() == word.lower())
+
+
 def text_problems(text: str, field: str = "text") -> list[str]:
     """Every style problem of one piece of text."""
     problems = []
@@ -72,7 +110,11 @@ def text_problems(text: str, field: str = "text") -> list[str]:
             f"a sentence of {words} words (at most {MAX_WORDS}): "
             f"'{sentence[:50]}{'…' if len(sentence) > 50 else ''}'"
         )
-    return problems + marker_problems(text, field)
+    problems += [
+        f"a sentence about indcli itself, not the page or what to do: '{sentence[:50]}'"
+        for sentence in machinery(text)
+    ]
+    return problems + glossary_problems(text) + marker_problems(text, field)
 
 
 def fields(item: Any) -> Iterator[tuple[str, str]]:

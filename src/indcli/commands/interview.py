@@ -137,8 +137,8 @@ class Interview(MutableRecord):
     # --- asking --------------------------------------------------------------------
 
     def _opening(self) -> None:
-        """At most five lines: what indcli finds out, how many questions, the keys, and
-        that it is not the IND and not legal advice."""
+        """At most five lines: what indcli finds out, how many questions, who "you" is
+        (the flow's ``audience``), the keys, and that it is not the IND nor legal advice."""
         count = len(route(self.flow, dict(self.pool)).relevant)
         many = f"at most {count} question{'s' if count != 1 else ''}"
         if self.app.terminal.plain:
@@ -151,6 +151,8 @@ class Interview(MutableRecord):
             self._say(f"{self.flow.title}: indcli works it out from the IND page in {many}.")
         else:
             self._say(f"{self.flow.title}: indcli has every answer it needs; check them below.")
+        if self.flow.audience:  # who "you" is in the questions
+            self._say(self.flow.audience)
         self._say(f"{keys} b: back, ?: not sure, Ctrl-C: stop (it prints a command to go on).")
         self._say(f"{plain} indcli is not the IND and not legal advice.")
         if not self.app.terminal.plain:  # a plain question starts with a blank line
@@ -286,12 +288,15 @@ class Interview(MutableRecord):
         open_to: list[set[str]] = []
         for choice in question.choices:
             answers = {**self.answers, question.id: choice.id}
-            outcome = decide(self.flow, answers).outcome
+            decision = decide(self.flow, answers)
+            outcome = decision.outcome
             reachable = set(_reachable(self.flow, answers))
             open_to.append(reachable)
             if outcome:
                 leads = self.flow.outcomes[outcome].title
-                advice = decide(self.flow, answers).advice
+                if any(r.rule.basis == "inference" for r in decision.outcome_rules[:1]):  # no iDeal
+                    leads = reading(leads)
+                advice = decision.advice
                 tips = [r for r in advice if r.advice in ("prerequisite", "warning")]
                 if tips:  # what the page advises there first, e.g. its own form finder
                     leads += f". {tips[0].rule.text}"
@@ -320,11 +325,8 @@ class Interview(MutableRecord):
     def _prerequisite_forward(self, question: Question) -> None:
         """A second "not sure" at a question no outcome rule tests (DigiD): the form stays
         the same, only what to arrange first changes, so nothing "stays open" by not
-        knowing; the written way is open to whoever cannot arrange it."""
-        self._say(
-            "Still not sure? Your answer does not change your form, "
-            "only what you must arrange first:"
-        )
+        knowing; applying on paper is open to whoever cannot arrange it."""
+        self._say("Still not sure? Your answer does not change your form. What each answer asks:")
         for choice in question.choices:
             answers = {**self.answers, question.id: choice.id}
             first = next(
@@ -344,7 +346,7 @@ class Interview(MutableRecord):
             if outcome.channel == "paper" and outcome.id not in reachable:
                 self._say(
                     reading(
-                        f"if you cannot arrange it, the written way is open to you: "
+                        f"if you cannot arrange it, you can apply on paper: "
                         f"\u201c{outcome.title}\u201d. Choose Back to change an earlier answer."
                     )
                 )

@@ -22,7 +22,7 @@ from indcli.utils.records import Record
 
 Basis = Literal["page", "inference"]
 Channel = Literal["online", "paper", "referral"]
-AdviceKind = Literal["reason", "prerequisite", "warning", "step", "follow-up"]
+AdviceKind = Literal["reason", "prerequisite", "warning", "step", "follow-up", "gap"]
 
 
 class Citation(Record):
@@ -223,6 +223,7 @@ class Rule(Record):
     basis: Basis = "page"
     basis_note: str | None = None
     overrides: tuple[str, ...] = ()  # ids of the flow owner's rules this rule may override
+    find_out: str | None = None  # a gap: where the reader finds out what the source omits
 
 
 class FlowPart(Record):
@@ -236,6 +237,7 @@ class FlowPart(Record):
     pack: str
     command: CommandSpec | None = None
     extends: str | None = None  # the owner's distribution name, declared by a contributor
+    audience: str | None = None  # who "you" is (the owner's; the interview's opening says it)
 
 
 class Content(Record):
@@ -258,6 +260,9 @@ def cited_data(item: Paragraph | Step | Substep | Rule) -> dict[str, Any]:
     }
     if item.basis_note:
         data["basis_note"] = item.basis_note
+    find_out = getattr(item, "find_out", None)
+    if find_out:
+        data["find_out"] = find_out
     return data
 
 

@@ -127,14 +127,19 @@ class Based(Model):
 
     @model_validator(mode="after")
     def _check_basis(self) -> Based:
-        if self.basis == "inference" and self.basis_note is None:
-            raise ValueError(
-                "basis 'inference' needs a 'basis_note': one sentence on why this is "
-                "indcli's reading and what the source does say"
-            )
-        if self.basis == "page" and self.basis_note is not None:
-            raise ValueError("'basis_note' is only for basis 'inference'; remove it")
+        check_basis(self)
         return self
+
+
+def check_basis(item: Based) -> None:
+    """A basis note exactly when the basis is indcli's reading."""
+    if item.basis == "inference" and item.basis_note is None:
+        raise ValueError(
+            "basis 'inference' needs a 'basis_note': one sentence on why this is "
+            "indcli's reading and what the source does say"
+        )
+    if item.basis == "page" and item.basis_note is not None:
+        raise ValueError("'basis_note' is only for basis 'inference'; remove it")
 
 
 class Paragraph(Based):
@@ -295,14 +300,16 @@ Condition = Annotated[
 for _model in (AllOf, AnyOf, NotOf):
     _model.model_rebuild()
 
-AdviceKind = Literal["reason", "prerequisite", "warning", "step", "follow-up"]
+AdviceKind = Literal["reason", "prerequisite", "warning", "step", "follow-up", "gap"]
 
 
 class Rule(Based):
     """``when`` the condition holds, route to ``outcome`` or give ``advice``.
 
     ``text`` is the reason (outcome rules) or the advice itself. Among outcome rules that
-    hold, the highest ``priority`` wins; advice rules all apply.
+    hold, the highest ``priority`` wins; advice rules all apply. A ``gap`` names something
+    the source does not say: it is always ``basis = "inference"`` (its text is indcli's
+    note, so it needs no ``basis_note``) and says in ``find_out`` where to find out.
     """
 
     id: Id
@@ -315,6 +322,22 @@ class Rule(Based):
     see: Pointer | None = None
     source: Citation
     overrides: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
+    find_out: Line | None = Field(
+        default=None, description="A gap only: where the reader finds out (one sentence)."
+    )
+
+    @model_validator(mode="after")
+    def _check_basis(self) -> Rule:  # replaces Based's check: a gap is a note of its own
+        if self.advice != "gap":
+            check_basis(self)
+        elif self.basis != "inference" or self.find_out is None:
+            raise ValueError(
+                "a gap is indcli's note on what the source does not say: set "
+                "basis = \"inference\" and 'find_out' (where the reader finds out)"
+            )
+        if self.find_out is not None and self.advice != "gap":
+            raise ValueError("'find_out' is only for advice = \"gap\"; remove it")
+        return self
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
@@ -360,6 +383,11 @@ class Flow(Model):
 
     id: Id
     title: Line | None = None
+    audience: Line | None = Field(
+        default=None,
+        description="Who 'you' is in the questions, in one sentence; the interview's opening "
+        "says it. Only the pack that owns the flow sets it.",
+    )
     extends: DistName | None = None
     questions: list[Question] = Items
     outcomes: list[Outcome] = Items
@@ -370,6 +398,8 @@ class Flow(Model):
     def _command_needs_owner(self) -> Flow:
         if self.command is not None and self.title is None:
             raise ValueError("only the pack that owns the flow (sets its title) names its command")
+        if self.audience is not None and self.title is None:
+            raise ValueError("only the pack that owns the flow (sets its title) sets 'audience'")
         if self.extends is not None and self.title is not None:
             raise ValueError("a flow sets 'title' (it owns the flow) or 'extends' (the owner)")
         return self

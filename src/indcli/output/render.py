@@ -75,6 +75,8 @@ class Doc(MutableRecord):
 # The one form the mark of indcli's own reading takes, in every output and the interview:
 # before the sentence it marks, never in brackets (a quote may hold brackets of its own).
 INFERENCE_MARK = "indcli's reading:"
+# The mark of a gap: indcli's note on what the page does not say (and where to find out).
+NOTE_MARK = "indcli's note:"
 
 
 def reading(sentence: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from indcli.output.render import Doc, Item, basis_notes
+from indcli.output.render import NOTE_MARK, Doc, Item, basis_notes
 from indcli.output.route_result import FOREIGN_OUTCOME
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ SECTIONS = (
     ("How to apply", "steps", "todo"),
     ("After you apply", "follow_up", "check"),
     ("Watch out", "warnings", "bullet"),
+    ("What the IND page does not tell you", "gaps", "bullet"),
     ("Why", "reasons", "bullet"),
 )
 CHANNELS = {"online": "online", "paper": "on paper"}
@@ -106,10 +107,15 @@ def advice_item(item: dict[str, Any]) -> Item:
     """An advice item; one from a pack other than the flow's owner says so, and a reading
     of such a pack is that pack's, not indcli's."""
     pack = item.get("pack") if item.get("id") != FOREIGN_OUTCOME else None
-    notes = basis_notes(item, pack)
+    if "find_out" in item:  # a gap: one line, the note and where to find out
+        mark = NOTE_MARK if pack is None else NOTE_MARK.replace("indcli", pack, 1)
+        notes = []
+        text = f"{mark} {item['text']} {item['find_out']}"
+    else:
+        notes = basis_notes(item, pack)
+        text = f"{item['text']} \u2014 from {pack}" if pack else item["text"]
     if "see" in item:
         notes.append(f"See: {item['see']['text']}")
-    text = f"{item['text']} \u2014 from {pack}" if pack else item["text"]
     return Item(text, item["source"], notes=notes)
 
 

@@ -26,6 +26,7 @@ ADVICE_KEYS = {
     "step": "steps",
     "follow-up": "follow_up",
     "warning": "warnings",
+    "gap": "gaps",  # what the page does not say, and where to find out
 }
 
 

@@ -38,6 +38,10 @@ def _item(key: str) -> dict[str, Any]:
             "source": {"$ref": "#/$defs/source"},
             "basis": {"enum": ["page", "inference"]},
             "basis_note": _STR,
+            "find_out": {
+                "type": "string",
+                "description": "on a gap: where to find out what the page does not say",
+            },
             "answers": _ANSWERS,
             "see": _SEE,
             "pack": {
@@ -66,6 +70,7 @@ def route_schema() -> dict[str, Any]:
             "steps",
             "follow_up",
             "warnings",
+            "gaps",
             "reasons",
             "unused_answers",
             "rerun",
@@ -102,6 +107,12 @@ def route_schema() -> dict[str, Any]:
             "steps": advice,
             "follow_up": advice,
             "warnings": advice,
+            "gaps": {
+                "type": "array",
+                "items": {"$ref": "#/$defs/advice"},
+                "description": "what the page does not tell you on this route: indcli's "
+                "notes (basis inference), each with find_out",
+            },
             "rerun": _STR,
             "trace": {
                 "type": "array",

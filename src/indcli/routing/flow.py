@@ -102,6 +102,7 @@ class Flow(Record):
     advice_rules: tuple[CompiledRule, ...]
     packs: tuple[str, ...]
     command: CommandSpec | None = None
+    audience: str | None = None  # who "you" is, in one sentence (the owner's)
     cache: dict[str, Any] = fresh(factory=dict)  # derived, built lazily
 
     @property
@@ -127,10 +128,10 @@ def build_flow(
     keyed: list[tuple[tuple[int, str, int], Question]] = []
     outcomes: dict[str, Outcome] = {}
     positioned: list[tuple[tuple[str, int], Rule]] = []
-    owner, title, command = None, None, None
+    owner, title, command, audience = None, None, None, None
     for part in parts:
         if part.title is not None:
-            owner, title, command = part.pack, part.title, part.command
+            owner, title, command, audience = part.pack, part.title, part.command, part.audience
         for i, question in enumerate(part.questions):
             if question.id in reserved_options:
                 raise FlowProblem(
@@ -171,6 +172,7 @@ def build_flow(
         advice_rules,
         tuple(p.pack for p in parts),
         command,
+        audience,
     )
 
 

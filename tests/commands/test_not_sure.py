@@ -15,9 +15,9 @@ from indcli.output.render import INFERENCE_MARK
 from indcli.testing import make_app, run
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
-NO = DOWN + ENTER
-ONLINE, BANK_YES = ENTER, ENTER
-UNSURE_2, UNSURE_3 = DOWN * 2 + ENTER, DOWN * 3 + ENTER  # after 2 or 3 choices
+NO = "2" + ENTER  # no choice is preselected: a number, then Enter
+ONLINE, BANK_YES = "1" + ENTER, "1" + ENTER
+UNSURE_2, UNSURE_3 = "3" + ENTER, "4" + ENTER  # after 2 or 3 choices
 # Keys up to each question with an "I'm not sure" choice, and the key that picks it.
 TO = {
     "long-term-resident-eu": ("", UNSURE_2),

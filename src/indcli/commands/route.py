@@ -17,14 +17,14 @@ from typing import Any
 import click
 
 from indcli.app import App, current_app
-from indcli.commands.answers import check_answers, check_inputs, read_answers_file
+from indcli.commands.answers import check_answers, check_inputs, did_you_mean, read_answers_file
 from indcli.content.model import Example, Question
 from indcli.errors import IndcliError, PackError
 from indcli.limits import one_line, printable
 from indcli.output.helpformat import examples_epilog
 from indcli.output.render import format_param, payload, render
 from indcli.output.route_result import lookup_flow, route_result
-from indcli.routing.engine import ContentGap, MissingAnswers
+from indcli.routing.engine import ContentGap, MissingAnswers, canonical_answer
 from indcli.routing.flow import Flow
 from indcli.utils.files import emit
 from indcli.utils.records import Record, fresh
@@ -110,10 +110,26 @@ def _param_name(question_id: str) -> str:
     return f"q__{question_id.replace('-', '_')}"
 
 
+class AnswerChoice(click.Choice):
+    """A question's choices as an option's values: any case, ``Y``/``N`` and Dutch
+    ``ja``/``nee`` on yes/no questions (as in answers files and at the prompt), and a
+    near miss gets a "did you mean"."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        found = canonical_answer(list(self.choices), value)
+        if found is not None:
+            return found
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            exc.message += did_you_mean(value, list(self.choices))
+            raise
+
+
 def _option(question: Question) -> click.Option:
     return click.Option(
         [f"--{question.id}", _param_name(question.id)],
-        type=click.Choice(question.choice_ids, case_sensitive=False),
+        type=AnswerChoice(question.choice_ids, case_sensitive=False),
         help=printable(question.prompt),  # validated already; a second guard
     )
 

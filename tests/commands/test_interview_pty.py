@@ -197,11 +197,21 @@ def test_a_pipe_gets_only_the_result(session):
         indcli.send(keys + ENTER)
         indcli.expect(next_prompt)
     indcli.send(b"1" + ENTER)
+    indcli.expect(b"Your route went to the pipe")  # a word, on the terminal, of where
     result = indcli.process.stdout.read()
     assert indcli.finish() == 0
     assert result.startswith(b"Your route: Apply on paper")
     assert b"indcli works it out" not in result and b"Your answers:\n" not in result
     assert b"Your answers:" in indcli.seen  # the review went to the terminal
+
+
+@pytest.mark.parametrize("option", ["--answers", "--batch"])
+def test_reading_from_the_terminal_says_so_and_how_to_end(session, option):
+    indcli = session("route", option, "-", "--no-input", "--format", "json")
+    indcli.expect(b"from the terminal. Type, then Ctrl-D on a line of its own to end")
+    indcli.send(b'{"eu-long-term-resident": "ja"}\n\x04')
+    indcli.expect(b"eu-long-term-resident")
+    assert indcli.finish() == 0
 
 
 # --- plain mode ---------------------------------------------------------------------------

@@ -94,10 +94,19 @@ def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def stdin_bytes(what: str, instead: str) -> Any:
-    """Binary stdin, or a usage error when indcli was started with stdin closed."""
+    """Binary stdin, or a usage error when indcli was started with stdin closed. When
+    stdin is a terminal, a line on stderr says indcli waits for typing and how to end."""
+    from indcli.output.terminal import isatty
+
     stdin = getattr(sys.stdin, "buffer", None)
     if stdin is None:
         raise click.UsageError(f"cannot read {what} from stdin: stdin is closed; give {instead}.")
+    if isatty(sys.stdin):
+        click.echo(
+            f"Reading {what} from the terminal. Type, then Ctrl-D on a line of its own to "
+            "end (Ctrl-C stops).",
+            err=True,
+        )
     return stdin
 
 

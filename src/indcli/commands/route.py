@@ -286,6 +286,8 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
         from indcli.commands.save import offer_to_save
 
         offer_to_save(render("markdown", data, describe), app.terminal)
+    elif asked and not app.interactive():  # on the terminal, a word of where it went
+        click.echo(f"Your route went to {_stdout_name()}.", err=True)
 
 
 def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOptions):
@@ -333,6 +335,24 @@ def _graph(flow: Flow, kind: str, fmt: str, name: str) -> None:
         fence = "`" * 3
         text = f"{fence}{kind}\n{text}{fence}\n"
     click.echo(text, nl=False)
+
+
+def _stdout_name() -> str:
+    """Where stdout goes, in words: the file's name, or a pipe."""
+    import os
+    import stat
+
+    try:
+        fd = sys.stdout.fileno()
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, ValueError, OSError):
+        return "standard output"
+    if stat.S_ISFIFO(mode):
+        return "the pipe (standard output)"
+    try:
+        return one_line(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return "standard output"
 
 
 def _where(path: str) -> str:

@@ -164,7 +164,8 @@ class Interview(MutableRecord):
             self._say(f"{self.flow.title}: indcli works it out from the IND page in {many}.")
         else:
             self._say(f"{self.flow.title}: indcli has every answer it needs; check them below.")
-        self._say(f"{keys} b: back, ?: not sure, Ctrl-C: stop (it prints a command to go on).")
+        stop = "Ctrl-C: stop (it prints a command to go on)"
+        self._say(f"{keys} b: back, ?: not sure (where offered), {stop}.")
         self._say(f"{plain} indcli is not the IND and not legal advice.")
         if not self.app.terminal.plain:  # a plain question starts with a blank line
             self._say("")

@@ -120,12 +120,12 @@ def test_the_interview_on_a_terminal():
     terminal = Terminal(["route", *PAPER[:4], "--no-pager"])
     try:
         terminal.wait_for(r"Is your partner abroad\?")
-        terminal.type("\r")  # the highlighted answer
+        terminal.type("y\r")  # no answer is preselected: a key, then Enter
         terminal.wait_for(r"Show my route")
         terminal.type("\r")
         terminal.wait_for(r"Save this route")
         assert "Your route: Apply on paper" in terminal.seen
-        terminal.type("n")
+        terminal.type("n\r")
         assert terminal.process.wait(TIMEOUT) == 0
     finally:
         terminal.close()

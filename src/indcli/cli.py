@@ -30,6 +30,7 @@ from indcli.utils.files import Terminated
 EPILOG = """\b
 Examples:
   indcli route                          answer a few questions on a terminal
+  indcli route --plain                  plain mode, for screen readers
   indcli route --no-input --eu-long-term-resident no --temporary-permit yes --partner-abroad no
   indcli route | less                   ask on the terminal, page the result
   indcli berichtenbox-steps             receive IND post in MijnOverheid
@@ -37,9 +38,10 @@ Examples:
   indcli plugins                        which content packs are installed
 
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 pack or content error,
-130 interrupted, 141 stdout closed by its reader. Environment: INDCLI_LOAD_PLUGINS,
-INDCLI_DISABLE_PLUGINS, INDCLI_STRICT_PLUGINS, INDCLI_NO_CACHE, INDCLI_DEBUG,
-INDCLI_CACHE_DIR, NO_COLOR. See the README.
+130 interrupted, 141 stdout closed by its reader. Environment: INDCLI_PLAIN (1: plain
+mode), INDCLI_LOAD_PLUGINS, INDCLI_DISABLE_PLUGINS, INDCLI_STRICT_PLUGINS,
+INDCLI_NO_CACHE, INDCLI_DEBUG, INDCLI_CACHE_DIR, NO_COLOR. 'indcli help COMMAND' or
+'indcli COMMAND --help' for a command's options. See the README.
 """
 
 
@@ -66,7 +68,6 @@ class RootGroup(click.Group):
                 rows.append((name, command))
         if not rows:
             return
-        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
         groups = (
             ("Commands", [r for r in rows if r[0] not in ADMIN_COMMANDS]),
             ("For pack authors and administrators", [
@@ -76,7 +77,7 @@ class RootGroup(click.Group):
         for title, group in groups:
             if group:
                 with formatter.section(title):
-                    formatter.write_dl([(n, _summary(c, limit)) for n, c in group])
+                    formatter.write_dl([(n, _summary(c)) for n, c in group])
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(CORE_COMMANDS) | current_app(ctx).catalog.command_names)
@@ -320,11 +321,12 @@ def _set_up(app: App, args: list[str], prog_name: str) -> None:
         one_line_completions()
 
 
-def _summary(command: click.Command | str, limit: int) -> str:
-    """A command's line in the root help, cut to ``limit`` as click cuts it."""
-    if isinstance(command, str):  # a summary: cut by a bare command, exactly as click cuts
+def _summary(command: click.Command | str) -> str:
+    """A command's summary in the root help, whole (click would cut it at the width; the
+    help formatter wraps it instead)."""
+    if isinstance(command, str):  # a summary: its first sentence, as click takes it
         command = click.Command(None, help=command)
-    return command.get_short_help_str(limit)
+    return command.get_short_help_str(10_000)
 
 
 def _served_command(served: Served) -> click.Command:

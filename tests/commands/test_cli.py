@@ -132,3 +132,25 @@ def test_the_reserved_route_options_are_the_route_commands_own():
 
     options = {o[2:] for p in _route_params() for o in p.opts if o.startswith("--")}
     assert options | {"help"} == ROUTE_OPTIONS
+
+
+def test_root_help_shows_every_summary_whole_and_names_plain_mode():
+    result = run(make_app(*PACKS), ["--help"])
+    text = " ".join(result.stdout.split())
+    assert "Explain a term from the IND page, with the sentences it comes from." in text
+    assert "...\n" not in result.stdout.split("Commands:", 1)[1]  # no summary is cut
+    assert "INDCLI_PLAIN" in text and "indcli route --plain plain mode, for screen readers" in text
+
+
+@pytest.mark.parametrize("args", [["help"], ["help", "explain"], ["help", "route"]])
+def test_help_command_shows_the_same_help_as_dash_dash_help(args):
+    app = make_app(*PACKS)
+    result = run(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == run(make_app(*PACKS), [*args[1:], "--help"]).stdout
+
+
+def test_help_for_an_unknown_command_is_the_usual_error():
+    result = run(make_app(*PACKS), ["help", "explian"])
+    assert result.exit_code == 2
+    assert "Did you mean 'explain'?" in result.stderr

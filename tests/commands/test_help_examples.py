@@ -4,7 +4,7 @@ The examples are read from the help text as a person sees it (wrapped lines join
 from the README's code blocks, then run in-process with the shipped packs, in a folder
 holding the files they name (answers.json, cases.jsonl). Examples with a placeholder
 (``...``) are left out; those that need a terminal (``--interactive``, a bare
-``indcli route``) run on a simulated one, pressing Enter at every prompt.
+``indcli route``) run on a simulated one, typing 1 and Enter at every prompt.
 """
 
 from __future__ import annotations
@@ -91,11 +91,14 @@ def test_example_runs_and_exits_0(where, example, tmp_path, monkeypatch):
     # The pack the check examples name; its topic is not the one "new-pack indcli-my-topic"
     # examples make (new-pack refuses an id a loaded pack has).
     packs = [*PACKS, make_pack("my-pack", tmp_path, topic_toml("my-pack-topic"))]
-    terminal = "--interactive" in args or "-i" in args or args == ["route"]
+    terminal = "--interactive" in args or "-i" in args or args in (["route"], ["route", "--plain"])
     app = make_app(*packs, environ=environ, interactive=terminal)
-    if terminal:
+    if terminal and "--plain" in args:  # plain mode reads lines
+        result = run(app, args, input="1\n" * 40)
+    elif terminal:
         with create_pipe_input() as keys:
-            keys.send_text("\r" * 40)
+            keys.send_text("1\r" * 40)  # the first choice (none is preselected)
+            keys.close()  # then the end of input: never a hang
             with create_app_session(input=keys, output=DummyOutput()):
                 result = run(app, args)
     else:

@@ -18,9 +18,10 @@ from indcli.commands import prompts
 from indcli.testing import make_app, run
 
 ENTER, DOWN, UP, CTRL_C = "\r", "\x1b[B", "\x1b[A", "\x03"
-YES, NO = ENTER, DOWN + ENTER  # choices are listed yes, no
-SHOW = ENTER  # the review's first choice, "Show my route"
-FINISH = SHOW + "n"  # show the route, then do not save it
+YES, NO = "1" + ENTER, "2" + ENTER  # no choice is preselected: a number, then Enter
+ONLINE, PAPER, SMS = "1" + ENTER, "2" + ENTER, "3" + ENTER
+SHOW = ENTER  # the review's first choice, "Show my route", where its pointer starts
+FINISH = SHOW + "n" + ENTER  # show the route, then do not save it
 
 
 @contextmanager
@@ -37,9 +38,9 @@ def asked(monkeypatch):
     shown: list[str] = []
     original = prompts.select
 
-    def recording(message, choices, help_text=None, default=None):
+    def recording(message, choices, help_text=None, default=None, **kw):
         shown.append(message)
-        return original(message, choices, help_text, default)
+        return original(message, choices, help_text, default, **kw)
 
     monkeypatch.setattr(prompts, "select", recording)
     return shown
@@ -55,13 +56,15 @@ TEMPORARY = "Do you have a temporary residence permit?"
 FUNDS = "Do you receive (additional) benefit from public funds?"
 LONG_TERM = "Are you or is your partner a long-term resident EU in another Member State?"
 REVIEW = "Is this right?"
+SAVE = "Save this route as a markdown checklist?"
+AGAIN = "Start again? Every answer is forgotten."
 
 
 def test_temporary_permit_is_never_asked_about_digid_bank_or_partner_permit(asked):
     # long-term resident EU: no; temporary permit: yes; partner abroad: yes
     result = interactive_run(["route"], NO + YES + YES + FINISH)
     assert result.exit_code == 0, result.stderr
-    assert asked == [LONG_TERM, TEMPORARY, ABROAD, REVIEW]
+    assert asked == [LONG_TERM, TEMPORARY, ABROAD, REVIEW, SAVE]
     assert "Your route: Apply on paper" in result.stdout
     assert "General form for an application at the IND for a family member" in result.stdout
     assert "Same answers without questions" in result.stdout
@@ -81,7 +84,7 @@ def test_long_term_resident_eu_is_asked_nothing_further(asked):
 
 
 def test_full_online_interview_asks_each_question_once(asked):
-    keys = NO + NO + NO + ENTER + YES + (DOWN + DOWN + ENTER) + NO + SHOW
+    keys = NO + NO + NO + ONLINE + YES + SMS + NO + SHOW
     result = interactive_run(["route", "--format", "json"], keys)
     assert result.exit_code == 0, result.stderr
     questions = asked[:-1]
@@ -94,7 +97,7 @@ def test_flags_given_are_not_asked_again(asked):
         ["route", "--eu-long-term-resident", "no", "--temporary-permit", "yes"], YES + FINISH
     )
     assert result.exit_code == 0, result.stderr
-    assert asked == [ABROAD, REVIEW]
+    assert asked == [ABROAD, REVIEW, SAVE]
 
 
 def test_nothing_to_ask_means_no_review(asked):
@@ -152,9 +155,9 @@ def record_choices(monkeypatch) -> list[list[str]]:
     offered: list[list[str]] = []
     original = prompts.select
 
-    def recording(message, choices, help_text=None, default=None):
+    def recording(message, choices, help_text=None, default=None, **kw):
         offered.append([label for _, label in choices])
-        return original(message, choices, help_text, default)
+        return original(message, choices, help_text, default, **kw)
 
     monkeypatch.setattr(prompts, "select", recording)
     return offered
@@ -162,7 +165,7 @@ def record_choices(monkeypatch) -> list[list[str]]:
 
 def test_back_is_offered_on_every_question_after_the_first(monkeypatch):
     offered = record_choices(monkeypatch)
-    keys = NO + NO + NO + ENTER + YES + (DOWN + DOWN + ENTER) + NO + SHOW
+    keys = NO + NO + NO + ONLINE + YES + SMS + NO + SHOW
     assert interactive_run(["route", "--format", "json"], keys).exit_code == 0
     assert "Back" not in offered[0]
     assert all(labels[-1] == "Back" for labels in offered[1:])
@@ -171,7 +174,7 @@ def test_back_is_offered_on_every_question_after_the_first(monkeypatch):
 def test_one_wrong_enter_on_the_first_question_is_not_final(asked):
     # Enter on "Yes" (referral), then at the review: Change an answer, the first
     # question, answer "No"; only what that makes relevant is asked, then review again.
-    change_first = DOWN + ENTER + ENTER + NO
+    change_first = DOWN + ENTER + YES + NO
     keys = YES + change_first + YES + YES + FINISH
     result = interactive_run(["route", "--format", "json"], keys)
     assert result.exit_code == 0, result.stderr
@@ -186,8 +189,8 @@ def test_one_wrong_enter_on_the_first_question_is_not_final(asked):
 def test_changing_an_answer_drops_answers_that_stop_mattering(asked):
     # paper via temporary permit; then change temporary permit to no: the funds,
     # prefer... questions become relevant; partner-abroad (answered) is kept, not asked.
-    change_temporary = DOWN + ENTER + DOWN + ENTER + NO
-    prefer_paper = DOWN + ENTER
+    change_temporary = DOWN + ENTER + NO + NO
+    prefer_paper = PAPER
     keys = NO + YES + YES + change_temporary + NO + prefer_paper + SHOW
     result = interactive_run(["route", "--format", "json"], keys)
     assert result.exit_code == 0, result.stderr
@@ -198,8 +201,8 @@ def test_changing_an_answer_drops_answers_that_stop_mattering(asked):
 
 
 def test_changing_to_online_drops_the_paper_only_answer(asked):
-    change_temporary = DOWN + ENTER + DOWN + ENTER + NO
-    keys = NO + YES + YES + change_temporary + NO + ENTER + YES + (DOWN + DOWN + ENTER) + NO
+    change_temporary = DOWN + ENTER + NO + NO
+    keys = NO + YES + YES + change_temporary + NO + ONLINE + YES + SMS + NO
     result = interactive_run(["route", "--format", "json"], keys + SHOW)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -208,11 +211,11 @@ def test_changing_to_online_drops_the_paper_only_answer(asked):
 
 
 def test_start_again_asks_from_the_first_question(asked):
-    start_again = DOWN + DOWN + ENTER
+    start_again = DOWN + DOWN + ENTER + YES  # asked first: yes
     keys = YES + start_again + NO + YES + YES + SHOW
     result = interactive_run(["route", "--format", "json"], keys)
     assert result.exit_code == 0, result.stderr
-    assert asked == [LONG_TERM, REVIEW, LONG_TERM, TEMPORARY, ABROAD, REVIEW]
+    assert asked == [LONG_TERM, REVIEW, AGAIN, LONG_TERM, TEMPORARY, ABROAD, REVIEW]
     assert json.loads(result.stdout)["outcome"]["id"] == "paper-family-member"
 
 
@@ -227,7 +230,7 @@ def test_the_review_lists_every_answer_in_words():
 
 
 def test_an_answer_that_rules_out_online_says_so_before_the_next_question(asked):
-    keys = NO + NO + NO + ENTER + NO  # online preferred, then no iDeal
+    keys = NO + NO + NO + ONLINE + NO  # online preferred, then no iDeal
     result = interactive_run(["route"], keys + YES + FINISH)
     assert result.exit_code == 0, result.stderr
     before = " ".join(result.stdout.split("Your answers:")[0].split())
@@ -236,7 +239,7 @@ def test_an_answer_that_rules_out_online_says_so_before_the_next_question(asked)
     assert asked[5] == ABROAD
 
 
-UNSURE = DOWN + DOWN + ENTER
+UNSURE = "3" + ENTER
 
 
 def test_not_sure_shows_a_short_explanation_and_asks_again(asked):
@@ -251,7 +254,7 @@ def test_not_sure_shows_a_short_explanation_and_asks_again(asked):
 
 def test_not_sure_twice_offers_a_way_forward_not_the_same_text(asked, monkeypatch):
     offered = record_choices(monkeypatch)
-    keys = NO + NO + UNSURE + UNSURE + NO + DOWN + ENTER + YES + FINISH
+    keys = NO + NO + UNSURE + UNSURE + NO + PAPER + YES + FINISH
     result = interactive_run(["route"], keys)
     assert result.exit_code == 0, result.stderr
     before = " ".join(result.stdout.split("Your answers:")[0].split())
@@ -263,7 +266,7 @@ def test_not_sure_twice_offers_a_way_forward_not_the_same_text(asked, monkeypatc
 
 
 def test_stop_after_not_sure_prints_how_to_go_on(asked):
-    stop = DOWN * 2 + ENTER
+    stop = "3" + ENTER  # yes, no, stop, back
     result = interactive_run(["route"], NO + NO + UNSURE + UNSURE + stop)
     assert result.exit_code == 0, result.stderr
     assert "go on with: indcli route --eu-long-term-resident no --temporary-permit no" in (
@@ -272,7 +275,7 @@ def test_stop_after_not_sure_prints_how_to_go_on(asked):
 
 
 def test_not_sure_without_the_topic_pack_says_which_pack_to_install(asked):
-    keys = NO + NO + UNSURE + NO + DOWN + ENTER + YES + FINISH
+    keys = NO + NO + UNSURE + NO + PAPER + YES + FINISH
     result = interactive_run(["route"], keys, packs=[indcli_partner_permit])
     assert result.exit_code == 0, result.stderr
     assert "pip install indcli-public-funds" in result.stdout
@@ -319,7 +322,7 @@ def test_no_input_never_prompts_even_on_a_terminal(asked):
 
 def test_saving_writes_a_private_markdown_checklist(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = interactive_run(["route"], NO + YES + YES + SHOW + "y" + ENTER)
+    result = interactive_run(["route"], NO + YES + YES + SHOW + "y" + ENTER + ENTER)
     assert result.exit_code == 0, result.stderr
     saved = tmp_path / "my-route.md"
     assert (saved.stat().st_mode & 0o777) == 0o600
@@ -356,7 +359,7 @@ def walk(keys, args=("berichtenbox-steps", "--interactive")):
 
 
 def test_walk_through_shows_the_intro_then_asks_which_case_applies_at_step_3():
-    keys = ENTER + ENTER + DOWN + ENTER + ENTER * 6
+    keys = ENTER + ENTER + "2" + ENTER + ENTER * 6  # go on, go on, the second case
     result = walk(keys)
     assert result.exit_code == 0, result.stderr
     out = " ".join(result.stdout.split())
@@ -369,15 +372,15 @@ def test_walk_through_shows_the_intro_then_asks_which_case_applies_at_step_3():
 
 def test_walk_through_offers_back_at_every_step_after_the_first(monkeypatch):
     offered = record_choices(monkeypatch)
-    result = walk(ENTER + ENTER + DOWN + ENTER + ENTER * 6)
+    result = walk(ENTER + ENTER + "2" + ENTER + ENTER * 6)
     assert result.exit_code == 0, result.stderr
     assert not any(label.startswith("Back") for label in offered[0])
     assert all(any(label.startswith("Back") for label in labels) for labels in offered[1:])
 
 
 def test_walk_through_back_shows_the_previous_step_again():
-    back = DOWN + ENTER  # Go on, Back, Stop
-    stop = DOWN + DOWN + ENTER
+    back = "3" + ENTER  # go on, stop, back
+    stop = "2" + ENTER
     result = walk(ENTER + back + ENTER + stop)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("Step 1 of 8") == 2
@@ -385,7 +388,7 @@ def test_walk_through_back_shows_the_previous_step_again():
 
 
 def test_walk_through_can_stop_and_says_where_to_pick_up():
-    result = walk(ENTER + DOWN + DOWN + ENTER, ["berichtenbox-steps", "-i"])
+    result = walk(ENTER + "2" + ENTER, ["berichtenbox-steps", "-i"])
     assert result.exit_code == 0, result.stderr
     assert "indcli berichtenbox-steps --interactive --step 3" in result.stdout
 
@@ -434,3 +437,89 @@ def test_a_stray_key_then_enter_submits_nothing(asked):
     assert result.exit_code == 0, result.stderr
     assert asked[0] == LONG_TERM and asked.count(LONG_TERM) == 1
     assert json.loads(result.stdout)["answers"]["eu-long-term-resident"] == "no"
+
+
+# --- keys people type (round three) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "keys",
+    ["yn\r", "12\r", "x2\r", "jnee\r", "y\x1b[Bn\r"],
+    ids=["y-n", "1-2", "x-2", "ja-nee", "y-down-n"],
+)
+def test_the_last_key_that_picks_a_choice_counts(asked, keys):
+    result = interactive_run(["route", "--format", "json"], keys + "y\ry\r" + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked[:2] == [LONG_TERM, TEMPORARY]
+    assert json.loads(result.stdout)["answers"]["eu-long-term-resident"] == "no"
+
+
+PREFER = [("online", "Online"), ("paper", "On paper (in writing)"), (prompts.BACK, "Back")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("onl", "online"), ("p", "paper"), ("on p", "paper"), ("ONLINE", "online"), ("2", "paper"),
+     ("on", None), ("o", None), ("b", prompts.BACK), ("x", None)],
+)  # fmt: skip
+def test_a_start_picks_a_choice_only_when_it_starts_one(typed, value):
+    assert prompts.match(typed, PREFER) == value
+
+
+def test_a_start_of_two_choices_names_both():
+    said = prompts.not_a_choice("on", PREFER)
+    assert said == "'on' matches Online and On paper (in writing): type more or a number."
+    assert prompts.not_a_choice("x", PREFER).startswith("'x' is not one of the choices.")
+
+
+def test_yes_and_no_in_dutch_and_any_case():
+    yes_no = [("yes", "Yes"), ("no", "No")]
+    for typed, value in (("Y", "yes"), ("ja", "yes"), ("J", "yes"), ("nee", "no"), ("N", "no")):
+        assert prompts.match(typed, yes_no) == value, typed
+
+
+def test_typed_keys_on_the_prefer_question(asked):
+    # o, n: two choices start so, Enter answers nothing; then "onl" answers Online
+    keys = NO + NO + NO + "on\r" + "onl\r" + NO + YES
+    result = interactive_run(["route", "--format", "json"], keys + "3\r" + "2\r" + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked.count("Do you want to apply online, or on paper?") == 1
+    assert json.loads(result.stdout)["answers"]["prefer"] == "online"
+
+
+def test_enter_alone_at_a_new_question_answers_nothing(asked):
+    result = interactive_run(["route", "--format", "json"], ENTER + ENTER + NO + YES + YES + SHOW)
+    assert result.exit_code == 0, result.stderr
+    assert asked == [LONG_TERM, TEMPORARY, ABROAD, REVIEW]  # the Enters answered nothing
+    assert json.loads(result.stdout)["answers"]["eu-long-term-resident"] == "no"
+
+
+def test_start_again_asks_first_and_no_keeps_every_answer(asked):
+    keys = NO + YES + YES + DOWN + DOWN + ENTER + ENTER + SHOW  # Start again; Enter: no
+    result = interactive_run(["route", "--format", "json"], keys)
+    assert result.exit_code == 0, result.stderr
+    assert asked == [LONG_TERM, TEMPORARY, ABROAD, REVIEW, AGAIN, REVIEW]
+    assert json.loads(result.stdout)["outcome"]["id"] == "paper-family-member"
+
+
+def test_a_change_says_which_answers_no_longer_matter_and_the_new_channel():
+    online = NO + NO + NO + ONLINE + YES + SMS + NO
+    change_temporary = DOWN + ENTER + NO + YES  # the temporary permit: now yes
+    result = interactive_run(["route"], online + change_temporary + YES + FINISH)
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(
+        result.stdout.split("What your change changed:")[1].split("Your answers:")[0].split()
+    )
+    assert "No longer needed: Do you receive (additional) benefit from public funds? (No)" in said
+    assert "Can you pay with iDeal" in said and "Do you have DigiD" in said
+    assert "Channel: online \u2192 paper" in said
+    assert "\u2192 You have a temporary residence permit" in said  # the line a first run shows
+
+
+def test_the_count_is_the_longest_way_and_after_a_resume_what_is_left():
+    result = interactive_run(["route"], CTRL_C)
+    assert "in at most 7 questions" in " ".join(result.stdout.split())
+    args = ["route", "--eu-long-term-resident", "no", "--temporary-permit", "no",
+            "--public-funds", "no", "--prefer", "online"]  # fmt: skip
+    result = interactive_run(args, CTRL_C)
+    assert "in at most 3 questions" in " ".join(result.stdout.split())

@@ -152,7 +152,7 @@ def test_a_stray_key_then_enter_records_nothing(session):
     indcli = session("route")
     indcli.expect(LONG_TERM)
     indcli.send(b"x" + ENTER)
-    indcli.expect(b"That is not a choice. Type 1-3 or y/n")
+    indcli.expect(b"'x' is not one of the choices. Type 1-3 or y/n")
     indcli.send(b"\x03")
     out = indcli.expect(b"Go on later with: indcli route")
     assert indcli.finish() == 130
@@ -189,7 +189,7 @@ def test_the_opening_says_what_happens_in_at_most_five_lines(session):
     opening = indcli.expect(LONG_TERM).decode().split("\x1b")[0].strip().splitlines()
     text = " ".join(" ".join(opening).split())
     assert len([line for line in opening if line.strip()]) <= 5
-    assert "at most 8 questions" in text
+    assert "at most 7 questions" in text  # the longest way through the flow
     assert "b: back" in text and "not sure" in text and "Ctrl-C" in text
     assert "--plain" in text
     assert "not the IND and not legal advice" in text
@@ -206,11 +206,21 @@ def test_a_pipe_gets_only_the_result(session):
         indcli.send(keys + ENTER)
         indcli.expect(next_prompt)
     indcli.send(b"1" + ENTER)
+    indcli.expect(b"Your route went to the pipe")  # a word, on the terminal, of where
     result = indcli.process.stdout.read()
     assert indcli.finish() == 0
     assert result.startswith(b"Your route: Apply on paper")
     assert b"indcli works it out" not in result and b"Your answers:\n" not in result
     assert b"Your answers:" in indcli.seen  # the review went to the terminal
+
+
+@pytest.mark.parametrize("option", ["--answers", "--batch"])
+def test_reading_from_the_terminal_says_so_and_how_to_end(session, option):
+    indcli = session("route", option, "-", "--no-input", "--format", "json")
+    indcli.expect(b"from the terminal. Type, then Ctrl-D on a line of its own to end")
+    indcli.send(b'{"eu-long-term-resident": "ja"}\n\x04')
+    indcli.expect(b"eu-long-term-resident")
+    assert indcli.finish() == 0
 
 
 # --- plain mode ---------------------------------------------------------------------------
@@ -228,14 +238,19 @@ def test_plain_mode_answers_with_words_and_numbers_and_no_escape_byte(session, e
     indcli.expect(b"Your earlier answer: No.")
     indcli.send(b"maybe\n")
     indcli.expect(b"'maybe' is not one of the choices.")
+    indcli.expect(b"Answer, question 1 of at most 7")  # the prompt again, not the question
+    indcli.send(b"r\n")  # r reads the question again
     indcli.expect(LONG_TERM)
     indcli.send(b"2\n")
+    indcli.expect(b"Answer: No\r\n")  # what the number meant
     indcli.expect(TEMPORARY)
     indcli.send(b"YES\n")
     indcli.expect(ABROAD)
-    indcli.send(b"y\n")
+    indcli.send(b"ja\n")
+    indcli.expect(b"Answer: Yes\r\n")
     indcli.expect(REVIEW)
     indcli.send(b"show\n")
+    assert b"Your earlier answer: Show" not in indcli.seen  # never an answer not given
     indcli.expect(b"Your route: Apply on paper with the form the IND page lists")
     indcli.expect(SAVE)
     indcli.send(b"n\n")
@@ -287,7 +302,7 @@ def test_saving_twice_asks_before_replacing_and_keeps_the_file(session, tmp_path
 
 def test_saving_expands_the_home_folder(session, tmp_path):
     indcli = _to_the_save_question(session, tmp_path, env={"HOME": str(tmp_path)})
-    indcli.send(b"y")
+    indcli.send(b"y" + ENTER)  # a key, then Enter, as at every question
     indcli.expect(FILE_NAME)
     indcli.send(b"\x15~/route.md" + ENTER)  # Ctrl-U clears the default name
     indcli.expect(b"Saved your checklist to ~/route.md")
@@ -312,7 +327,7 @@ def test_the_guide_walk_through_in_plain_mode(session):
     indcli.send(b"yes\n")
     indcli.expect(b"Step 2 of 8")
     indcli.expect(b"Back to step 1")
-    indcli.expect(b"Answer (1-3; b back): ")  # at the prompt, not while it prints
+    indcli.expect(b"Answer (1-3; b back; r repeats): ")  # at the prompt, not while it prints
     indcli.send(b"\x03")
     indcli.expect(b"Go on later with:")
     indcli.expect(b"indcli berichtenbox-steps --interactive --plain --step 2")

@@ -38,7 +38,7 @@ def scripted(monkeypatch, replies):
     shown: list[tuple[str, list[str]]] = []
     script = list(replies)
 
-    def select(message, choices, help_text=None, default=None):
+    def select(message, choices, help_text=None, default=None, **kw):
         shown.append((message, [label for _, label in choices]))
         assert script, f"no reply left for {message!r}"
         expected, label = script.pop(0)
@@ -138,7 +138,7 @@ def test_any_path_ends_with_the_route_of_its_final_answers(data):
     flow = app.load_catalog().flow("partner-permit")
     prompts_shown = 0
 
-    def select(message, choices, help_text=None, default=None):
+    def select(message, choices, help_text=None, default=None, **kw):
         nonlocal prompts_shown
         prompts_shown += 1
         assert prompts_shown < BUDGET + 60, "the interview does not end"
@@ -196,7 +196,7 @@ class InterviewMachine(RuleBasedStateMachine):
         self.thread.start()
         self.current = self._wait()
 
-    def _select(self, message, choices, help_text=None, default=None):
+    def _select(self, message, choices, help_text=None, default=None, **kw):
         self.asks.put(("ask", message, [value for value, _ in choices]))
         reply = self.replies.get(timeout=60)
         if reply == ABORT:

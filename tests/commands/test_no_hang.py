@@ -118,7 +118,8 @@ def test_answers_from_a_missing_stdin_are_a_usage_error(stdin, phrase):
 # --- Ctrl-C and Ctrl-D at every prompt -------------------------------------------------
 
 ENTER, DOWN, CTRL_C, CTRL_D = "\r", "\x1b[B", "\x03", "\x04"
-YES, NO = ENTER, DOWN + ENTER
+YES, NO = "1" + ENTER, "2" + ENTER  # no choice is preselected
+FIRST = "1" + ENTER
 WATCHDOG_SECONDS = 10
 
 # Keys that lead to each question of route (choices are listed yes, no / online, paper /
@@ -129,9 +130,9 @@ ROUTE_PATHS = {
     "partner-abroad": NO + YES,
     "public-funds": NO + NO,
     "prefer": NO + NO + NO,
-    "dutch-bank": NO + NO + NO + ENTER,
-    "digid": NO + NO + NO + ENTER + YES,
-    "partner-permit": NO + NO + NO + ENTER + YES + DOWN + DOWN + ENTER,
+    "dutch-bank": NO + NO + NO + FIRST,
+    "digid": NO + NO + NO + FIRST + YES,
+    "partner-permit": NO + NO + NO + FIRST + YES + "3" + ENTER,
 }
 
 
@@ -164,9 +165,9 @@ def asked(monkeypatch):
     shown: list[str] = []
     select, confirm = prompts.select, prompts.confirm
 
-    def recording_select(message, choices, help_text=None, default=None):
+    def recording_select(message, choices, help_text=None, default=None, **kw):
         shown.append(message)
-        return select(message, choices, help_text, default)
+        return select(message, choices, help_text, default, **kw)
 
     def recording_confirm(message, default=True):
         shown.append(message)
@@ -207,7 +208,7 @@ def test_interrupting_any_route_question_exits_130_and_writes_nothing(
     # the printed line resumes: it asks the interrupted question first, and finishes
     asked.clear()
     args = line.split(": indcli ", 1)[1].split()
-    with terminal(ENTER * 12) as watchdog:
+    with terminal(FIRST * 12) as watchdog:
         resumed = run(make_app(*PACKS, interactive=True), args)
     assert not watchdog
     assert resumed.exit_code == 0, resumed.stderr
@@ -236,8 +237,8 @@ GO_ON = ENTER
 WALK_PROMPTS = {
     "first step": ("", "Go on to step 2?"),
     "case question": (GO_ON + GO_ON, "Which applies to you?"),
-    "step after the case": (GO_ON + GO_ON + ENTER, "Go on to step 4?"),
-    "last step": (GO_ON + GO_ON + ENTER + GO_ON * 5, "Done with this step?"),
+    "step after the case": (GO_ON + GO_ON + FIRST, "Go on to step 4?"),
+    "last step": (GO_ON + GO_ON + FIRST + GO_ON * 5, "Done with this step?"),
 }
 
 

@@ -15,9 +15,9 @@ from indcli.output.render import INFERENCE_MARK
 from indcli.testing import make_app, run
 
 ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
-NO = DOWN + ENTER
-ONLINE, BANK_YES = ENTER, ENTER
-UNSURE_2, UNSURE_3 = DOWN * 2 + ENTER, DOWN * 3 + ENTER  # after 2 or 3 choices
+NO = "2" + ENTER  # no choice is preselected: a number, then Enter
+YES = ONLINE = BANK_YES = "1" + ENTER
+UNSURE_2, UNSURE_3 = "3" + ENTER, "4" + ENTER  # after 2 or 3 choices
 # Keys up to each question with an "I'm not sure" choice, and the key that picks it.
 TO = {
     "long-term-resident-eu": ("", UNSURE_2),
@@ -25,7 +25,7 @@ TO = {
     "public-funds": (NO + NO, UNSURE_2),
     "ideal": (NO + NO + NO + ONLINE, UNSURE_2),
     "digid": (NO + NO + NO + ONLINE + BANK_YES, UNSURE_3),
-    "hand-in": (NO + ENTER, UNSURE_2),  # is your partner abroad? (after a temporary permit)
+    "hand-in": (NO + YES, UNSURE_2),  # is your partner abroad? (after a temporary permit)
 }
 
 

@@ -245,3 +245,36 @@ def test_choice_values_are_accepted_in_any_case():
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["answers"]["prefer"] == "online" and data["answers"]["digid"] == "sms"
+
+
+# --- values people use: Y/N, ja/nee, and near misses --------------------------------------
+
+
+@pytest.mark.parametrize("word", ["Y", "YES", "ja", "J", "Ja"])
+def test_yes_in_any_case_or_in_dutch_as_an_option_or_in_a_file(word, tmp_path):
+    flags = ["--eu-long-term-resident", "nee", "--temporary-permit", word,
+             "--partner-abroad", "N", "--format", "json"]  # fmt: skip
+    result = route(flags)
+    assert result.exit_code == 0, result.stderr
+    answers = {"eu-long-term-resident": "no", "temporary-permit": "yes", "partner-abroad": "no"}
+    assert json.loads(result.stdout)["answers"] == answers
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"eu-long-term-resident": "Nee", "temporary-permit": word,
+                                "partner-abroad": "n"}))  # fmt: skip
+    from_file = route(["--answers", str(path), "--format", "json"])
+    assert json.loads(from_file.stdout)["answers"] == answers
+
+
+def test_a_near_miss_gets_a_did_you_mean(tmp_path):
+    result = route(["--eu-long-term-resident", "yess", "--no-input"])
+    assert result.exit_code == 2
+    assert "Did you mean 'yes'?" in result.stderr
+    path = tmp_path / "answers.json"
+    path.write_text('{"temporary_permit": "yes"}')
+    result = route(["--answers", str(path), "--no-input"])
+    assert result.exit_code == 2
+    assert (
+        "'temporary_permit' is not a question of this flow. Did you mean 'temporary-permit'?"
+        in (" ".join(result.stderr.split()))
+    )
+    assert "Did you mean" not in route(["--prefer", "sideways", "--no-input"]).stderr

@@ -162,12 +162,12 @@ def test_question_help_is_backed_by_its_quote_as_the_prompt_shows_it(monkeypatch
     helps: dict[str, str] = {}
     original = prompts.select
 
-    def recording(message, choices, help_text=None, default=None):
+    def recording(message, choices, help_text=None, default=None, **kw):
         helps[message] = help_text or ""
-        return original(message, choices, help_text, default)
+        return original(message, choices, help_text, default, **kw)
 
     monkeypatch.setattr(prompts, "select", recording)
-    keys = "\x1b[B\r" * 3 + "\r" * 2 + "\x1b[B\x1b[B\r" + "\r" + "\r" + "\rn"
+    keys = "2\r" * 3 + "1\r" * 2 + "3\r" + "1\r" + "\r" + "n\r"  # numbers: none preselected
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         with create_app_session(input=pipe, output=DummyOutput()):

@@ -76,3 +76,20 @@ def test_a_typo_in_indcli_plain_is_off_and_warned_by_the_cli_only(capsys):
     assert capsys.readouterr().err == ""  # the library never prints
     [warning] = flag_warnings({"INDCLI_PLAIN": "ja"})
     assert "INDCLI_PLAIN=ja is not a boolean" in warning
+
+
+class _Stream:
+    def fileno(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize(("columns", "expected"), [("100", 80), ("50", 50), ("", 80)])
+def test_a_terminal_of_0_columns_falls_back_to_columns_then_80(
+    on_a_terminal, monkeypatch, columns, expected
+):
+    # a pty nobody sized (script, editors' shells) reports 0x0
+    monkeypatch.setattr(term.os, "get_terminal_size", lambda fd: term.os.terminal_size((0, 0)))
+    monkeypatch.setenv("COLUMNS", columns)
+    terminal = Terminal({})
+    assert terminal.columns(_Stream()) == (int(columns) if columns else 80)
+    assert terminal.prompt_columns() == expected

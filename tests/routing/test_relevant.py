@@ -182,13 +182,13 @@ def test_big_flows_start_the_interview(big_packs, monkeypatch):
     shown = []
     original = prompts.select
 
-    def recording(message, choices, help_text=None, default=None):
+    def recording(message, choices, help_text=None, default=None, **kw):
         shown.append(message)
-        return original(message, choices, help_text, default)
+        return original(message, choices, help_text, default, **kw)
 
     monkeypatch.setattr(prompts, "select", recording)
     with create_pipe_input() as pipe:
-        pipe.send_text("\r\r\x03")  # the first choice twice, then Ctrl-C
+        pipe.send_text("1\r1\r\x03")  # the first choice twice, then Ctrl-C
         with create_app_session(input=pipe, output=DummyOutput()):
             result = run(make_app(*big_packs, interactive=True), ["route"])
     assert result.exit_code == 130, result.stderr

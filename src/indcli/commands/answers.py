@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
@@ -94,10 +94,19 @@ def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def stdin_bytes(what: str, instead: str) -> Any:
-    """Binary stdin, or a usage error when indcli was started with stdin closed."""
+    """Binary stdin, or a usage error when indcli was started with stdin closed. When
+    stdin is a terminal, a line on stderr says indcli waits for typing and how to end."""
+    from indcli.output.terminal import isatty
+
     stdin = getattr(sys.stdin, "buffer", None)
     if stdin is None:
         raise click.UsageError(f"cannot read {what} from stdin: stdin is closed; give {instead}.")
+    if isatty(sys.stdin):
+        click.echo(
+            f"Reading {what} from the terminal. Type, then Ctrl-D on a line of its own to "
+            "end (Ctrl-C stops).",
+            err=True,
+        )
     return stdin
 
 
@@ -181,9 +190,24 @@ def describe_invalid(exc: InvalidAnswer, where: str, *, option_names: bool = Fal
     where = f"{where}: " if where else ""
     if exc.unknown_question:
         return (
-            f"{where}'{one_line(str(exc.question))[:80]}' is not a question of this flow. "
-            f"Questions: {', '.join(exc.allowed)}."
+            f"{where}'{one_line(str(exc.question))[:80]}' is not a question of this flow."
+            f"{did_you_mean(exc.question, exc.allowed)} Questions: {', '.join(exc.allowed)}."
         )
     shown = one_line(json.dumps(exc.value, ensure_ascii=False, default=_iso))[:80]
     name = f"--{exc.question}" if option_names else f"'{exc.question}'"
-    return f"{where}{shown} is not a valid answer for {name}; use one of: {', '.join(exc.allowed)}."
+    return (
+        f"{where}{shown} is not a valid answer for {name}; use one of: "
+        f"{', '.join(exc.allowed)}.{did_you_mean(exc.value, exc.allowed)}"
+    )
+
+
+def did_you_mean(typed: Any, allowed: Sequence[str]) -> str:
+    """`` Did you mean 'yes'?`` when ``typed`` is a near miss of one of ``allowed``
+    (``yess``, ``temporary_permit``, ``Temporay-Permit``), else nothing."""
+    if not isinstance(typed, str) or not typed.strip() or len(typed) > 80:
+        return ""
+    import difflib
+
+    word = typed.strip().casefold().replace("_", "-")
+    close = difflib.get_close_matches(word, list(allowed), n=1, cutoff=0.7)
+    return f" Did you mean '{close[0]}'?" if close else ""

@@ -134,7 +134,7 @@ def walk(guide: Guide, command_name: str, start: int = 1, plain: bool = False) -
             number = _walk_step(guide, number)
             if number < 0:
                 last = -number
-                resume = f"{again} --step {last + 1}"
+                resume = f"{again} --step {min(last + 1, len(guide.steps))}"
                 click.echo(command_message(f"Stopped at step {last}. Pick up later with:", resume))
                 return
     except (KeyboardInterrupt, EOFError):
@@ -166,11 +166,10 @@ def _walk_step(guide: Guide, number: int) -> int:
         case = step["substeps"][int(chosen)]
         click.echo(_plain(case["case"], [Item(case["text"])]))
     last = number == len(steps)
-    choices = [(NEXT, "Yes, finish" if last else "Yes"), *back]
-    if not last:
-        choices.append((STOP, "Stop here"))
-    action = prompts.select("Done with this step?" if last else f"Go on to step {number + 1}?",
-                            choices)  # fmt: skip
+    # The same number for the same choice at every step: 1 go on, 2 stop, 3 back.
+    choices = [(NEXT, "Yes, finish" if last else "Yes"), (STOP, "Stop here"), *back]
+    question = "Done with this step?" if last else f"Go on to step {number + 1}?"
+    action = prompts.select(question, choices, start=NEXT)
     if action == BACK:
         return number - 1
     if action == STOP:

@@ -36,6 +36,7 @@ from indcli.utils.records import MutableRecord, fresh
 STOP = "\0stop"
 SHOW, CHANGE, AGAIN = "\0show", "\0change", "\0again"
 MAX_LINES = 8  # an inline "not sure" explanation, with its pointer to the full topic
+MAX_PATHS = 4096  # routes followed to count the most questions left (then: the relevant)
 
 
 class _Back(Exception):
@@ -60,6 +61,8 @@ class Interview(MutableRecord):
     memory: dict[str, str] = fresh(factory=dict)  # preselected on a redo
     prompted: set[str] = fresh(factory=set)  # asked here, not given
     reviewing: bool = False
+    changed: dict[str, str] | None = None  # the answers before "Change an answer"
+    decided: bool = False  # the line saying what decided the outcome was said this pass
     unsure: dict[str, int] = fresh(factory=dict)
     blank: bool = False  # the last line said was blank
     cols: int = 80
@@ -104,6 +107,9 @@ class Interview(MutableRecord):
                 continue
             if not self.prompted and not self.review:  # nothing was asked: no review
                 return self.answers
+            if self.changed is not None:
+                self._say_changes(self.changed)
+                self.changed = None
             self.reviewing = True
             action = self._review()
             if action == SHOW:
@@ -112,7 +118,8 @@ class Interview(MutableRecord):
                 self._back()
             elif action == AGAIN:
                 self.pool, self.memory, self.prompted = {}, {}, set()
-            # CHANGE: the pool holds the new answer; the next pass asks what is new
+            else:  # CHANGE: the pool holds the new answer; the next pass asks what is new
+                self.changed, self.decided = dict(self.answers), False
 
     def _next(self, question: Question, answers: Mapping[str, str]) -> str:
         """settle()'s ``ask``: the answer from the pool, else the person's."""
@@ -120,7 +127,11 @@ class Interview(MutableRecord):
         if question.id in self.pool:
             return self.pool[question.id]
         before = decide(self.flow, answers).outcome
-        reply = self._ask(question, back=bool(answers))
+        number = 1 + sum(q not in self.given for q in answers)
+        most = number - 1 + self._most_left(answers)
+        reply = self._ask(
+            question, back=bool(answers), progress=f"question {number} of at most {most}"
+        )
         if reply == BACK:
             raise _Back
         self.pool[question.id] = self.memory[question.id] = reply
@@ -139,7 +150,7 @@ class Interview(MutableRecord):
     def _opening(self) -> None:
         """At most five lines: what indcli finds out, how many questions, who "you" is
         (the flow's ``audience``), the keys, and that it is not the IND nor legal advice."""
-        count = len(route(self.flow, dict(self.pool)).relevant)
+        count = self._most_left({})
         many = f"at most {count} question{'s' if count != 1 else ''}"
         if self.app.terminal.plain:
             keys = "Type a number or the start of an answer, then Enter."
@@ -153,12 +164,40 @@ class Interview(MutableRecord):
             self._say(f"{self.flow.title}: indcli has every answer it needs; check them below.")
         if self.flow.audience:  # who "you" is in the questions
             self._say(self.flow.audience)
-        self._say(f"{keys} b: back, ?: not sure, Ctrl-C: stop (it prints a command to go on).")
+        stop = "Ctrl-C: stop (it prints a command to go on)"
+        self._say(f"{keys} b: back, ?: not sure (where offered), {stop}.")
         self._say(f"{plain} indcli is not the IND and not legal advice.")
         if not self.app.terminal.plain:  # a plain question starts with a blank line
             self._say("")
 
-    def _ask(self, question: Question, back: bool) -> str:
+    def _most_left(self, answers: Mapping[str, str]) -> int:
+        """The most questions the person may still be asked after ``answers``: the
+        longest way through the flow, answers given on the command line taken as given
+        (so after a resume it counts only what is left)."""
+        seen: dict[tuple[tuple[str, str], ...], int] = {}
+
+        def longest(known: dict[str, str]) -> int:
+            key = tuple(sorted(known.items()))
+            if key not in seen:
+                if len(seen) >= MAX_PATHS:
+                    raise OverflowError
+                relevant = route(self.flow, known).relevant
+                if not relevant:
+                    seen[key] = 0
+                elif relevant[0] in self.given:
+                    seen[key] = longest({**known, relevant[0]: self.given[relevant[0]]})
+                else:
+                    choices = self.flow.question(relevant[0]).choice_ids
+                    seen[key] = 1 + max(longest({**known, relevant[0]: c}) for c in choices)
+            return seen[key]
+
+        try:
+            return longest(dict(answers))
+        except OverflowError:  # too many ways to follow: every question that may matter
+            missing = route(self.flow, {**self.given, **answers}).relevant
+            return len(missing)
+
+    def _ask(self, question: Question, back: bool, progress: str = "") -> str:
         from indcli.commands import prompts
 
         choices = [(c.id, c.label) for c in question.choices]
@@ -177,6 +216,7 @@ class Interview(MutableRecord):
                 choices + extra,
                 help_text=question.help,
                 default=self.memory.get(question.id),
+                progress=progress,
             )
             if answer == STOP:
                 click.echo(
@@ -207,7 +247,11 @@ class Interview(MutableRecord):
                 (AGAIN, "Start again"),
                 (BACK, "Back"),
             ]
-            action = prompts.select("Is this right?", choices, default=SHOW)
+            action = prompts.select("Is this right?", choices, start=SHOW)
+            if action == AGAIN and not prompts.confirm(
+                "Start again? Every answer is forgotten.", default=False
+            ):
+                continue
             if action != CHANGE:
                 return action
             listed = list(self.answers)
@@ -234,6 +278,28 @@ class Interview(MutableRecord):
         lines = wrap_words(text, self.cols, first, rest) if text else [""]
         click.echo("\n".join(lines), err=self.err)
 
+    def _say_changes(self, before: Mapping[str, str]) -> None:
+        """After "Change an answer": which answers no longer matter, and the form or
+        channel it changed, from what to what (with the page's reason for the new one)."""
+        dropped = [q for q in before if q not in self.answers]
+        was, now = decide(self.flow, before).outcome, decide(self.flow, self.answers).outcome
+        if not dropped and was == now:
+            return
+        self._say("")
+        self._say("What your change changed:")
+        for qid in dropped:
+            question = self.flow.question(qid)
+            self._say(
+                f"No longer needed: {question.prompt} ({question.label(before[qid])})", "  - "
+            )
+        if was != now and was and now:
+            old, new = self.flow.outcomes[was], self.flow.outcomes[now]
+            if old.channel != new.channel:
+                self._say(f"Channel: {old.channel} \u2192 {new.channel}", "  - ")
+            self._say(f"Form: {old.title} \u2192 {new.title}", "  - ")
+            if not self.decided:  # the line a first run shows, unless a new answer said it
+                self._say_if_decided(None)
+
     def _say_if_decided(self, before: str | None) -> None:
         """Say in one line when this answer decided the outcome, citing the rule's source
         (e.g. online preferred, but no iDeal: now it is paper)."""
@@ -241,6 +307,7 @@ class Interview(MutableRecord):
         if before or not decision.outcome or not decision.outcome_rules:
             return
         rule = decision.outcome_rules[0].rule
+        self.decided = True
         self._say(f"\u2192 {rule.text}")
         if rule.basis == "inference" and rule.basis_note:
             self._say(reading(rule.basis_note), "  ")

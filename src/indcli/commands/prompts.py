@@ -29,25 +29,76 @@ UNSURE = "\0unsure"
 POINTER = 3  # questionary draws " » " (or three spaces) before a choice
 
 
-def match(typed: str, choices: Sequence[tuple[str, str]]) -> str | None:
-    """The value ``typed`` picks: a number, ``b``/``back``, ``?``/``not sure``, a choice
-    id, or a unique start of a label, in any case; ``None`` when it picks nothing."""
+YES_WORDS, NO_WORDS = ("yes", "ja", "j"), ("no", "nee")  # Dutch too: the page is Dutch
+
+
+def names(value: str, label: str) -> list[str]:
+    """Every word that names a choice: its label and id, and on a yes/no choice the
+    Dutch ``ja``/``nee`` (so ``y``, ``j``, ``n`` are starts of them), all casefolded."""
+    if value == BACK:
+        return ["back"]
+    if value == UNSURE:
+        return ["?", "not sure"]
+    if value.startswith("\0"):  # an action (the review's): its label only
+        return [label.casefold()]
+    return [label.casefold(), value.casefold(), *{"yes": YES_WORDS, "no": NO_WORDS}.get(value, ())]
+
+
+def starting(typed: str, choices: Sequence[tuple[str, str]]) -> list[str]:
+    """The values of the choices ``typed`` starts a name of (Back and "not sure" only by
+    ``b``/``back`` and ``?``/``not sure`` in full), in the order of the choices."""
     word = " ".join(typed.split()).casefold()
     if not word:
-        return None
-    values = [value for value, _ in choices]
+        return []
     if word.isdigit():
         n = int(word)
-        return values[n - 1] if 1 <= n <= len(values) else None
-    if word in ("b", "back") and BACK in values:
-        return BACK
-    if word in ("?", "not sure") and UNSURE in values:
-        return UNSURE
-    for value, _ in choices:
-        if not value.startswith("\0") and value.casefold() == word:
-            return value
-    starts = [value for value, label in choices if label.casefold().startswith(word)]
-    return starts[0] if len(starts) == 1 else None
+        return [choices[n - 1][0]] if 1 <= n <= len(choices) else []
+    special = {"b": BACK, "back": BACK, "?": UNSURE, "not sure": UNSURE}
+    values = [value for value, _ in choices]
+    if word in special and special[word] in values:
+        return [special[word]]
+    found = [v for v, label in choices if v not in special.values() and word in names(v, label)]
+    if found:  # a whole name: "no" is No even where "nee" and "no-sms" also start so
+        return found[:1]
+    return [
+        value
+        for value, label in choices
+        if value not in special.values() and any(n.startswith(word) for n in names(value, label))
+    ]
+
+
+def match(typed: str, choices: Sequence[tuple[str, str]]) -> str | None:
+    """The value ``typed`` picks: a number, ``b``/``back``, ``?``/``not sure``, a choice
+    id or label (``ja``/``nee`` on yes/no questions), or a unique start of one, in any
+    case; ``None`` when it picks nothing or more than one."""
+    found = starting(typed, choices)
+    return found[0] if len(found) == 1 else None
+
+
+def grows(typed: str, choices: Sequence[tuple[str, str]]) -> bool:
+    """Whether more keys after ``typed`` could still pick a choice (``on`` may become
+    ``online``; ``1`` may become ``12`` where there are twelve choices)."""
+    word = " ".join(typed.split()).casefold()
+    if not word:
+        return True
+    if word.isdigit():
+        return any(str(n).startswith(word) for n in range(1, len(choices) + 1))
+    return any(n.startswith(word) for value, label in choices for n in names(value, label))
+
+
+def not_a_choice(typed: str, choices: Sequence[tuple[str, str]]) -> str:
+    """Why ``typed`` picks nothing, and what to type instead, in one sentence."""
+    shown = printable(" ".join(typed.split()))
+    found = starting(typed, choices)
+    if len(found) > 1:
+        labels = dict(choices)
+        both = [printable(labels[v]) for v in found]
+        listed = ", ".join(both[:-1]) + " and " + both[-1]
+        return f"'{shown}' matches {listed}: type more or a number."
+    keys, extra = _keys(choices)
+    others = f" ({', '.join(extra)})" if extra else ""
+    said = f"'{shown}' is not one of the choices. " if shown else ""
+    return f"{said}Type {keys}{others}, then Enter."
 
 
 def keys_hint(choices: Sequence[tuple[str, str]], arrows: str = "") -> str:
@@ -75,36 +126,41 @@ def select(
     choices: Sequence[tuple[str, str]],
     help_text: str | None = None,
     default: str | None = None,
+    *,
+    start: str | None = None,
+    progress: str = "",
 ) -> str:
     """Ask one question; ``choices`` are (value, label) pairs; returns the value.
 
-    ``default``: the value the pointer starts on (an earlier answer, after Back).
+    ``default``: an earlier answer (after Back or at a change): the pointer rests on it
+    and plain mode says it. ``start``: where the pointer starts at a choice of what to do
+    next (the review, a guide's "go on"), said nowhere. With neither, no choice is
+    selected: Enter alone answers nothing and says how to choose.
     ``help_text``: a short explanation, shown under the choices (never above the
-    question, so the question is the first thing read).
+    question, so the question is the first thing read). ``progress``: e.g. "question 3
+    of at most 7", on plain mode's prompt line.
     """
     terminal = current()
     if terminal.plain:
-        return _plain_select(terminal, message, choices, help_text, default)
-    return _arrow_select(terminal, message, choices, help_text, default)
+        return _plain_select(terminal, message, choices, help_text, default, progress)
+    return _arrow_select(terminal, message, choices, help_text, default or start)
 
 
 def confirm(message: str, default: bool = True) -> bool:
-    """A yes/no question; Enter alone gives ``default``."""
+    """A yes/no question answered like every other: a key (``y``, ``n``, ``1``, ``2``,
+    ``ja``, ``nee``) then Enter; Enter alone gives ``default``."""
     terminal = current()
+    choices = [("yes", "Yes"), ("no", "No")]
     if terminal.plain:
         hint = "y/n, Enter for " + ("yes" if default else "no")
         while True:
-            line = _read_line(terminal, f"{printable(message)} ({hint}): ").strip().casefold()
-            if not line:
-                return default
-            if line in ("y", "yes", "n", "no"):
-                return line.startswith("y")
+            line = _read_line(terminal, f"{printable(message)} ({hint}): ")
+            value = match(line, choices) if line.strip() else ("yes" if default else "no")
+            if value is not None:
+                terminal.say(f"Answer: {dict(choices)[value]}")
+                return value == "yes"
             terminal.say("Type y for yes or n for no, then Enter.")
-    import questionary
-
-    title, _ = _message(message, "", terminal.prompt_columns())
-    question = questionary.confirm(title, default=default, **_output(terminal))
-    return bool(_ask(question))
+    return select(message, choices, start="yes" if default else "no") == "yes"
 
 
 def text(message: str, default: str = "") -> str:
@@ -130,27 +186,35 @@ def _plain_select(
     choices: Sequence[tuple[str, str]],
     help_text: str | None,
     default: str | None,
+    progress: str,
 ) -> str:
+    """The question as numbered lines, then one line read; ``r`` reads it again; the
+    answer is said back in words ("Answer: No")."""
     cols = terminal.prompt_columns()
     width = len(str(len(choices)))
-    earlier = dict(choices).get(default or "")
+    labels = dict(choices)
+    earlier = labels.get(default or "")
+    lines = ["", *wrap_words(printable(message), cols)]
+    for n, (_, label) in enumerate(choices, 1):
+        lead = f"  {n:>{width}}. "
+        lines += wrap_words(printable(label), cols, lead, " " * len(lead))
+    if help_text:
+        lines += wrap_words(printable(help_text), cols)
+    if earlier:
+        lines += wrap_words(f"Your earlier answer: {printable(earlier)}.", cols)
+    where = f", {progress}" if progress else ""
+    prompt = f"Answer{where} ({keys_hint(choices)}; r repeats): "
+    terminal.say("\n".join(lines))
     while True:
-        lines = ["", *wrap_words(printable(message), cols)]
-        for n, (_, label) in enumerate(choices, 1):
-            lead = f"  {n:>{width}}. "
-            lines += wrap_words(printable(label), cols, lead, " " * len(lead))
-        if help_text:
-            lines += wrap_words(printable(help_text), cols)
-        if earlier:
-            lines += wrap_words(f"Your earlier answer: {printable(earlier)}.", cols)
-        terminal.say("\n".join(lines))
-        line = _read_line(terminal, f"Answer ({keys_hint(choices)}): ")
+        line = _read_line(terminal, prompt)
         value = match(line, choices)
         if value is not None:
+            terminal.say(f"Answer: {printable(labels[value])}")
             return value
-        said = f"'{printable(line.strip())}' is not one of the choices. " if line.strip() else ""
-        again = f"{said}Type a number from 1 to {len(choices)}, or the start of an answer."
-        terminal.say("\n".join(wrap_words(again, cols)))
+        if " ".join(line.split()).casefold() in ("r", "repeat"):
+            terminal.say("\n".join(lines))
+            continue
+        terminal.say("\n".join(wrap_words(not_a_choice(line, choices), cols)))
 
 
 def _read_line(terminal: Terminal, prompt: str) -> str:
@@ -196,9 +260,10 @@ def _arrow_select(
         default=default if default in values else None,
         instruction=instruction,
         use_jk_keys=False,  # letters are typed answers here
+        use_emacs_keys=False,  # Ctrl-N/Ctrl-P are bound below, with the arrows
         **_output(terminal),
     )
-    _typed_keys(question, choices, help_text, cols)
+    _typed_keys(question, choices, help_text, cols, chosen=default in values)
     return _ask(question)
 
 
@@ -231,31 +296,43 @@ def _label(number: str, label: str, cols: int) -> str:
 
 
 def _typed_keys(
-    question: Any, choices: Sequence[tuple[str, str]], help_text: str | None, cols: int
+    question: Any,
+    choices: Sequence[tuple[str, str]],
+    help_text: str | None,
+    cols: int,
+    chosen: bool,
 ) -> None:
-    """Typed keys move the pointer; Enter after keys that match nothing submits nothing
-    but says which keys work; the help text and that line are shown under the choices."""
+    """Typed keys move the pointer: a key that picks a choice on its own picks it, whatever
+    was typed before; longer starts are shown as they grow. Enter answers only when the
+    pointer is on a choice (``chosen``: it starts on one) and what was typed picks one;
+    else it says why. The help text and that line are shown under the choices."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
     from prompt_toolkit.keys import Keys
     from questionary.prompts.common import InquirerControl
 
     app = question.application
     control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+    if not chosen:
+        control.pointed_at = -1  # no choice is highlighted (questionary draws no pointer)
     state = {"typed": "", "message": ""}
     values = [value for value, _ in choices]
+    labels = dict(choices)
     typed_keys, extra = _keys(choices)
     others = f" ({', '.join(extra)})" if extra else ""
-    stray = f"That is not a choice. Type {typed_keys}{others} or use the arrows, then Enter."
-
-    def point(value: str) -> None:
-        control.pointed_at = values.index(value)
+    how = f"Type {typed_keys}{others} or use the arrows, then Enter."
 
     def typed(text: str) -> None:
         state["typed"] = text
         value = match(text, choices)
         if value is not None:
-            point(value)
-        state["message"] = "" if value is not None or not text else stray
+            control.pointed_at = values.index(value)
+        word = " ".join(text.split())
+        if value is None and word:
+            state["message"] = not_a_choice(text, choices)
+        elif len(word) > 1 and value is not None:  # a longer start, shown as it grows
+            state["message"] = f"'{printable(word)}': {printable(labels[value])}"
+        else:
+            state["message"] = ""
 
     bindings = KeyBindings()
 
@@ -263,26 +340,35 @@ def _typed_keys(
     def _(event) -> None:
         data = event.data
         if len(data) == 1 and data.isprintable():
-            typed(state["typed"] + data)
+            longer = state["typed"] + data
+            alone = grows(data, choices) and not grows(longer, choices)
+            typed(data if alone else longer)
 
     @bindings.add(Keys.Backspace, eager=True)
     def _(event) -> None:
         if state["typed"]:
             typed(state["typed"][:-1])
         elif BACK in values:
-            point(BACK)
+            control.pointed_at = values.index(BACK)
 
     def move(step: int) -> None:
         state["typed"], state["message"] = "", ""
-        control.pointed_at = (control.pointed_at + step) % len(values)
+        if control.pointed_at < 0:  # nothing highlighted yet: Down is the first choice
+            control.pointed_at = 0 if step > 0 else len(values) - 1
+        else:
+            control.pointed_at = (control.pointed_at + step) % len(values)
 
-    bindings.add(Keys.Down, eager=True)(lambda event: move(1))
-    bindings.add(Keys.Up, eager=True)(lambda event: move(-1))
+    for key, step in ((Keys.Down, 1), (Keys.ControlN, 1), (Keys.Up, -1), (Keys.ControlP, -1)):
+        bindings.add(key, eager=True)(lambda event, step=step: move(step))
 
     @bindings.add(Keys.ControlM, eager=True)
     def _(event) -> None:
         if state["typed"] and match(state["typed"], choices) is None:
-            state["typed"], state["message"] = "", stray  # nothing is submitted
+            state["message"] = not_a_choice(state["typed"], choices)
+            state["typed"] = ""  # nothing is submitted
+            return
+        if control.pointed_at < 0:
+            state["message"] = f"No answer is chosen yet. {how}"
             return
         control.is_answered = True
         event.app.exit(result=control.get_pointed_at().value)

@@ -32,6 +32,10 @@ CORE_COMMANDS = {
         "indcli.commands.explain:explain",
         "Explain a term from the IND page, with the sentences it comes from.",
     ),
+    "help": (
+        "indcli.commands.help:help_command",
+        "Show the help of indcli, or of COMMAND (the same as 'indcli COMMAND --help').",
+    ),
     "new-pack": (
         "indcli.commands.new_pack:new_pack",
         "Create a new content pack NAME in DIR (default: ./NAME), ready to install and test.",

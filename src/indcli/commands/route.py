@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from indcli.app import App, current_app
-from indcli.commands.answers import check_answers, check_inputs, read_answers_file
+from indcli.commands.answers import check_answers, check_inputs, did_you_mean, read_answers_file
 from indcli.content.model import Example, Question
 from indcli.errors import IndcliError, PackError
 from indcli.limits import one_line, printable
 from indcli.output.helpformat import examples_epilog
 from indcli.output.render import Doc, format_param, payload, render
 from indcli.output.route_result import lookup_flow, route_result
-from indcli.routing.engine import ContentGap, MissingAnswers
+from indcli.routing.engine import ContentGap, MissingAnswers, canonical_answer
 from indcli.routing.flow import Flow
 from indcli.utils.files import emit
 from indcli.utils.records import Record, fresh
@@ -113,10 +113,26 @@ def _param_name(question_id: str) -> str:
     return f"q__{question_id.replace('-', '_')}"
 
 
+class AnswerChoice(click.Choice):  # type: ignore[type-arg]  # click < 8.2 is not generic
+    """A question's choices as an option's values: any case, ``Y``/``N`` and Dutch
+    ``ja``/``nee`` on yes/no questions (as in answers files and at the prompt), and a
+    near miss gets a "did you mean"."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        found = canonical_answer(list(self.choices), value)
+        if found is not None:
+            return found
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            exc.message += did_you_mean(value, list(self.choices))  # type: ignore[misc]
+            raise
+
+
 def _option(question: Question) -> click.Option:
     return click.Option(
         [f"--{question.id}", _param_name(question.id)],
-        type=click.Choice(question.choice_ids, case_sensitive=False),
+        type=AnswerChoice(question.choice_ids, case_sensitive=False),
         help=printable(question.prompt),  # validated already; a second guard
     )
 
@@ -273,6 +289,8 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
         from indcli.commands.save import offer_to_save
 
         offer_to_save(render("markdown", data, describe), app.terminal)
+    elif asked and not app.interactive():  # on the terminal, a word of where it went
+        click.echo(f"Your route went to {_stdout_name()}.", err=True)
 
 
 def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOptions) -> Interview:
@@ -320,6 +338,24 @@ def _graph(flow: Flow, kind: str, fmt: str, name: str) -> None:
         fence = "`" * 3
         text = f"{fence}{kind}\n{text}{fence}\n"
     click.echo(text, nl=False)
+
+
+def _stdout_name() -> str:
+    """Where stdout goes, in words: the file's name, or a pipe."""
+    import os
+    import stat
+
+    try:
+        fd = sys.stdout.fileno()
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, ValueError, OSError):
+        return "standard output"
+    if stat.S_ISFIFO(mode):
+        return "the pipe (standard output)"
+    try:
+        return one_line(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return "standard output"
 
 
 def _where(path: str) -> str:

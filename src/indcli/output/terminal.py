@@ -102,13 +102,17 @@ class Terminal:
 
     def columns(self, stream: Any = None) -> int:
         """The width of the terminal on ``stream`` (or stdout, else stderr), else
-        ``COLUMNS``, else 80 (without :mod:`shutil`, which costs ``--help`` 2 ms)."""
+        ``COLUMNS``, else 80 (without :mod:`shutil`, which costs ``--help`` 2 ms). A
+        terminal that reports 0 columns (a pty nobody sized: ``script``, editors' shells)
+        counts as no width."""
         for candidate in (stream, self.stdout, self.stderr):
             if candidate is not None and isatty(candidate):
                 try:
-                    return os.get_terminal_size(candidate.fileno()).columns
+                    columns = os.get_terminal_size(candidate.fileno()).columns
                 except (AttributeError, ValueError, OSError):
                     continue
+                if columns > 0:
+                    return columns
         value = os.environ.get("COLUMNS", "").strip()  # as shutil.get_terminal_size reads it
         return int(value) if value.isdigit() and int(value) > 0 else MAX_WIDTH
 

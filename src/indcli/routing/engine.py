@@ -12,7 +12,7 @@ without enumerating answer combinations, whatever the size of the flow.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from indcli.content.model import Question
@@ -81,16 +81,34 @@ class FlowTooComplex(ContentGap):
 Ask = Callable[[Question, Mapping[str, str]], str]
 
 
+# What people type for yes and no, in English and in Dutch (the page is the Dutch IND's).
+YES_NO_WORDS = {"y": "yes", "j": "yes", "ja": "yes", "n": "no", "nee": "no"}
+
+
+def canonical_answer(choice_ids: Sequence[str], value: Any) -> str | None:
+    """The choice id ``value`` names: the id in any case, and on a question with the
+    choices yes and no also ``Y``/``N`` and Dutch ``ja``/``j``/``nee``; else None."""
+    if not isinstance(value, str):
+        return None
+    word = value.strip().casefold()
+    word = word if word in choice_ids else YES_NO_WORDS.get(word, "")
+    return word if word in choice_ids else None
+
+
 def validate_answers(flow: Flow, raw: Mapping[Any, Any]) -> dict[str, str]:
-    """The answers in question order, or :class:`InvalidAnswer` for the first bad one."""
+    """The answers in question order, each as its choice id (``Yes``, ``y``, ``ja`` as
+    ``yes``), or :class:`InvalidAnswer` for the first bad one."""
     known = {q.id: q for q in flow.questions}
+    answers: dict[str, str] = {}
     for key, value in raw.items():
         question = known.get(key) if isinstance(key, str) else None
         if question is None:
             raise InvalidAnswer(key, value, list(known), unknown=True)
-        if not isinstance(value, str) or value not in question.choice_ids:
+        answer = canonical_answer(question.choice_ids, value)
+        if answer is None:
             raise InvalidAnswer(key, value, list(question.choice_ids), unknown=False)
-    return {qid: raw[qid] for qid in known if qid in raw}
+        answers[key] = answer
+    return {qid: answers[qid] for qid in known if qid in answers}
 
 
 def settle(flow: Flow, answers: Mapping[str, str], ask: Ask | None = None) -> Route:

@@ -13,7 +13,7 @@ import sys
 import pytest
 from conftest import PACKS, SHIPPED
 
-from indcli.packs import loader
+from indcli.packs import content_cache
 from indcli.testing import make_app, run
 
 ROUTE = [
@@ -68,7 +68,7 @@ def test_a_model_change_invalidates_the_cache(tmp_path, monkeypatch):
     again = make_app(*PACKS, environ=environ)
     again.catalog  # noqa: B018
     assert again.loader.validated == 0
-    monkeypatch.setattr(loader, "_fingerprint", "a different core")
+    monkeypatch.setattr(content_cache, "_fingerprint", "a different core")
     changed = make_app(*PACKS, environ=environ)
     changed.catalog  # noqa: B018
     assert changed.loader.validated == 3

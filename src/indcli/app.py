@@ -21,7 +21,7 @@ from indcli.errors import PackError
 from indcli.limits import env_flag, flag_warnings, printable
 from indcli.output.terminal import Terminal
 from indcli.packs.catalog import Catalog, Reserved, load_catalog
-from indcli.packs.loader import ContentLoader, cache_dir
+from indcli.packs.content_cache import ContentLoader, cache_dir
 from indcli.packs.loading import PackSource, module_source
 
 

@@ -40,8 +40,9 @@ Examples:
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 pack or content error,
 130 interrupted, 141 stdout closed by its reader. Environment: INDCLI_PLAIN (1: plain
 mode), INDCLI_LOAD_PLUGINS, INDCLI_DISABLE_PLUGINS, INDCLI_STRICT_PLUGINS,
-INDCLI_TRACE_PLUGINS, INDCLI_NO_CACHE, INDCLI_DEBUG, INDCLI_CACHE_DIR, NO_COLOR. 'indcli help COMMAND' or
-'indcli COMMAND --help' for a command's options. See the README.
+INDCLI_TRACE_PLUGINS, INDCLI_NO_CACHE, INDCLI_DEBUG, INDCLI_CACHE_DIR, NO_COLOR.
+'indcli help COMMAND' or 'indcli COMMAND --help' for a command's options. See the
+README.
 """
 
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import CITE, SOURCE, failing_app, make_pack, topic_toml
 
 from indcli.errors import ContentError
-from indcli.packs.loader import ContentLoader
+from indcli.packs.content_cache import ContentLoader
 from indcli.testing import run
 
 
@@ -189,7 +189,7 @@ def test_the_loader_validates_once_and_then_reuses_the_cache(tmp_path):
 
 
 def test_the_cache_can_be_switched_off(tmp_path):
-    from indcli.packs.loader import cache_dir
+    from indcli.packs.content_cache import cache_dir
 
     assert cache_dir({"INDCLI_NO_CACHE": "1"}) is None
     assert cache_dir({"INDCLI_CACHE_DIR": str(tmp_path)}) == str(tmp_path)

@@ -23,7 +23,7 @@ import pytest
 from conftest import PACKS, failing_app, make_pack, topic_toml
 
 from indcli import limits
-from indcli.packs import loader
+from indcli.packs import content_cache
 from indcli.testing import make_app, run
 
 PAPER = ["--eu-long-term-resident", "no", "--temporary-permit", "yes", "--partner-abroad", "no"]
@@ -483,7 +483,7 @@ def test_anything_else_is_off_with_one_escaped_warning(capsys):
 
 @pytest.mark.parametrize("value", ["false", "no", "0", ""])
 def test_no_cache_false_keeps_the_cache(tmp_path, value):
-    assert loader.cache_dir({"INDCLI_NO_CACHE": value, "INDCLI_CACHE_DIR": str(tmp_path)})
+    assert content_cache.cache_dir({"INDCLI_NO_CACHE": value, "INDCLI_CACHE_DIR": str(tmp_path)})
     app = make_app(*PACKS, environ={"INDCLI_NO_CACHE": value, "INDCLI_CACHE_DIR": str(tmp_path)})
     assert run(app, ["plugins"]).exit_code == 0
     assert list(tmp_path.glob("content-*.json"))
@@ -538,7 +538,7 @@ def _uses_cache(folder: Path, args: list[str] | None = None) -> tuple[int, objec
 def _sealed(data: object, like: Path) -> bytes:
     """An entry for the source of entry ``like``, with a valid checksum around ``data``
     (what an attacker could write)."""
-    return loader.seal(_SOURCES[like.name], json.dumps(data, separators=(",", ":")).encode())
+    return content_cache.seal(_SOURCES[like.name], json.dumps(data, separators=(",", ":")).encode())
 
 
 def test_a_new_cache_folder_is_private_and_entries_are_named_by_core_and_source(tmp_path):
@@ -610,7 +610,7 @@ def _link_to_valid(entry: Path) -> None:
 
 def _huge(entry: Path) -> None:
     with open(entry, "wb") as handle:
-        handle.truncate(loader.MAX_ENTRY_BYTES + 10)
+        handle.truncate(content_cache.MAX_ENTRY_BYTES + 10)
 
 
 def _folder(entry: Path) -> None:
@@ -681,21 +681,21 @@ def test_entries_another_core_made_are_evicted_once_long_unused(tmp_path):
         tmp_path / f"content-{'0' * 16}-{'1' * 64}.json",  # another core's entry
     ]
     recent = tmp_path / f"content-{'2' * 16}-{'3' * 64}.json"  # another core, in use
-    long_ago = time.time() - (loader.UNUSED_DAYS + 1) * 24 * 3600
+    long_ago = time.time() - (content_cache.UNUSED_DAYS + 1) * 24 * 3600
     for path in [*stale, recent]:
         path.write_text("old")
     for path in stale:
         os.utime(path, (long_ago, long_ago))
     keep = tmp_path / "not-ours.txt"
     keep.write_text("x")
-    next(tmp_path.glob(f"content-{loader._core_tag()}-*.json")).unlink()  # force one write
+    next(tmp_path.glob(f"content-{content_cache._core_tag()}-*.json")).unlink()  # force one write
     assert _uses_cache(tmp_path)[0] == 1
     assert not any(p.exists() for p in stale) and keep.exists() and recent.exists()
-    assert len(list(tmp_path.glob(f"content-{loader._core_tag()}-*.json"))) == 3
+    assert len(list(tmp_path.glob(f"content-{content_cache._core_tag()}-*.json"))) == 3
 
 
 def test_the_cache_keeps_at_most_max_entries(tmp_path, monkeypatch):
-    monkeypatch.setattr(loader, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(content_cache, "MAX_ENTRIES", 2)
     _warm(tmp_path)
     assert len(list(tmp_path.glob("content-*.json"))) == 2
 
@@ -712,7 +712,7 @@ def test_the_cache_keeps_at_most_max_entries(tmp_path, monkeypatch):
     ],
 )
 def test_no_absolute_folder_means_no_cache(environ):
-    assert loader.cache_dir(environ) is None
+    assert content_cache.cache_dir(environ) is None
 
 
 @pytest.mark.parametrize(
@@ -725,8 +725,8 @@ def test_no_absolute_folder_means_no_cache(environ):
     ],
 )
 def test_an_absolute_folder_is_used(environ, expected, monkeypatch):
-    monkeypatch.setattr(loader.sys, "platform", "linux")
-    assert str(loader.cache_dir(environ)) == expected
+    monkeypatch.setattr(content_cache.sys, "platform", "linux")
+    assert str(content_cache.cache_dir(environ)) == expected
 
 
 def test_without_home_or_passwd_entry_every_command_works(monkeypatch):

@@ -25,7 +25,7 @@ import click
 import pytest
 from conftest import PACKS, SOURCE, child_environ, make_pack, topic_toml
 
-from indcli.packs import loader
+from indcli.packs import content_cache
 from indcli.testing import make_app, run
 
 TIMEOUT = 60
@@ -166,7 +166,7 @@ def test_the_cache_removes_only_names_it_made(tmp_path):
         (tmp_path / name).write_text("the user's own\n")
         os.utime(tmp_path / name, (old, old))
     tmp_path.chmod(0o700)
-    leftover = tmp_path / f".content-{loader._core_tag()}-{'a' * 15}.x1_y2z3w.tmp"
+    leftover = tmp_path / f".content-{content_cache._core_tag()}-{'a' * 15}.x1_y2z3w.tmp"
     leftover.write_text("{")  # the temporary file of a writer that was killed
     os.utime(leftover, (old, old))
     assert _warm(tmp_path) == 3  # three entries written, eviction ran after each
@@ -178,7 +178,7 @@ def test_the_cache_removes_only_names_it_made(tmp_path):
 def test_two_cores_used_in_turn_keep_each_others_entries(tmp_path, monkeypatch):
     assert _warm(tmp_path) == 3
     mine = set(tmp_path.glob("content-*.json"))
-    monkeypatch.setattr(loader, "_fingerprint", "another core")  # say, another version
+    monkeypatch.setattr(content_cache, "_fingerprint", "another core")  # say, another version
     assert _warm(tmp_path) == 3
     assert mine < set(tmp_path.glob("content-*.json"))
     monkeypatch.undo()
@@ -196,7 +196,7 @@ def test_a_used_entry_is_marked_used(tmp_path):
 
 
 def _core_tag_of(copy: Path) -> str:
-    code = "from indcli.packs import loader; print(loader._core_tag())"
+    code = "from indcli.packs import content_cache; print(content_cache._core_tag())"
     done = subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, "PYTHONPATH": str(copy)},
@@ -221,11 +221,11 @@ def test_two_installs_of_one_core_share_the_cache(tmp_path):
         copies.append(copy.parent)
     tags = {_core_tag_of(copy) for copy in copies}
     assert len(tags) == 1
-    assert tags == {loader._core_tag()}  # and the same as this checkout's
+    assert tags == {content_cache._core_tag()}  # and the same as this checkout's
     (copies[1] / "indcli" / "limits.py").write_text(
         (copies[1] / "indcli" / "limits.py").read_text() + "\n# changed\n"
     )
-    assert _core_tag_of(copies[1]) != loader._core_tag()  # its bytes changed
+    assert _core_tag_of(copies[1]) != content_cache._core_tag()  # its bytes changed
 
 
 # --- standard input, named twice in any spelling --------------------------------------
@@ -314,7 +314,7 @@ def test_check_refuses_a_pyproject_that_is_a_link_to_dev_zero(tmp_path):
 def test_check_refuses_a_pyproject_larger_than_the_loaders_cap(tmp_path):
     folder = _pack_folder(tmp_path, None)
     with open(folder / "pyproject.toml", "wb") as handle:
-        handle.truncate(loader.MAX_CONTENT_BYTES + 1)
+        handle.truncate(content_cache.MAX_CONTENT_BYTES + 1)
     result = _check(folder)
     assert result.exit_code == 2 and "is larger than 512 KiB" in result.stderr
 

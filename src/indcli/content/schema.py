@@ -8,7 +8,7 @@ text may not carry control characters, so pack text can never drive the terminal
 Validation produces plain, JSON-ready data (``model_dump``), with every citation resolved
 to ``{source, url, title, quote, checked}``. Everything downstream (catalog, engine,
 renderers) works on that data, which is why pydantic is imported only here, and only when
-a file really has to be validated (see :mod:`indcli.packs.loader`, which caches it).
+a file really has to be validated (see :mod:`indcli.packs.content_cache`, which caches it).
 """
 
 from __future__ import annotations

@@ -91,6 +91,10 @@ def test_example_runs_and_exits_0(where, example, tmp_path, monkeypatch):
     # The pack the check examples name; its topic is not the one "new-pack indcli-my-topic"
     # examples make (new-pack refuses an id a loaded pack has).
     packs = [*PACKS, make_pack("my-pack", tmp_path, topic_toml("my-pack-topic"))]
+    if "recheck" in example:  # a checklist saved before, for 'indcli recheck'
+        flags = [w for q, v in ANSWERS.items() for w in (f"--{q}", v)]
+        saved = ["route", *flags, "--format", "markdown", "-o", "my-route.md"]
+        assert run(make_app(*packs), saved).exit_code == 0
     terminal = "--interactive" in args or "-i" in args or args in (["route"], ["route", "--plain"])
     app = make_app(*packs, environ=environ, interactive=terminal)
     if terminal and "--plain" in args:  # plain mode reads lines

@@ -2,10 +2,12 @@
 functions that show an arrow-key prompt, so scripted runs and plain mode never pay for them.
 
 Every prompt answers to typed keys as well as the arrows: a number picks the n-th choice,
-a choice id or a unique start of a label (any case: ``y``/``n`` on yes/no questions)
-picks that choice, ``b`` (or Backspace on an empty line) is Back and ``?`` is "not sure".
-Typed keys move the pointer; Enter submits. A key that matches nothing never submits: it
-shows one line saying which keys work.
+a choice id or a unique start of a label (any case: ``y``/``n``, Dutch ``ja``/``nee`` on
+yes/no questions) picks that choice, ``b`` (or Backspace on an empty line) is Back and
+``?`` is "not sure". Typed keys move the pointer and the last key that picks a choice on
+its own counts; Enter submits. A key that matches nothing, or a start of two choices,
+never submits: one line says which keys work, or which choices the start matches. At a
+question never answered no choice is preselected: Enter alone answers nothing.
 
 In plain mode (:attr:`indcli.output.terminal.Terminal.plain`) a question is printed once
 as text with numbered choices and a line is read, with no cursor movement and no escape

@@ -44,6 +44,11 @@ CORE_COMMANDS = {
         "indcli.commands.listing:plugins",
         "List installed content packs: version, hooks, what each adds, and load errors.",
     ),
+    "recheck": (
+        "indcli.commands.recheck:recheck",
+        "Check a saved checklist against today's packs: unchanged (exit 0), or what "
+        "changed (exit 1).",
+    ),
     "schema": (
         "indcli.commands.schema:schema",
         "Print a JSON Schema: 'content' for content files of packs, 'route' for the object "

@@ -275,6 +275,8 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
         return describe_route(d, options.explain, asked, flow, asked_ids)
 
     text = render(options.fmt, data, describe)
+    if options.fmt == "markdown":
+        text = _checklist(app, data, text)
     if asked:  # a blank line between the last question and the result
         click.echo(err=options.fmt != "text" or not app.interactive())
     if asked and options.output is None and options.fmt == "json":
@@ -288,7 +290,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
     elif asked and options.fmt != "json" and app.interactive():
         from indcli.commands.save import offer_to_save
 
-        offer_to_save(render("markdown", data, describe), app.terminal)
+        offer_to_save(_checklist(app, data, render("markdown", data, describe)), app.terminal)
     elif asked and not app.interactive():  # on the terminal, a word of where it went
         click.echo(f"Your route went to {_stdout_name()}.", err=True)
 
@@ -338,6 +340,13 @@ def _graph(flow: Flow, kind: str, fmt: str, name: str) -> None:
         fence = "`" * 3
         text = f"{fence}{kind}\n{text}{fence}\n"
     click.echo(text, nl=False)
+
+
+def _checklist(app: App, data: dict[str, Any], markdown: str) -> str:
+    """The markdown checklist, ending in the record ``indcli recheck`` reads."""
+    from indcli.commands.recheck import loaded_packs, record_of, with_record
+
+    return with_record(markdown, record_of(data, loaded_packs(app)))
 
 
 def _stdout_name() -> str:

@@ -122,7 +122,7 @@ def test_batch_reads_stdin_and_cuts_overlong_lines(tmp_path):
 
 
 def test_batch_routes_each_distinct_line_once_and_reports_every_line(tmp_path, monkeypatch):
-    from indcli.commands import batch
+    from indcli.commands.support import batch
 
     routed = []
     real = batch._result

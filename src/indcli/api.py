@@ -120,7 +120,7 @@ def load(
     installed packs (only those in ``names``, if given: distribution names). ``environ``
     replaces ``os.environ`` (for INDCLI_* settings such as INDCLI_NO_CACHE)."""
     from indcli.app import App
-    from indcli.commands.registry import reserved_names
+    from indcli.commands.support.registry import reserved_names
 
     packs = _packs_arg(packs)
     _names_arg(names)

@@ -19,7 +19,7 @@ import click
 
 from indcli import __version__
 from indcli.app import App, current_app
-from indcli.commands.registry import CORE_COMMANDS, reserved_names
+from indcli.commands.support.registry import CORE_COMMANDS, reserved_names
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
 from indcli.limits import env_flag, escape_errors, one_line, printable
 from indcli.output.helpformat import HelpContext, use_help_format

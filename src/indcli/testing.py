@@ -61,7 +61,7 @@ def make_app(
     A pack that fails to load raises :class:`~indcli.errors.PackError` here, naming it and
     why, so one typo is one clear failure; pass ``allow_failures=True`` to test failures.
     """
-    from indcli.commands.registry import reserved_names
+    from indcli.commands.support.registry import reserved_names
 
     app = App(
         list(packs),
@@ -106,7 +106,7 @@ def route_answers(
     (naming them), or when no outcome matches (a gap); click.UsageError for an unknown
     question or choice, as ``indcli route`` does.
     """
-    from indcli.commands.answers import check_answers
+    from indcli.commands.support.answers import check_answers
     from indcli.output.route_result import lookup_flow, route_result
     from indcli.routing.engine import ContentGap, MissingAnswers
 

@@ -12,7 +12,7 @@ from conftest import PACKS, child_environ
 
 from indcli import __version__
 from indcli.cli import cli
-from indcli.commands.registry import CORE_COMMANDS, ROUTE_OPTIONS
+from indcli.commands.support.registry import CORE_COMMANDS, ROUTE_OPTIONS
 from indcli.testing import make_app, run
 
 

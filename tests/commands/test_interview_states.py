@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from indcli.commands import interview as interview_module
-from indcli.commands import prompts
+from indcli.commands.support import interview as interview_module
+from indcli.commands.support import prompts
 from indcli.routing.engine import route
 from indcli.testing import make_app, route_answers, run
 

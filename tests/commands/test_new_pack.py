@@ -24,7 +24,7 @@ from conftest import failing_app
 from venvtools import PIP_TIMEOUT, REPO, Venv, build_wheel, describe, json_of
 from venvtools import run as venv_run
 
-from indcli.commands import scaffold
+from indcli.commands.support import scaffold
 from indcli.content.validation import parse_toml, validate_content
 from indcli.packs.loading import PackSource
 from indcli.testing import make_app, run

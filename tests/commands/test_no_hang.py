@@ -28,7 +28,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from indcli.commands import prompts
+from indcli.commands.support import prompts
 from indcli.testing import make_app, run
 
 TIMEOUT = 30

@@ -12,7 +12,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from indcli.commands import prompts
+from indcli.commands.support import prompts
 from indcli.output.render import INFERENCE_MARK, NOTE_MARK
 from indcli.output.route_schema import route_schema
 from indcli.testing import make_app, run

@@ -7,7 +7,7 @@ import shlex
 import pytest
 from conftest import PACKS
 
-from indcli.commands import prompts
+from indcli.commands.support import prompts
 from indcli.output.guide_payload import describe_guide, guide_payload
 from indcli.output.render import to_text, wrap_command, wrap_words
 from indcli.output.route_doc import describe_route

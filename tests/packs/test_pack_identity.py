@@ -15,7 +15,7 @@ import pytest
 from conftest import CITE, SOURCE, path_pack, run_indcli
 
 from indcli.app import App
-from indcli.commands.registry import reserved_names
+from indcli.commands.support.registry import reserved_names
 from indcli.packs.discovery import entry_point_sources
 
 OFFICIAL = "indcli_partner_permit"  # the installed module of the official route pack

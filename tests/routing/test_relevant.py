@@ -177,7 +177,7 @@ def test_big_flows_start_the_interview(big_packs, monkeypatch):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from indcli.commands import prompts
+    from indcli.commands.support import prompts
 
     shown = []
     original = prompts.select

@@ -147,8 +147,8 @@ def walk(guide: Guide, command_name: str, start: int = 1, plain: bool = False) -
 
 def _walk_step(guide: Guide, number: int) -> int:
     """Show step ``number``; the step to show next, 0 when done, -number to stop here."""
-    from indcli.commands import prompts
-    from indcli.commands.prompts import BACK
+    from indcli.commands.support import prompts
+    from indcli.commands.support.prompts import BACK
 
     steps = guide.steps
     step = step_data(number, steps[number - 1])

@@ -68,7 +68,12 @@ def new_pack(name: str, directory: str | None, route: bool, command: bool, fmt: 
     """
     from pathlib import Path
 
-    from indcli.commands.scaffold import ScaffoldError, check_ids_free, create_pack, pack_names
+    from indcli.commands.support.scaffold import (
+        ScaffoldError,
+        check_ids_free,
+        create_pack,
+        pack_names,
+    )
 
     try:
         check_ids_free(pack_names(name), _claimed_ids())

@@ -142,7 +142,7 @@ def recheck(ctx: click.Context, file: str, fmt: str) -> None:
     channel, items added or dropped, a quote changed or re-checked, pack versions.
     """
     from indcli.app import current_app
-    from indcli.commands.answers import check_answers
+    from indcli.commands.support.answers import check_answers
     from indcli.errors import PackError
     from indcli.limits import one_line
     from indcli.output.route_result import lookup_flow, route_result

@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from indcli.app import App, current_app
-from indcli.commands.answers import check_answers, check_inputs, did_you_mean, read_answers_file
+from indcli.commands.support.answers import (
+    check_answers,
+    check_inputs,
+    did_you_mean,
+    read_answers_file,
+)
 from indcli.content.model import Example, Question
 from indcli.errors import IndcliError, PackError
 from indcli.limits import one_line, printable
@@ -30,7 +35,7 @@ from indcli.utils.files import emit
 from indcli.utils.records import Record, fresh
 
 if TYPE_CHECKING:
-    from indcli.commands.interview import Interview
+    from indcli.commands.support.interview import Interview
 
 
 def _route_params() -> list[click.Option]:
@@ -288,7 +293,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
     if options.output not in (None, "-"):
         click.echo(f"Wrote your route to {one_line(options.output)}.", err=True)
     elif asked and options.fmt != "json" and app.interactive():
-        from indcli.commands.save import offer_to_save
+        from indcli.commands.support.save import offer_to_save
 
         offer_to_save(_checklist(app, data, render("markdown", data, describe)), app.terminal)
     elif asked and not app.interactive():  # on the terminal, a word of where it went
@@ -297,7 +302,7 @@ def _run(ctx: click.Context, flow_id: str, name: str, params: dict[str, Any]) ->
 
 def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOptions) -> Interview:
     """The interview, with the options to repeat in its resume line."""
-    from indcli.commands.interview import Interview
+    from indcli.commands.support.interview import Interview
 
     err = options.fmt != "text" or not app.interactive()
     return Interview(
@@ -306,7 +311,7 @@ def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOpti
 
 
 def _batch(flow: Flow, defaults: dict[str, str], options: RouteOptions, ctx: click.Context) -> None:
-    from indcli.commands.batch import run_batch
+    from indcli.commands.support.batch import run_batch
     from indcli.utils.files import atomic_binary
 
     if options.fmt == "markdown" or options.explain:

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 import click
 
-from indcli.commands.answers import Duplicate, describe_invalid, no_duplicates, stdin_bytes
+from indcli.commands.support.answers import Duplicate, describe_invalid, no_duplicates, stdin_bytes
 from indcli.errors import Interrupted, PackError
 from indcli.limits import one_line
 from indcli.output.route_result import RouteResult

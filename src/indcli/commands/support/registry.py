@@ -41,7 +41,7 @@ CORE_COMMANDS = {
         "Create a new content pack NAME in DIR (default: ./NAME), ready to install and test.",
     ),
     "plugins": (
-        "indcli.commands.listing:plugins",
+        "indcli.commands.plugins:plugins",
         "List installed content packs: version, hooks, what each adds, and load errors.",
     ),
     "recheck": (

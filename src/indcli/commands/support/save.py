@@ -22,7 +22,7 @@ NOT_SAVED = "The checklist was not saved; your route is above."
 
 def offer_to_save(markdown: str, terminal: Terminal) -> None:
     """Ask whether to save ``markdown``, where, and before replacing a file."""
-    from indcli.commands import prompts
+    from indcli.commands.support import prompts
     from indcli.utils.files import write_atomic
 
     def say(text: str) -> None:

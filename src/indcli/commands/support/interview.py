@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 import click
 
 from indcli.app import App
-from indcli.commands.prompts import BACK, UNSURE
+from indcli.commands.support.prompts import BACK, UNSURE
 from indcli.content.model import Question
 from indcli.errors import Interrupted
 from indcli.output.render import command_message, reading, wrap_words
@@ -198,7 +198,7 @@ class Interview(MutableRecord):
             return len(missing)
 
     def _ask(self, question: Question, back: bool, progress: str = "") -> str:
-        from indcli.commands import prompts
+        from indcli.commands.support import prompts
 
         choices = [(c.id, c.label) for c in question.choices]
         while True:
@@ -233,7 +233,7 @@ class Interview(MutableRecord):
 
     def _review(self) -> str:
         """The answers in words; SHOW, BACK, AGAIN, or CHANGE with the new answer pooled."""
-        from indcli.commands import prompts
+        from indcli.commands.support import prompts
 
         while True:
             self._say("")

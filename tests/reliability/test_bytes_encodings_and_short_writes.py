@@ -1,4 +1,6 @@
-"""Issue 20, findings 1-7 and 11: each break of the third adversarial review, reproduced.
+"""Bad bytes, encodings and short writes: batch lines that are not text, TOML dates in
+answers, writes the disk cuts short, file names that are not UTF-8, long legal names and
+bare ``indcli`` (issue 20, findings 1-7 and 11, each reproduced).
 
 In-process where only indcli's own logic is involved; a real process (with the packs of
 this checkout pinned by INDCLI_LOAD_PLUGINS) where the finding is about stdout, a file

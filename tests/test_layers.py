@@ -161,3 +161,13 @@ def test_packs_and_examples_import_only_the_public_api(path):
 def test_the_shipped_command_packs_need_no_code_commands(pack):
     source = next((REPO / "plugins" / pack / "src").glob("*/__init__.py")).read_text()
     assert "indcli_commands" not in source
+
+
+def test_utils_is_the_floor():
+    """utils/ imports only the standard library and itself: no arrow runs back up from it
+    (to errors, limits or click), so every layer can use it."""
+    for name, imported in _graph().items():
+        if name.startswith("indcli.utils."):
+            assert all(i.startswith("indcli.utils") for i in imported), (name, imported)
+            source = (SRC / Path(*name.split(".")[1:])).with_suffix(".py").read_text()
+            assert "import click" not in source, name

@@ -18,11 +18,12 @@ from typing import Any, Literal
 import click
 
 from indcli.errors import PackError
-from indcli.limits import env_flag, flag_warnings, printable
 from indcli.output.terminal import Terminal
 from indcli.packs.catalog import Catalog, Reserved, load_catalog
 from indcli.packs.content_cache import ContentLoader, cache_dir
 from indcli.packs.loading import PackSource, module_source
+from indcli.utils.env_flags import env_flag, flag_warnings
+from indcli.utils.text_safety import printable
 
 
 class App:

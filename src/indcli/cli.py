@@ -21,11 +21,12 @@ from indcli import __version__
 from indcli.app import App, current_app
 from indcli.commands.support.registry import CORE_COMMANDS, reserved_names
 from indcli.errors import EXIT_INTERRUPTED, EXIT_RUNTIME, IndcliError, Interrupted, PackError
-from indcli.limits import env_flag, escape_errors, one_line, printable
 from indcli.output.helpformat import HelpContext, use_help_format
 from indcli.output.render import payload, to_json_line
 from indcli.packs.catalog import Served
+from indcli.utils.env_flags import env_flag
 from indcli.utils.files import Terminated
+from indcli.utils.text_safety import escape_errors, one_line, printable
 
 EPILOG = """\b
 Examples:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import click
 
-from indcli.limits import printable
 from indcli.utils.records import Record
+from indcli.utils.text_safety import printable
 
 EXIT_RUNTIME = 1
 EXIT_PACK = 3

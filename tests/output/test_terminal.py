@@ -69,7 +69,7 @@ def test_no_pager_in_plain_mode(on_a_terminal, monkeypatch, capsys):
 
 
 def test_a_typo_in_indcli_plain_is_off_and_warned_by_the_cli_only(capsys):
-    from indcli.limits import flag_warnings
+    from indcli.utils.env_flags import flag_warnings
 
     terminal = Terminal({"INDCLI_PLAIN": "ja"})
     assert not terminal.plain and not terminal.plain

@@ -37,10 +37,11 @@ from hypothesis import strategies as st
 from tomlwriter import Raw, to_toml
 
 from indcli import hookimpl
-from indcli.limits import MAX_CONTENT_BYTES, MAX_TEXT, has_control_chars, printable
+from indcli.limits import MAX_CONTENT_BYTES, MAX_TEXT
 from indcli.output.render import Doc, Item, to_json, to_markdown, to_text
 from indcli.packs.loading import PackSource
 from indcli.testing import make_app, run
+from indcli.utils.text_safety import has_control_chars, printable
 
 HOSTILE = settings(
     max_examples=45,

@@ -22,9 +22,9 @@ import indcli_berichtenbox
 import pytest
 from conftest import PACKS, failing_app, make_pack, topic_toml
 
-from indcli import limits
 from indcli.packs import content_cache
 from indcli.testing import make_app, run
+from indcli.utils import env_flags, text_safety
 
 PAPER = ["--eu-long-term-resident", "no", "--temporary-permit", "yes", "--partner-abroad", "no"]
 REFERRAL = '{"eu-long-term-resident": "yes"}'
@@ -167,12 +167,12 @@ GOOD_URLS = [
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_source_urls_that_break_markdown_or_are_not_https_are_rejected(url):
     with pytest.raises(ValueError):
-        limits.check_source_url(url)
+        text_safety.check_source_url(url)
 
 
 @pytest.mark.parametrize("url", GOOD_URLS)
 def test_plain_https_urls_are_accepted_and_stay_links_in_markdown(tmp_path, url):
-    assert limits.check_source_url(url) == url
+    assert text_safety.check_source_url(url) == url
     content = topic_toml("odd").replace("[[topics]]", "[[topics]]", 1)
     pack = make_pack("indcli-odd", tmp_path, content)
     path = tmp_path / "indcli-odd" / "content.toml"
@@ -464,18 +464,18 @@ def test_each_batch_line_is_judged_on_its_own_value(tmp_path):
 
 @pytest.mark.parametrize("value", ["1", "true", "TRUE", "yes", "Yes", " on "])
 def test_true_words_switch_a_flag_on(value):
-    assert limits.env_flag({"X": value}, "X") is True
+    assert env_flags.env_flag({"X": value}, "X") is True
 
 
 @pytest.mark.parametrize("value", [None, "", "0", "false", "False", "no", "NO", "off"])
 def test_false_words_and_absence_leave_a_flag_off(value):
-    assert limits.env_flag({} if value is None else {"X": value}, "X") is False
+    assert env_flags.env_flag({} if value is None else {"X": value}, "X") is False
 
 
 def test_anything_else_is_off_with_one_escaped_warning(capsys):
-    assert limits.env_flag({"X": "maybe\x1b[31m"}, "X") is False
+    assert env_flags.env_flag({"X": "maybe\x1b[31m"}, "X") is False
     assert capsys.readouterr().err == ""  # the library never prints
-    (message,) = limits.flag_warnings({"X": "maybe\x1b[31m"}, ("X",))
+    (message,) = env_flags.flag_warnings({"X": "maybe\x1b[31m"}, ("X",))
     assert "X=maybe\\x1b[31m is not a boolean" in message
     result = run(make_app(*PACKS, environ={"INDCLI_DEBUG": "maybe"}), ["explain"])
     assert result.stderr.count("INDCLI_DEBUG=maybe is not a boolean") == 1

@@ -26,8 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tomlwriter import toml_string, toml_value
 
-from indcli.limits import MAX_ANSWERS_BYTES, has_control_chars, one_line
+from indcli.limits import MAX_ANSWERS_BYTES
 from indcli.testing import make_app, run
+from indcli.utils.text_safety import has_control_chars, one_line
 
 FUZZ = settings(
     max_examples=120,

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from indcli.limits import one_line
 from indcli.output.render import format_option, payload, to_json
+from indcli.utils.text_safety import one_line
 
 SHELLS = ("bash", "zsh", "fish")
 

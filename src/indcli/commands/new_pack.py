@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from indcli.errors import IndcliError
-from indcli.limits import one_line
 from indcli.output.render import Doc, Item, format_option, payload, render
+from indcli.utils.text_safety import one_line
 
 
 @click.command(

@@ -107,7 +107,7 @@ def _said(change: Mapping[str, str]) -> str:
 
 def read_record(path: str) -> dict[str, Any]:
     """The record at the end of the checklist ``path``; a usage error when there is none."""
-    from indcli.limits import one_line
+    from indcli.utils.text_safety import one_line
 
     try:
         with open(path, encoding="utf-8") as stream:
@@ -144,8 +144,8 @@ def recheck(ctx: click.Context, file: str, fmt: str) -> None:
     from indcli.app import current_app
     from indcli.commands.support.answers import check_answers
     from indcli.errors import PackError
-    from indcli.limits import one_line
     from indcli.output.route_result import lookup_flow, route_result
+    from indcli.utils.text_safety import one_line
 
     app = current_app(ctx)
     old = read_record(file)

@@ -25,14 +25,14 @@ from indcli.commands.support.answers import (
 )
 from indcli.content.model import Example, Question
 from indcli.errors import IndcliError, PackError
-from indcli.limits import one_line, printable
+from indcli.output.files import emit
 from indcli.output.helpformat import examples_epilog
 from indcli.output.render import Doc, format_param, payload, render
 from indcli.output.route_result import lookup_flow, route_result
 from indcli.routing.engine import ContentGap, MissingAnswers, canonical_answer
 from indcli.routing.flow import Flow
-from indcli.utils.files import emit
 from indcli.utils.records import Record, fresh
+from indcli.utils.text_safety import one_line, printable
 
 if TYPE_CHECKING:
     from indcli.commands.support.interview import Interview
@@ -312,7 +312,7 @@ def _interview(app: App, flow: Flow, answers: dict[str, str], options: RouteOpti
 
 def _batch(flow: Flow, defaults: dict[str, str], options: RouteOptions, ctx: click.Context) -> None:
     from indcli.commands.support.batch import run_batch
-    from indcli.utils.files import atomic_binary
+    from indcli.output.files import atomic_binary
 
     if options.fmt == "markdown" or options.explain:
         raise click.UsageError("--batch writes JSON Lines; leave out --format and --explain.", ctx)

@@ -27,14 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from indcli.limits import (
-    ID_PATTERN,
-    MAX_CONDITION_DEPTH,
-    MAX_ITEMS,
-    MAX_TEXT,
-    check_source_url,
-    has_control_chars,
-)
+from indcli.limits import ID_PATTERN, MAX_CONDITION_DEPTH, MAX_ITEMS, MAX_TEXT
+from indcli.utils.text_safety import check_source_url, has_control_chars
 
 DIST_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$"
 COMMAND_PATTERN = r"^[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?$"

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 import click
 
 from indcli.content.model import Example
-from indcli.limits import printable
 from indcli.output.render import wrap_command, wrap_words
 from indcli.output.terminal import current
+from indcli.utils.text_safety import printable
 
 _COLUMNS = re.compile(r"\s{2,}")  # "  command   what it does": the gap between columns
 _COMMAND_STARTS = ("indcli ", "echo ", "$ ")

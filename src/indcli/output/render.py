@@ -3,8 +3,8 @@
 Commands build their result as plain JSON-ready data (that *is* the ``--format json``
 output), then describe it once as a :class:`Doc` for the two human formats, so text and
 markdown never drift apart. Every cited item gets a footnote number; the sources are
-listed at the end. All pack text passes through :func:`indcli.limits.printable` here, as a
-second guard after validation.
+listed at the end. All pack text passes through
+:func:`indcli.utils.text_safety.printable` here, as a second guard after validation.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from indcli.limits import json_safe, printable
 from indcli.utils.records import MutableRecord, fresh
+from indcli.utils.text_safety import json_safe, printable
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "markdown")

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 import click
 
-from indcli.limits import env_flag
+from indcli.utils.env_flags import env_flag
 
 MAX_WIDTH = 80
 MIN_WIDTH = 40

@@ -20,9 +20,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from indcli.limits import MAX_CONTENT_BYTES, one_line
+from indcli.limits import MAX_CONTENT_BYTES
 from indcli.packs.catalog import Catalog, Reserved, load_catalog
 from indcli.packs.discovery import PackSource, entry_point_sources, normalise
+from indcli.utils.text_safety import one_line
 
 
 def is_path(arg: str) -> bool:

@@ -31,7 +31,6 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from indcli.content.model import CommandSpec, FlowPart, Guide, Pointer, Topic, Unsure, walk
-from indcli.limits import env_flag
 from indcli.packs.discovery import entry_point_sources, normalise
 from indcli.packs.loading import (
     LoadedPack,
@@ -42,6 +41,7 @@ from indcli.packs.loading import (
     unknown_names,
 )
 from indcli.routing.flow import Flow, FlowProblem, build_flow
+from indcli.utils.env_flags import env_flag
 from indcli.utils.records import MutableRecord, Record, fresh
 
 

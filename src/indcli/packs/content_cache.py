@@ -40,8 +40,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from indcli import __version__
-from indcli.limits import MAX_CONTENT_BYTES, env_flag
+from indcli.limits import MAX_CONTENT_BYTES
 from indcli.packs.loading import read_content_bytes
+from indcli.utils.env_flags import env_flag
 
 CACHE_FORMAT = "3"
 MAX_ENTRY_BYTES = 8 * MAX_CONTENT_BYTES  # validated JSON is larger than its TOML
@@ -265,18 +266,20 @@ _fingerprint: str | None = None
 def _models_fingerprint() -> str:
     """Changes whenever the core's version or the code that validates content changes.
 
-    The files are found from the modules themselves (the ``indcli.content`` package and
-    :mod:`indcli.limits`), so moving or renaming a module cannot stop invalidation. Their
-    bytes count, not their times: two installs of one version share the cache."""
+    The files are found from the modules themselves (the ``indcli.content`` package,
+    :mod:`indcli.limits` and :mod:`indcli.utils.text_safety`), so moving or renaming a
+    module cannot stop invalidation. Their bytes count, not their times: two installs of
+    one version share the cache."""
     global _fingerprint
     if _fingerprint is None:
         import indcli.content
         from indcli import limits
+        from indcli.utils import text_safety
 
         folder = indcli.content.__path__[0]
         files = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".py"))
         parts = [CACHE_FORMAT, __version__]
-        for path in [*files, limits.__file__]:
+        for path in [*files, limits.__file__, text_safety.__file__]:
             name = os.path.basename(path)
             try:
                 with open(path, "rb") as handle:

@@ -26,13 +26,14 @@ import pluggy
 from indcli import PROJECT_NAME, hookspecs
 from indcli.content.model import Content, content_from_data
 from indcli.errors import ContentError, ContentProblem, PackError
-from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES, one_line, printable
+from indcli.limits import ID_PATTERN, MAX_CONTENT_BYTES
 from indcli.packs.discovery import PackSource as PackSource  # re-exported: tests, app
 from indcli.packs.discovery import normalise
 from indcli.utils.capture import captured_output
 from indcli.utils.files import read_regular
 from indcli.utils.interrupts import InterruptWatch
 from indcli.utils.records import MutableRecord, fresh
+from indcli.utils.text_safety import one_line, printable
 
 HOOK_NAMES = tuple(name for name in vars(hookspecs) if name.startswith("indcli_"))
 

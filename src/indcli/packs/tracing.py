@@ -15,8 +15,8 @@ from typing import Any
 
 import pluggy
 
-from indcli.limits import one_line, printable
 from indcli.utils.capture import real_stream
+from indcli.utils.text_safety import one_line, printable
 
 MAX_SHOWN = 160
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import click
 
-from indcli.limits import MAX_ANSWERS_BYTES, MAX_KEY_PARTS, long_key_line, one_line
+from indcli.limits import MAX_ANSWERS_BYTES, MAX_KEY_PARTS, long_key_line
 from indcli.routing.engine import InvalidAnswer, validate_answers
 from indcli.routing.flow import Flow
+from indcli.utils.text_safety import one_line
 
 
 def read_answers_file(name: str) -> dict[str, Any]:

@@ -28,7 +28,6 @@ import click
 
 from indcli.commands.support.answers import Duplicate, describe_invalid, no_duplicates, stdin_bytes
 from indcli.errors import Interrupted, PackError
-from indcli.limits import one_line
 from indcli.output.route_result import RouteResult
 from indcli.routing.engine import (
     ContentGap,
@@ -39,6 +38,7 @@ from indcli.routing.engine import (
     validate_answers,
 )
 from indcli.routing.flow import Flow
+from indcli.utils.text_safety import one_line
 
 MAX_LINE_BYTES = 64 * 1024
 MAX_MEMO = 50_000  # results kept per distinct set of answers, and per distinct line

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from indcli.limits import printable
 from indcli.output.render import wrap_words
 from indcli.output.terminal import Terminal, current
+from indcli.utils.text_safety import printable
 
 BACK = "\0back"  # values no choice id can take (ids are [a-z0-9-])
 UNSURE = "\0unsure"

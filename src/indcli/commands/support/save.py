@@ -12,9 +12,9 @@ import os
 import stat
 
 from indcli.errors import IndcliError, Interrupted
-from indcli.limits import one_line
 from indcli.output.render import wrap_words
 from indcli.output.terminal import Terminal
+from indcli.utils.text_safety import one_line
 
 DEFAULT_NAME = "my-route.md"
 NOT_SAVED = "The checklist was not saved; your route is above."
@@ -23,7 +23,7 @@ NOT_SAVED = "The checklist was not saved; your route is above."
 def offer_to_save(markdown: str, terminal: Terminal) -> None:
     """Ask whether to save ``markdown``, where, and before replacing a file."""
     from indcli.commands.support import prompts
-    from indcli.utils.files import write_atomic
+    from indcli.output.files import write_atomic
 
     def say(text: str) -> None:
         terminal.say("\n".join(wrap_words(text, terminal.prompt_columns())))

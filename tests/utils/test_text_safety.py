@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-from indcli import limits
+from indcli.utils import text_safety
 
 
 def test_every_escaped_character_is_one_isprintable_refuses():
-    for pattern in (limits._CONTROL, limits._CONTROL_OR_NEWLINE):
+    for pattern in (text_safety._CONTROL, text_safety._CONTROL_OR_NEWLINE):
         matched = re.compile(pattern)
         leaks = [
             hex(code)
@@ -27,10 +27,10 @@ def test_every_escaped_character_is_one_isprintable_refuses():
      "caf\u00e9 \u2028", "\udcff name", ""],
 )  # fmt: skip
 def test_the_fast_path_gives_what_the_expressions_give(text):
-    escape = limits._escape
-    assert limits.printable(text) == re.sub(limits._CONTROL, escape, text)
-    assert limits.one_line(text) == re.sub(limits._CONTROL_OR_NEWLINE, escape, text)
-    assert limits.has_control_chars(text) == bool(re.search(limits._CONTROL, text))
-    assert limits.json_safe(text) == re.sub(
-        limits._CONTROL, lambda m: f"\\u{ord(m.group()):04x}", text
+    escape = text_safety._escape
+    assert text_safety.printable(text) == re.sub(text_safety._CONTROL, escape, text)
+    assert text_safety.one_line(text) == re.sub(text_safety._CONTROL_OR_NEWLINE, escape, text)
+    assert text_safety.has_control_chars(text) == bool(re.search(text_safety._CONTROL, text))
+    assert text_safety.json_safe(text) == re.sub(
+        text_safety._CONTROL, lambda m: f"\\u{ord(m.group()):04x}", text
     )

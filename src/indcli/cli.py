@@ -450,10 +450,10 @@ def _wrapped_error(message: str) -> str:
 @click.version_option(__version__, "--version", prog_name="indcli", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 def cli(debug: bool) -> None:
-    """indcli: apply for a Dutch residence permit for your partner.
+    """indcli: find the right IND form for your partner's residence permit.
 
     A guide to the IND page "Residence permit for your partner: application forms":
-    which form or channel to use, what to do before and after, and why, citing the
+    which form to use and how to apply, what to do before and after, and why, citing the
     sentence each piece of advice rests on. Commands come from installed content packs.
     """
 

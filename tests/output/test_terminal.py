@@ -89,7 +89,6 @@ def test_a_terminal_of_0_columns_falls_back_to_columns_then_80(
 ):
     # a pty nobody sized (script, editors' shells) reports 0x0
     monkeypatch.setattr(term.os, "get_terminal_size", lambda fd: term.os.terminal_size((0, 0)))
-    monkeypatch.setenv("COLUMNS", columns)
-    terminal = Terminal({})
+    terminal = Terminal({"COLUMNS": columns})  # the App's environment, not os.environ
     assert terminal.columns(_Stream()) == (int(columns) if columns else 80)
     assert terminal.prompt_columns() == expected

@@ -54,11 +54,12 @@ def test_a_dutch_name_is_never_split(cols):
 
 @pytest.mark.parametrize("cols", WIDTHS)
 def test_help_wraps_only_at_spaces_and_keeps_command_names(cols):
-    app = make_app(*PACKS)
+    narrow = make_app(*PACKS, environ={"COLUMNS": str(cols)})  # the App's environment
+    wide_app = make_app(*PACKS, environ={"COLUMNS": "1000"})
     for args in (["--help"], ["route", "--help"], ["berichtenbox-steps", "--help"]):
-        text = run(app, args, env={"COLUMNS": str(cols)}).stdout
+        text = run(narrow, args).stdout
         _check(text, cols)
-        wide = run(app, args, env={"COLUMNS": "1000"}).stdout
+        wide = run(wide_app, args).stdout
         assert "berichtenbox-" not in text.replace("berichtenbox-steps", "")
         assert set(_words(text)) <= set(_words(wide)), args  # no word cut in two
 

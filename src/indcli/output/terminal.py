@@ -113,7 +113,7 @@ class Terminal:
                     continue
                 if columns > 0:
                     return columns
-        value = os.environ.get("COLUMNS", "").strip()  # as shutil.get_terminal_size reads it
+        value = self.environ.get("COLUMNS", "").strip()  # as shutil.get_terminal_size reads it
         return int(value) if value.isdigit() and int(value) > 0 else MAX_WIDTH
 
     def width(self) -> int:

@@ -19,7 +19,7 @@ Prompts are drawn where :meth:`Terminal.say` writes: on stderr when stdout is pi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from indcli.output.render import wrap_words
@@ -310,12 +310,11 @@ def _typed_keys(
     else it says why. The help text and that line are shown under the choices."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
     from prompt_toolkit.keys import Keys
-    from questionary.prompts.common import InquirerControl
 
     app = question.application
-    control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+    control = _SelectInternals(question)
     if not chosen:
-        control.pointed_at = -1  # no choice is highlighted (questionary draws no pointer)
+        control.pointed = -1  # no choice is highlighted (questionary draws no pointer)
     state = {"typed": "", "message": ""}
     values = [value for value, _ in choices]
     labels = dict(choices)
@@ -327,7 +326,7 @@ def _typed_keys(
         state["typed"] = text
         value = match(text, choices)
         if value is not None:
-            control.pointed_at = values.index(value)
+            control.pointed = values.index(value)
         word = " ".join(text.split())
         if value is None and word:
             state["message"] = not_a_choice(text, choices)
@@ -339,7 +338,7 @@ def _typed_keys(
     bindings = KeyBindings()
 
     @bindings.add(Keys.Any)
-    def _(event) -> None:
+    def _(event: Any) -> None:
         data = event.data
         if len(data) == 1 and data.isprintable():
             longer = state["typed"] + data
@@ -347,33 +346,32 @@ def _typed_keys(
             typed(data if alone else longer)
 
     @bindings.add(Keys.Backspace, eager=True)
-    def _(event) -> None:
+    def _(event: Any) -> None:
         if state["typed"]:
             typed(state["typed"][:-1])
         elif BACK in values:
-            control.pointed_at = values.index(BACK)
+            control.pointed = values.index(BACK)
 
     def move(step: int) -> None:
         state["typed"], state["message"] = "", ""
-        if control.pointed_at < 0:  # nothing highlighted yet: Down is the first choice
-            control.pointed_at = 0 if step > 0 else len(values) - 1
+        if control.pointed < 0:  # nothing highlighted yet: Down is the first choice
+            control.pointed = 0 if step > 0 else len(values) - 1
         else:
-            control.pointed_at = (control.pointed_at + step) % len(values)
+            control.pointed = (control.pointed + step) % len(values)
 
     for key, step in ((Keys.Down, 1), (Keys.ControlN, 1), (Keys.Up, -1), (Keys.ControlP, -1)):
         bindings.add(key, eager=True)(lambda event, step=step: move(step))
 
     @bindings.add(Keys.ControlM, eager=True)
-    def _(event) -> None:
+    def _(event: Any) -> None:
         if state["typed"] and match(state["typed"], choices) is None:
             state["message"] = not_a_choice(state["typed"], choices)
             state["typed"] = ""  # nothing is submitted
             return
-        if control.pointed_at < 0:
+        if control.pointed < 0:
             state["message"] = f"No answer is chosen yet. {how}"
             return
-        control.is_answered = True
-        event.app.exit(result=control.get_pointed_at().value)
+        control.answer(event)
 
     def under() -> str:
         lines = wrap_words(printable(help_text), cols - 1) if help_text else []
@@ -381,14 +379,45 @@ def _typed_keys(
             lines += wrap_words(state["message"], cols - 1)
         return "\n".join(lines)
 
-    choices_text = control.text  # the choices are drawn by this control: text under them
-
-    def drawn() -> Any:
-        text, tokens = under(), choices_text()
-        return [*tokens, ("", "\n"), ("class:instruction", text)] if text else tokens
-
-    control.text = drawn
+    control.draw_under(under)
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+
+
+class _SelectInternals:
+    """The one place indcli reaches into questionary's internals, written against
+    questionary 2.0 and 2.1 (pyproject.toml bounds it below 2.2; CI tests both ends): the
+    ``InquirerControl`` of its select prompt, whose ``pointed_at`` is the highlighted
+    choice (-1: none), ``is_answered`` and ``get_pointed_at()`` end it, and ``text`` draws
+    the choices. A questionary that changes these breaks only this class."""
+
+    def __init__(self, question: Any) -> None:
+        from questionary.prompts.common import InquirerControl
+
+        controls = question.application.layout.find_all_controls()
+        self._control: Any = next(c for c in controls if isinstance(c, InquirerControl))
+
+    @property
+    def pointed(self) -> int:
+        return int(self._control.pointed_at)
+
+    @pointed.setter
+    def pointed(self, index: int) -> None:
+        self._control.pointed_at = index
+
+    def answer(self, event: Any) -> None:
+        """End the prompt with the highlighted choice."""
+        self._control.is_answered = True
+        event.app.exit(result=self._control.get_pointed_at().value)
+
+    def draw_under(self, text_under: Callable[[], str]) -> None:
+        """Draw ``text_under()`` (help, a message) under the choices, on every redraw."""
+        choices_text = self._control.text
+
+        def drawn() -> Any:
+            text, tokens = text_under(), choices_text()
+            return [*tokens, ("", "\n"), ("class:instruction", text)] if text else tokens
+
+        self._control.text = drawn
 
 
 def _output(terminal: Terminal) -> dict[str, Any]:
@@ -423,7 +452,7 @@ def _eof_on_ctrl_d(question: Any) -> Any:
     bindings = KeyBindings()
 
     @bindings.add("c-d", eager=True)
-    def _(event) -> None:
+    def _(event: Any) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
 
     app = question.application

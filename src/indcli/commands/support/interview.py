@@ -64,6 +64,8 @@ class Interview(MutableRecord):
     changed: dict[str, str] | None = None  # the answers before "Change an answer"
     decided: bool = False  # the line saying what decided the outcome was said this pass
     unsure: dict[str, int] = fresh(factory=dict)
+    # the longest way left after each set of answers (see _most_left)
+    longest_seen: dict[tuple[tuple[str, str], ...], int] = fresh(factory=dict)
     blank: bool = False  # the last line said was blank
     cols: int = 80
 
@@ -173,8 +175,9 @@ class Interview(MutableRecord):
     def _most_left(self, answers: Mapping[str, str]) -> int:
         """The most questions the person may still be asked after ``answers``: the
         longest way through the flow, answers given on the command line taken as given
-        (so after a resume it counts only what is left)."""
-        seen: dict[tuple[tuple[str, str], ...], int] = {}
+        (so after a resume it counts only what is left). Counted once per set of answers
+        for the whole interview (the opening and every question ask again)."""
+        seen = self.longest_seen
 
         def longest(known: dict[str, str]) -> int:
             key = tuple(sorted(known.items()))

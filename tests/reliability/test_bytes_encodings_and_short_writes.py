@@ -21,6 +21,9 @@ from conftest import PACKS, child_environ
 from indcli.testing import make_app, run
 
 TIMEOUT = 60
+# A child under a file size limit must not write bytecode: CPython does not check for a
+# short write of a .pyc, and a truncated one would break every later import of that module.
+NO_BYTECODE = ["-B"]
 CASE = b'{"eu-long-term-resident": "yes"}\n'
 
 
@@ -32,7 +35,7 @@ def indcli(args: list[str], *, limit: int | None = None, **env: str) -> subproce
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return subprocess.run(
-        [sys.executable, "-m", "indcli", *args],
+        [sys.executable, *NO_BYTECODE, "-m", "indcli", *args],
         env=child_environ(**env),
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -131,7 +134,7 @@ def test_a_short_write_to_stdout_is_an_error(tmp_path, args, unbuffered):
     out = tmp_path / "out.txt"
     with open(out, "wb") as stdout:
         done = subprocess.run(
-            [sys.executable, "-m", "indcli", *args],
+            [sys.executable, *NO_BYTECODE, "-m", "indcli", *args],
             env=child_environ(PYTHONUNBUFFERED=unbuffered),
             stdin=subprocess.DEVNULL,
             stdout=stdout,

@@ -8,6 +8,8 @@ with METADATA and entry_points.txt) and found with the same discovery as a real 
 from __future__ import annotations
 
 import json
+import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -155,7 +157,9 @@ related = [{{ label = "Route", command = "route", pack = "zz-helper" }}]
 """
 
 
-def test_entry_points_of_one_distribution_are_one_pack_whose_pointers_are_its_own(tmp_path):
+def test_entry_points_of_one_distribution_are_one_pack_whose_pointers_are_its_own(
+    tmp_path, monkeypatch
+):
     """Two entry points of one distribution, the second naming the first for ``route``:
     that is the pack naming itself, which never counts; the flow's owner keeps route."""
     package = tmp_path / "zz_helper"
@@ -176,6 +180,15 @@ def test_entry_points_of_one_distribution_are_one_pack_whose_pointers_are_its_ow
     official(tmp_path)
     found = sources(tmp_path)
     assert set(found) == {"zz-helper", "indcli-partner-permit"}  # one pack, not two
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for module in ("zz_helper", "zz_helper.b"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    with_both = app_for(tmp_path, INDCLI_LOAD_PLUGINS="zz-helper")
+    (helper,) = [p for p in with_both.load_catalog().packs if p.name == "zz-helper"]
+    assert helper.plugins == ["zz-helper", "zz-helper:index"]  # two modules, one pack
+    assert sorted(os.path.basename(f) for f in helper.files) == ["__init__.toml", "b.toml"]
+    for module in ("zz_helper", "zz_helper.b"):
+        sys.modules.pop(module, None)
     packs = "indcli-partner-permit,zz-helper"
     routed = run_indcli(*ROUTE, pythonpath=tmp_path, packs=packs)
     assert routed.returncode == 0, routed.stderr

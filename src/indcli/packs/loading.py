@@ -359,13 +359,14 @@ def _call_hook(hook: str, call: Any, pack: LoadedPack, read: ContentReader) -> N
         raise  # the guard tells a real Ctrl-C from one the pack raised
     except BaseException as exc:
         raise PackError(f"hook {hook} raised {describe(exc)}") from exc
-    pack.hooks.append(hook)
+    if hook not in pack.hooks:
+        pack.hooks.append(hook)
     items = [item for result in results for item in _as_list(result)]
-    if hook == "indcli_content":
-        pack.files = items
-        pack.content = [content_from_data(read(pack.name, item), pack.name) for item in items]
+    if hook == "indcli_content":  # a pack of several modules: each adds its files
+        pack.files += items
+        pack.content += [content_from_data(read(pack.name, item), pack.name) for item in items]
     elif hook == "indcli_commands":
-        pack.commands = _commands(items)
+        pack.commands += _commands(items)
 
 
 def _unmarked(pm: pluggy.PluginManager, module: Any) -> list[str]:

@@ -54,6 +54,7 @@ def test_scripted_calls_never_import_prompts_or_pydantic(tmp_path, args):
     # records, not dataclasses (utils/records.py): a dataclass costs ~1 ms to define
     for heavy in (*heavy_modules, "dataclasses"):
         assert heavy not in modules, f"{heavy} imported by indcli {' '.join(args)}"
+    assert "indcli.output.files" not in modules  # only to write a file (--output)
     # with every answer given, routing builds no decision diagram and enumerates nothing
     assert not {"indcli.routing.diagram", "indcli.routing.combinations"} & modules
     if args == ["--help"]:  # core commands are listed from the registry's summaries

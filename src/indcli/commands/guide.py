@@ -15,10 +15,9 @@ import click
 from indcli.app import current_app
 from indcli.content.model import Example, Guide
 from indcli.errors import Interrupted, PackError
-from indcli.output.files import emit
 from indcli.output.guide_payload import describe_guide, guide_payload, step_data, step_item
 from indcli.output.helpformat import examples_epilog
-from indcli.output.render import Doc, Item, command_message, format_option, render, to_text
+from indcli.output.render import Doc, Item, command_message, emit, format_option, render, to_text
 from indcli.utils.text_safety import one_line
 
 

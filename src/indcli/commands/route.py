@@ -25,9 +25,8 @@ from indcli.commands.support.answers import (
 )
 from indcli.content.model import Example, Question
 from indcli.errors import IndcliError, PackError
-from indcli.output.files import emit
 from indcli.output.helpformat import examples_epilog
-from indcli.output.render import Doc, format_param, payload, render
+from indcli.output.render import Doc, emit, format_param, payload, render
 from indcli.output.route_result import lookup_flow, route_result
 from indcli.routing.engine import ContentGap, MissingAnswers, canonical_answer
 from indcli.routing.flow import Flow

@@ -42,14 +42,6 @@ MAX_LINKS = 40  # links followed in one name before giving up, as Linux does (EL
 _DESCRIPTOR_FOLDER = re.compile(r"/proc/[0-9]+(?:/task/[0-9]+)?/fd")
 
 
-def emit(text: str, output: str | None = None) -> None:
-    """Print ``text``, or write it to ``output`` (``-`` means stdout)."""
-    if output is None or output == "-":
-        click.echo(text, nl=False)
-        return
-    write_atomic(output, text)
-
-
 def write_atomic(path: Path | str, text: str) -> None:
     with atomic_binary(path) as out:
         out.write(text.encode("utf-8"))

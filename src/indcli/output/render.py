@@ -333,3 +333,14 @@ def _md(text: str) -> str:
 
 _BLOCK_START = frozenset("#>+-=~")
 _ORDERED = re.compile(r"(\d{1,9})[.)]")
+
+
+def emit(text: str, output: str | None = None) -> None:
+    """Print ``text``, or write it to ``output`` (``-`` means stdout): atomically, through
+    :mod:`indcli.output.files`, imported only when there is a file to write."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    from indcli.output.files import write_atomic
+
+    write_atomic(output, text)

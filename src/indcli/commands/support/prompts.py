@@ -436,10 +436,24 @@ def _ask(question: Any) -> Any:
     """The answer to an arrow-key ``question``: Ctrl-C raises KeyboardInterrupt
     (``unsafe_ask``), Ctrl-D EOFError, also where a terminal ends the prompt with no
     answer."""
-    answer = _eof_on_ctrl_d(question).unsafe_ask()
+    answer = _without_sigint_handler(_eof_on_ctrl_d(question)).unsafe_ask()
     if answer is None:
         raise EOFError
     return answer
+
+
+def _without_sigint_handler(question: Any) -> Any:
+    """Run the prompt without prompt_toolkit's own SIGINT handler.
+
+    On a terminal in raw mode Ctrl-C is a key, which questionary binds to
+    KeyboardInterrupt; a SIGINT from elsewhere raises KeyboardInterrupt through Python's
+    handler, as it does everywhere else in indcli. prompt_toolkit's handler would import
+    ctypes to save and restore the C-level handler: about 2 ms before the first question."""
+    run = question.application.run
+    question.application.run = lambda *args, **kwargs: run(
+        *args, **{"handle_sigint": False, **kwargs}
+    )
+    return question
 
 
 def _eof_on_ctrl_d(question: Any) -> Any:

@@ -29,7 +29,7 @@ from indcli.commands.support.prompts import BACK, UNSURE
 from indcli.content.model import Question
 from indcli.errors import Interrupted
 from indcli.output.render import command_message, reading, wrap_words
-from indcli.routing.engine import decide, reachable_outcomes, route, settle
+from indcli.routing.engine import decide, reachable_outcomes, relevant_questions, route, settle
 from indcli.routing.flow import Flow
 from indcli.utils.records import MutableRecord, fresh
 
@@ -184,7 +184,7 @@ class Interview(MutableRecord):
             if key not in seen:
                 if len(seen) >= MAX_PATHS:
                     raise OverflowError
-                relevant = route(self.flow, known).relevant
+                relevant = relevant_questions(self.flow, known)
                 if not relevant:
                     seen[key] = 0
                 elif relevant[0] in self.given:
